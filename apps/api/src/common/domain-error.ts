@@ -1,0 +1,23 @@
+// One error vocabulary: the codes of CONTRACT.md. Services throw these; one mapper turns them
+// into GraphQL errors (graphql/error-formatter.ts).
+export const ERROR_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'INVALID_TRANSITION', 'CONFLICT', 'NOT_FOUND', 'BAD_USER_INPUT'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const unauthenticated = (message: string) => new DomainError('UNAUTHENTICATED', message);
+export const forbidden = (message: string, details: Record<string, unknown> = {}) => new DomainError('FORBIDDEN', message, details);
+export const notFound = (message: string) => new DomainError('NOT_FOUND', message);
+export const badInput = (message: string, details: Record<string, unknown> = {}) => new DomainError('BAD_USER_INPUT', message, details);
+export const conflict = (message: string, details: Record<string, unknown> = {}) => new DomainError('CONFLICT', message, details);
+export const invalidTransition = (message: string, details: Record<string, unknown> = {}) =>
+  new DomainError('INVALID_TRANSITION', message, details);

@@ -1,0 +1,33 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AgencyEntity } from '../agencies/agency.entity';
+import { ProvinceEntity } from '../agencies/province.entity';
+import { TaskEventEntity } from '../audit/task-event.entity';
+import { PlanEntity } from '../plans/plan.entity';
+import { SectionEntity } from '../plans/section.entity';
+import { TaskCoordinatorEntity } from '../tasks/task-coordinator.entity';
+import { TaskEntity } from '../tasks/task.entity';
+import { InitialSchema1763900000000 } from './migrations/1763900000000-initial-schema';
+
+export const ENTITIES = [ProvinceEntity, AgencyEntity, PlanEntity, SectionEntity, TaskEntity, TaskCoordinatorEntity, TaskEventEntity];
+export const MIGRATIONS = [InitialSchema1763900000000];
+
+// synchronize is off everywhere, tests included: the schema comes only from migrations.
+export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    extra: { max: 20 },
+    ...extra,
+  } as DataSourceOptions;
+}
+
+export function createDataSource(url: string, extra: Partial<DataSourceOptions> = {}): DataSource {
+  return new DataSource(dataSourceOptions(url, extra));
+}

@@ -1,0 +1,43 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export interface StoredReportingDeadline {
+  period: string;
+  dueMonthDay: string;
+}
+
+@Entity({ name: 'plans' })
+@Index('uq_plans_province_number', ['provinceCode', 'number', 'issuedOn'], { unique: true })
+export class PlanEntity {
+  @PrimaryColumn({ name: 'province_code', type: 'text' })
+  provinceCode: string;
+
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ type: 'text' })
+  number: string;
+
+  @Column({ type: 'text' })
+  title: string;
+
+  @Column({ name: 'issued_on', type: 'date', nullable: true })
+  issuedOn: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  year: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  resolution: string | null;
+
+  @Column({ name: 'monitoring_agency_id', type: 'uuid', nullable: true })
+  monitoringAgencyId: string | null;
+
+  @Column({ name: 'reporting_deadlines', type: 'jsonb', default: () => "'[]'" })
+  reportingDeadlines: StoredReportingDeadline[];
+
+  @Column({ name: 'consolidation_deadlines', type: 'jsonb', default: () => "'[]'" })
+  consolidationDeadlines: StoredReportingDeadline[];
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
