@@ -1,0 +1,37 @@
+import type { StoredReportingDeadline } from './plan.entity';
+
+// A plan ready to be written: what the sample and the importer produce.
+export interface NewPlan {
+  province: { code: string; name: string };
+  agencies: NewAgency[];
+  number: string;
+  title: string;
+  issuedOn: string | null; // YYYY-MM-DD
+  year: number | null;
+  resolution: string | null;
+  monitoringAgencyCode: string | null;
+  reportingDeadlines: StoredReportingDeadline[];
+  consolidationDeadlines: StoredReportingDeadline[];
+  sections: { ordinal: string; title: string }[];
+  tasks: NewTask[];
+}
+
+export interface NewAgency {
+  code: string;
+  name: string;
+  isGroup?: boolean;
+  aliases?: string[];
+}
+
+export interface NewTask {
+  sectionOrdinal: string | null;
+  ordinal: string;
+  title: string;
+  leadAgencyCode: string;
+  coordinatingAgencyCodes: string[];
+  timeframe: string;
+  dueAt: string | null; // ISO instant
+  periodDueDates?: string[]; // recurring tasks: the due instant of each reporting period
+  target: string | null;
+  note: string | null;
+}

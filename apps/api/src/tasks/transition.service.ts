@@ -1,0 +1,153 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { authorize, type TaskRelations } from '@app/approval-rules';
+import { applyTaskEvent, type StoredTaskSnapshot } from '@app/lifecycle';
+import { PROVINCIAL_COMMITTEE_CODE } from '../agencies/agencies.service';
+import { AgencyEntity } from '../agencies/agency.entity';
+import { chainHash, genesisHash } from '../audit/hash-chain';
+import { TaskEventEntity } from '../audit/task-event.entity';
+import { toRuleActor, seesProvince, type Actor } from '../auth/actor';
+import type { Clock } from '../common/clock';
+import { conflict, forbidden, invalidTransition, notFound } from '../common/domain-error';
+import { PlanEntity } from '../plans/plan.entity';
+import { TaskCoordinatorEntity } from './task-coordinator.entity';
+import { TaskEntity } from './task.entity';
+import { toMachineEvent, validateCommand, type TransitionCommand, type ValidCommand } from './transition.command';
+
+export type TaskChangedListener = (task: TaskEntity) => void;
+
+// One transition = one database transaction: lock, version check, authorize, machine, append, update.
+export class TransitionService {
+  private readonly listeners: TaskChangedListener[] = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  onTaskChanged(listener: TaskChangedListener): void {
+    this.listeners.push(listener);
+  }
+
+  async transition(actor: Actor, command: TransitionCommand): Promise<TaskEntity> {
+    const now = this.clock.now();
+    const valid = validateCommand(command, now);
+    const { task, changed } = await this.dataSource.transaction('READ COMMITTED', (manager) => this.apply(manager, actor, valid, now));
+    if (changed) for (const listener of this.listeners) listener(task);
+    return task;
+  }
+
+  private async apply(manager: EntityManager, actor: Actor, command: ValidCommand, now: Date) {
+    const task = await this.lockTask(manager, actor, command.taskId);
+    if (command.idempotencyKey !== null) {
+      const first = await manager.findOne(TaskEventEntity, {
+        where: { provinceCode: task.provinceCode, taskId: task.id, idempotencyKey: command.idempotencyKey },
+      });
+      if (first) {
+        if (first.type !== command.type) {
+          throw conflict(`idempotencyKey "${command.idempotencyKey}" was already used for a ${first.type} event on this task`);
+        }
+        return { task, changed: false };
+      }
+    }
+    if (command.expectedVersion !== null && command.expectedVersion !== task.version) {
+      throw conflict(`Task version is ${task.version}, not ${command.expectedVersion}: reload the task and try again`, {
+        currentVersion: task.version,
+      });
+    }
+    const relations = await this.relations(manager, task);
+    const decision = authorize(toRuleActor(actor, task.provinceCode), relations, command.type);
+    if (!decision.allowed) throw forbidden(`Approval rule "${decision.rule}": ${decision.reason}`, { rule: decision.rule });
+    const payload = { ...command.data, by: { userId: actor.userId, agencyId: actor.agencyId } };
+    const outcome = applyTaskEvent(task.snapshot, toMachineEvent(command.type, now, payload));
+    if (!outcome.taken) {
+      throw invalidTransition(`A task in state ${task.state} does not take ${command.type}: ${outcome.reason}`, { state: task.state });
+    }
+    await this.appendEvent(manager, task, actor, command, payload, now, outcome.snapshot);
+    const updated = await this.saveSnapshot(manager, task, outcome.snapshot);
+    return { task: updated, changed: true };
+  }
+
+  private async lockTask(manager: EntityManager, actor: Actor, taskId: string): Promise<TaskEntity> {
+    const task = await manager
+      .createQueryBuilder(TaskEntity, 't')
+      .setLock('pessimistic_write')
+      .where('t.id = :taskId', { taskId })
+      .getOne();
+    if (!task || !seesProvince(actor, task.provinceCode)) throw notFound(`No task with id ${taskId}`);
+    return task;
+  }
+
+  async relations(manager: EntityManager, task: TaskEntity): Promise<TaskRelations> {
+    const [coordinators, plan, committee] = await Promise.all([
+      manager.find(TaskCoordinatorEntity, { where: { provinceCode: task.provinceCode, taskId: task.id } }),
+      manager.findOne(PlanEntity, { where: { provinceCode: task.provinceCode, id: task.planId } }),
+      manager.findOne(AgencyEntity, { where: { provinceCode: task.provinceCode, code: PROVINCIAL_COMMITTEE_CODE } }),
+    ]);
+    return relationsOf(task, coordinators.map((c) => c.agencyId), plan?.monitoringAgencyId ?? null, committee?.id ?? null);
+  }
+
+  private async appendEvent(
+    manager: EntityManager,
+    task: TaskEntity,
+    actor: Actor,
+    command: ValidCommand,
+    payload: Record<string, unknown>,
+    at: Date,
+    next: StoredTaskSnapshot,
+  ): Promise<void> {
+    const last = await manager.findOne(TaskEventEntity, {
+      where: { provinceCode: task.provinceCode, taskId: task.id },
+      order: { seq: 'DESC' },
+    });
+    const prevHash = last?.hash ?? genesisHash(task.id, task.input);
+    const event = {
+      taskId: task.id,
+      seq: (last?.seq ?? 0) + 1,
+      type: command.type,
+      fromState: task.state,
+      toState: next.state,
+      actor: actor.userId,
+      actorAgencyId: actor.agencyId,
+      at,
+      payload: JSON.parse(JSON.stringify(payload)) as Record<string, unknown>,
+      machineVersion: next.machineVersion,
+    };
+    await manager.save(TaskEventEntity, {
+      ...event,
+      provinceCode: task.provinceCode,
+      idempotencyKey: command.idempotencyKey,
+      prevHash,
+      hash: chainHash(prevHash, event),
+    });
+  }
+
+  private async saveSnapshot(manager: EntityManager, task: TaskEntity, next: StoredTaskSnapshot): Promise<TaskEntity> {
+    const changes = {
+      state: next.state,
+      snapshot: next,
+      version: task.version + 1,
+      dueAt: next.context.dueAt ? new Date(next.context.dueAt) : null,
+      originalDueAt: next.context.originalDueAt ? new Date(next.context.originalDueAt) : null,
+      late: next.context.late,
+    };
+    await manager.update(TaskEntity, { provinceCode: task.provinceCode, id: task.id }, changes);
+    return Object.assign(task, changes, { updatedAt: new Date() });
+  }
+}
+
+export function relationsOf(
+  task: TaskEntity,
+  coordinatingAgencyIds: string[],
+  monitoringAgencyId: string | null,
+  provincialCommitteeAgencyId: string | null,
+): TaskRelations {
+  return {
+    provinceCode: task.provinceCode,
+    leadAgencyId: task.leadAgencyId,
+    coordinatingAgencyIds,
+    monitoringAgencyId,
+    provincialCommitteeAgencyId,
+    reportedByAgencyId: task.snapshot.context.reportedByAgencyId,
+    reportedByUserId: task.snapshot.context.reportedByUserId,
+  };
+}

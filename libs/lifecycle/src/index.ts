@@ -1,0 +1,13 @@
+export * from './task.types';
+export * from './task.errors';
+export { taskMachine } from './task.machine';
+export type { TaskMachine } from './task.machine';
+export {
+  acceptedEventTypes,
+  applyTaskEvent,
+  canApply,
+  createTaskSnapshot,
+  replayTask,
+  restoreTaskSnapshot,
+} from './task-lifecycle';
+export { lifecycleMermaid } from './mermaid';

@@ -1,0 +1,146 @@
+// Pure context reducers wrapped by the machine's named `assign` actions. Each returns a new
+// object and never mutates, so a stored snapshot can be reused as input safely.
+import { isAfter, isValidInstant, parseInstant } from './iso-time';
+import { InvalidTaskInputError } from './task.errors';
+import { TaskContext, TaskEventOf, TaskInput, TaskPeriod } from './task.types';
+
+export function assertValidTaskInput(input: TaskInput): void {
+  const { dueAt, periodDueDates = [] } = input ?? ({} as TaskInput);
+  if (dueAt !== null && !isValidInstant(dueAt)) {
+    throw new InvalidTaskInputError(`dueAt must be an ISO instant with a zone or null, got ${String(dueAt)}`);
+  }
+  if (periodDueDates.length === 0) return;
+  if (!periodDueDates.every((d) => isValidInstant(d))) {
+    throw new InvalidTaskInputError('periodDueDates must all be ISO instants with a zone');
+  }
+  if (parseInstant(periodDueDates[0]) !== parseInstant(dueAt)) {
+    throw new InvalidTaskInputError('periodDueDates[0] must be the same instant as dueAt');
+  }
+  if (periodDueDates.some((d, i) => i > 0 && !isAfter(d, periodDueDates[i - 1]))) {
+    throw new InvalidTaskInputError('periodDueDates must be strictly ascending');
+  }
+}
+
+export function initialTaskContext(input: TaskInput): TaskContext {
+  const dueAt = input.dueAt ?? null;
+  const dates = input.periodDueDates?.length ? [...input.periodDueDates] : dueAt ? [dueAt] : [];
+  return {
+    dueAt,
+    originalDueAt: dueAt,
+    periodDueDates: dates,
+    period: 0,
+    periods: [newPeriod(0, dueAt)],
+    late: false,
+    pendingExtension: null,
+    contributions: [],
+    reportedByAgencyId: null,
+    reportedByUserId: null,
+  };
+}
+
+function newPeriod(index: number, dueAt: string | null): TaskPeriod {
+  return { index, dueAt, reportedAt: null, verifiedAt: null, late: false, report: null, rejections: 0 };
+}
+
+function updateCurrentPeriod(context: TaskContext, patch: Partial<TaskPeriod>): TaskPeriod[] {
+  const last = context.periods.length - 1;
+  return context.periods.map((p, i) => (i === last ? { ...p, ...patch } : p));
+}
+
+function currentPeriod(context: TaskContext): TaskPeriod {
+  return context.periods[context.periods.length - 1];
+}
+
+// A step after the due time marks the period late, and the task late for good.
+function isLateStep(context: TaskContext, at: string): boolean {
+  return context.dueAt !== null && isAfter(at, context.dueAt);
+}
+
+export function withReport(context: TaskContext, event: TaskEventOf<'SUBMIT_REPORT'>): Partial<TaskContext> {
+  const late = isLateStep(context, event.at);
+  // Normalised so a malformed stored event can neither crash replay nor store `undefined`.
+  const report = { summary: event.report?.summary ?? '', value: event.report?.value ?? null };
+  return {
+    periods: updateCurrentPeriod(context, {
+      reportedAt: event.at,
+      report,
+      late: currentPeriod(context).late || late,
+    }),
+    late: context.late || late,
+    reportedByAgencyId: event.by?.agencyId ?? null,
+    reportedByUserId: event.by?.userId ?? null,
+  };
+}
+
+export function withVerification(context: TaskContext, event: TaskEventOf<'VERIFY'>): Partial<TaskContext> {
+  const late = isLateStep(context, event.at);
+  return {
+    periods: updateCurrentPeriod(context, {
+      verifiedAt: event.at,
+      late: currentPeriod(context).late || late,
+    }),
+    late: context.late || late,
+  };
+}
+
+// Recurring task: the verified period closes and the next one opens with the plan's own date.
+export function withNextPeriod(context: TaskContext): Partial<TaskContext> {
+  const period = context.period + 1;
+  const dueAt = context.periodDueDates[period] ?? null;
+  return {
+    period,
+    dueAt,
+    originalDueAt: dueAt,
+    periods: [...context.periods, newPeriod(period, dueAt)],
+    pendingExtension: null,
+    reportedByAgencyId: null,
+    reportedByUserId: null,
+  };
+}
+
+// A rejected report counts as not submitted.
+export function withRejection(context: TaskContext): Partial<TaskContext> {
+  const period = currentPeriod(context);
+  return {
+    periods: updateCurrentPeriod(context, {
+      rejections: period.rejections + 1,
+      reportedAt: null,
+      report: null,
+    }),
+    reportedByAgencyId: null,
+    reportedByUserId: null,
+  };
+}
+
+export function withContribution(context: TaskContext, event: TaskEventOf<'CONTRIBUTE'>): Partial<TaskContext> {
+  const contribution = {
+    agencyId: event.by?.agencyId ?? '',
+    at: event.at,
+    text: event.text ?? '',
+    value: event.value ?? null,
+    period: context.period,
+  };
+  return { contributions: [...context.contributions, contribution] };
+}
+
+export function withExtensionRequest(
+  event: TaskEventOf<'REQUEST_EXTENSION'>,
+): Partial<TaskContext> {
+  return {
+    pendingExtension: {
+      requestedAt: event.at,
+      proposedDueAt: event.proposedDueAt,
+      reason: event.reason ?? '',
+      byAgencyId: event.by?.agencyId ?? null,
+    },
+  };
+}
+
+// originalDueAt stays: it is the plan's own date, kept for on-time scoring.
+export function withExtension(context: TaskContext, event: TaskEventOf<'APPROVE_EXTENSION'>): Partial<TaskContext> {
+  return {
+    dueAt: event.newDueAt,
+    periods: updateCurrentPeriod(context, { dueAt: event.newDueAt }),
+    pendingExtension: null,
+  };
+}

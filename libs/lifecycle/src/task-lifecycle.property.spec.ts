@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import {
+  applyTaskEvent,
+  createTaskSnapshot,
+  replayTask,
+  StoredTaskSnapshot,
+  TASK_EVENT_TYPES,
+  TASK_STATES,
+  TaskEvent,
+  TaskEventType,
+  TaskInput,
+} from './index';
+
+// Instants around three quarterly due dates, so guards on time go both ways.
+const DUES = ['2024-03-31T17:00:00.000Z', '2024-06-30T17:00:00.000Z', '2024-09-30T17:00:00.000Z'];
+const instant = fc
+  .integer({ min: Date.parse('2024-01-01T00:00:00Z'), max: Date.parse('2024-12-31T00:00:00Z') })
+  .map((ms) => new Date(ms).toISOString());
+const text = fc.constantFrom('', ' ', 'ok', 'chưa đạt');
+const actor = fc.record({ userId: fc.constantFrom('u1', 'u2'), agencyId: fc.constantFrom('a1', 'a2') });
+
+const input: fc.Arbitrary<TaskInput> = fc.oneof(
+  fc.constant({ dueAt: null }),
+  fc.constant({ dueAt: DUES[0] }),
+  fc.constant({ dueAt: DUES[0], periodDueDates: DUES }),
+);
+
+const event: fc.Arbitrary<TaskEvent> = fc
+  .record({ type: fc.constantFrom<TaskEventType>(...TASK_EVENT_TYPES), at: instant, by: actor, s: text, d: instant })
+  .map(({ type, at, by, s, d }): TaskEvent => {
+    switch (type) {
+      case 'SUBMIT_REPORT':
+        return { type, at, by, report: { summary: s } };
+      case 'REJECT':
+      case 'DENY_EXTENSION':
+        return { type, at, by, comment: s };
+      case 'CONTRIBUTE':
+        return { type, at, by, text: s };
+      case 'REQUEST_EXTENSION':
+        return { type, at, by, reason: s, proposedDueAt: d };
+      case 'APPROVE_EXTENSION':
+        return { type, at, by, newDueAt: d };
+      default:
+        return { type, at, by };
+    }
+  });
+
+// Applies what the machine takes and skips the rest, to walk deeper than replayTask's strict fold.
+function foldLenient(start: StoredTaskSnapshot, events: TaskEvent[]): StoredTaskSnapshot[] {
+  const trail = [start];
+  for (const e of events) {
+    const outcome = applyTaskEvent(trail[trail.length - 1], e);
+    if (outcome.taken) trail.push(outcome.snapshot);
+  }
+  return trail;
+}
+
+describe(applyTaskEvent.name, () => {
+  it('does give identical snapshots when random sequences are applied twice', () => {
+    fc.assert(
+      fc.property(input, fc.array(event, { maxLength: 40 }), (i, events) => {
+        const first = foldLenient(createTaskSnapshot(i), events);
+        const second = foldLenient(createTaskSnapshot(i), JSON.parse(JSON.stringify(events)));
+        expect(second).toStrictEqual(first);
+        expect(replayTask(i, events)).toStrictEqual(replayTask(i, events));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('does keep state, periods and the late flag consistent along any sequence', () => {
+    fc.assert(
+      fc.property(input, fc.array(event, { maxLength: 40 }), (i, events) => {
+        const trail = foldLenient(createTaskSnapshot(i), events);
+        trail.forEach((s, n) => {
+          expect(TASK_STATES).toContain(s.state);
+          expect(s.context.periods).toHaveLength(s.context.period + 1);
+          expect(JSON.parse(JSON.stringify(s))).toStrictEqual(s);
+          if (n > 0 && trail[n - 1].context.late) expect(s.context.late).toBe(true);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('does take nothing once VERIFIED', () => {
+    const finished = fc
+      .tuple(input, fc.array(event, { maxLength: 60 }))
+      .map(([i, events]) => foldLenient(createTaskSnapshot(i), events).find((s) => s.state === 'VERIFIED'))
+      .filter((s): s is StoredTaskSnapshot => s !== undefined);
+    fc.assert(
+      fc.property(finished, fc.array(event, { minLength: 1, maxLength: 10 }), (verified, more) => {
+        for (const e of more) expect(applyTaskEvent(verified, e).taken).toBe(false);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -1,0 +1,281 @@
+import { AFTER_DUE, applyAll, BEFORE_DUE, DUE, ev, FAR_FUTURE, LEAD, taskIn } from '../test/task-fixtures';
+import {
+  acceptedEventTypes,
+  applyTaskEvent,
+  createTaskSnapshot,
+  IncompatibleSnapshotError,
+  InvalidTaskInputError,
+  replayTask,
+  StoredTaskSnapshot,
+  TaskEvent,
+  TaskState,
+} from './index';
+
+function expectTaken(from: StoredTaskSnapshot, event: TaskEvent): StoredTaskSnapshot {
+  const outcome = applyTaskEvent(from, event);
+  if (!outcome.taken) throw new Error(`expected ${event.type} to be taken: ${outcome.reason}`);
+  return outcome.snapshot;
+}
+
+describe(createTaskSnapshot.name, () => {
+  it('does start in ASSIGNED with one open period when created', () => {
+    const s = createTaskSnapshot({ dueAt: DUE });
+    expect(s).toMatchObject({ machineId: 'task', machineVersion: 1, state: 'ASSIGNED' });
+    expect(s.context).toMatchObject({ dueAt: DUE, originalDueAt: DUE, periodDueDates: [DUE], period: 0, late: false });
+    expect(s.context.periods).toEqual([
+      { index: 0, dueAt: DUE, reportedAt: null, verifiedAt: null, late: false, report: null, rejections: 0 },
+    ]);
+  });
+
+  it('does keep an empty schedule when the plan gives no time', () => {
+    const s = createTaskSnapshot({ dueAt: null });
+    expect(s.context).toMatchObject({ dueAt: null, originalDueAt: null, periodDueDates: [] });
+  });
+
+  it.each([
+    ['dueAt has no zone (host-dependent)', { dueAt: '2024-06-30T17:00:00' }],
+    ['dueAt is a bare date', { dueAt: '2024-06-30' }],
+    ['the first period is not dueAt', { dueAt: DUE, periodDueDates: [FAR_FUTURE] }],
+    ['periods are not ascending', { dueAt: DUE, periodDueDates: [DUE, DUE] }],
+    ['a recurring task has no dueAt', { dueAt: null, periodDueDates: [DUE] }],
+  ])('does throw InvalidTaskInputError when %s', (_why, input) => {
+    expect(() => createTaskSnapshot(input)).toThrow(InvalidTaskInputError);
+  });
+});
+
+describe('late flag', () => {
+  it('does not mark late when the report is submitted and verified before the due time', () => {
+    const s = applyAll(taskIn('IN_PROGRESS'), [ev.submit(BEFORE_DUE), ev.verify('2024-06-25T00:00:00Z')]);
+    expect(s.state).toBe('VERIFIED');
+    expect(s.context.late).toBe(false);
+    expect(s.context.periods[0]).toMatchObject({ late: false, reportedAt: BEFORE_DUE, verifiedAt: '2024-06-25T00:00:00Z' });
+  });
+
+  it('does mark late when the report is submitted after the due time', () => {
+    const s = expectTaken(taskIn('IN_PROGRESS'), ev.submit(AFTER_DUE));
+    expect(s.context.late).toBe(true);
+    expect(s.context.periods[0].late).toBe(true);
+    expect(s.context.reportedByAgencyId).toBe(LEAD.agencyId);
+    expect(s.context.reportedByUserId).toBe(LEAD.userId);
+  });
+
+  it('does mark late when an on-time report is verified after the due time', () => {
+    const s = applyAll(taskIn('IN_PROGRESS'), [ev.submit(BEFORE_DUE), ev.verify(AFTER_DUE)]);
+    expect(s.context.late).toBe(true);
+    expect(s.context.periods[0].late).toBe(true);
+  });
+
+  it('does keep late once set even when an extension later moves the due time', () => {
+    const s = applyAll(taskIn('IN_PROGRESS'), [
+      ev.submit(AFTER_DUE),
+      ev.reject('2024-07-16T00:00:00Z'),
+      ev.request('2024-07-17T00:00:00Z'),
+      ev.approve('2024-07-18T00:00:00Z'),
+    ]);
+    expect(s.state).toBe('IN_PROGRESS');
+    expect(s.context.late).toBe(true);
+  });
+
+  it('does never mark late when the task has no due time', () => {
+    const s = applyAll(createTaskSnapshot({ dueAt: null }), [ev.start(BEFORE_DUE), ev.submit(FAR_FUTURE), ev.verify(FAR_FUTURE)]);
+    expect(s.context.late).toBe(false);
+  });
+});
+
+describe('DEADLINE_PASSED', () => {
+  it.each<[TaskState, string]>([
+    ['ASSIGNED', BEFORE_DUE],
+    ['IN_PROGRESS', BEFORE_DUE],
+    ['IN_PROGRESS', DUE],
+  ])('does not move %s to OVERDUE when fired at %s (not after the due time)', (state, at) => {
+    expect(applyTaskEvent(taskIn(state), ev.deadline(at)).taken).toBe(false);
+  });
+
+  it('does not move a task without due time to OVERDUE', () => {
+    const s = expectTaken(createTaskSnapshot({ dueAt: null }), ev.start(BEFORE_DUE));
+    expect(applyTaskEvent(s, ev.deadline(FAR_FUTURE)).taken).toBe(false);
+  });
+});
+
+describe('REJECT', () => {
+  it('does return to IN_PROGRESS when the due time has not passed', () => {
+    const s = expectTaken(taskIn('REPORTED'), ev.reject(BEFORE_DUE));
+    expect(s.state).toBe('IN_PROGRESS');
+  });
+
+  it('does go to OVERDUE when the due time has passed, clearing the report', () => {
+    const s = expectTaken(taskIn('REPORTED'), ev.reject(AFTER_DUE));
+    expect(s.state).toBe('OVERDUE');
+    expect(s.context.periods[0]).toMatchObject({ rejections: 1, reportedAt: null, report: null });
+    expect(s.context).toMatchObject({ reportedByAgencyId: null, reportedByUserId: null });
+  });
+
+  it('does refuse when the comment is blank', () => {
+    expect(applyTaskEvent(taskIn('REPORTED'), ev.reject(BEFORE_DUE, '  '))).toEqual({
+      taken: false,
+      reason: expect.stringContaining('conditions'),
+    });
+  });
+});
+
+describe('extensions', () => {
+  it('does record a pending request without changing state', () => {
+    const s = expectTaken(taskIn('IN_PROGRESS'), ev.request(BEFORE_DUE));
+    expect(s.state).toBe('IN_PROGRESS');
+    expect(s.context.pendingExtension).toEqual({
+      requestedAt: BEFORE_DUE,
+      proposedDueAt: FAR_FUTURE,
+      reason: 'waiting for funds',
+      byAgencyId: LEAD.agencyId,
+    });
+  });
+
+  it.each([
+    ['a request is already pending', taskIn('IN_PROGRESS', true), FAR_FUTURE],
+    ['the proposed date is not after the due time', taskIn('IN_PROGRESS'), DUE],
+    ['the proposed date is in the past', taskIn('OVERDUE'), '2024-07-10T00:00:00Z'],
+  ])('does refuse a request when %s', (_why, from, proposed) => {
+    expect(applyTaskEvent(from, ev.request(AFTER_DUE, proposed)).taken).toBe(false);
+  });
+
+  it('does move OVERDUE to IN_PROGRESS when approved with a future newDueAt', () => {
+    const s = expectTaken(taskIn('OVERDUE', true), ev.approve(AFTER_DUE, FAR_FUTURE));
+    expect(s.state).toBe('IN_PROGRESS');
+    expect(s.context).toMatchObject({ dueAt: FAR_FUTURE, originalDueAt: DUE, pendingExtension: null });
+    expect(s.context.periods[0].dueAt).toBe(FAR_FUTURE);
+  });
+
+  it('does keep OVERDUE when approved with a newDueAt already past', () => {
+    const s = expectTaken(taskIn('OVERDUE', true), ev.approve(AFTER_DUE, '2024-07-10T00:00:00Z'));
+    expect(s.state).toBe('OVERDUE');
+    expect(s.context).toMatchObject({ dueAt: '2024-07-10T00:00:00Z', originalDueAt: DUE, pendingExtension: null });
+  });
+
+  it('does refuse approval without a pending request or with an invalid newDueAt', () => {
+    expect(applyTaskEvent(taskIn('OVERDUE'), ev.approve(AFTER_DUE)).taken).toBe(false);
+    expect(applyTaskEvent(taskIn('OVERDUE', true), ev.approve(AFTER_DUE, 'soon')).taken).toBe(false);
+  });
+
+  it('does clear the request and keep state and due time when denied', () => {
+    const s = expectTaken(taskIn('OVERDUE', true), ev.deny(AFTER_DUE));
+    expect(s.state).toBe('OVERDUE');
+    expect(s.context).toMatchObject({ dueAt: DUE, pendingExtension: null });
+    expect(applyTaskEvent(taskIn('OVERDUE', true), ev.deny(AFTER_DUE, '')).taken).toBe(false);
+  });
+});
+
+describe('CONTRIBUTE', () => {
+  it('does append the contribution to the current period', () => {
+    const s = expectTaken(taskIn('ASSIGNED'), ev.contribute(BEFORE_DUE));
+    expect(s.state).toBe('ASSIGNED');
+    expect(s.context.contributions).toEqual([
+      { agencyId: 'a-co', at: BEFORE_DUE, text: 'phối hợp', value: null, period: 0 },
+    ]);
+  });
+});
+
+describe('recurring task', () => {
+  const Q = ['2024-03-31T17:00:00.000Z', '2024-06-30T17:00:00.000Z', '2024-09-30T17:00:00.000Z'];
+  const input = { dueAt: Q[0], periodDueDates: Q };
+
+  it('does walk three periods, including a missed one, to VERIFIED', () => {
+    let s = applyAll(createTaskSnapshot(input), [ev.start('2024-01-10T00:00:00Z'), ev.submit('2024-03-20T00:00:00Z')]);
+    s = expectTaken(s, ev.verify('2024-03-25T00:00:00Z'));
+    expect(s.state).toBe('IN_PROGRESS');
+    expect(s.context).toMatchObject({ period: 1, dueAt: Q[1], originalDueAt: Q[1], late: false, reportedByAgencyId: null });
+    expect(s.context.periods.map((p) => [p.index, p.dueAt, p.verifiedAt])).toEqual([
+      [0, Q[0], '2024-03-25T00:00:00Z'],
+      [1, Q[1], null],
+    ]);
+
+    // period 2 is missed: the sweep makes it OVERDUE, the late report is verified later
+    s = applyAll(s, [ev.deadline('2024-07-01T00:00:00Z'), ev.submit('2024-07-05T00:00:00Z')]);
+    expect(s.context.periods[1].late).toBe(true);
+    s = expectTaken(s, ev.verify('2024-07-06T00:00:00Z'));
+    expect(s.state).toBe('IN_PROGRESS');
+    expect(s.context).toMatchObject({ period: 2, dueAt: Q[2], late: true });
+    expect(s.context.periods[2]).toMatchObject({ index: 2, late: false, report: null });
+
+    s = applyAll(s, [ev.submit('2024-09-20T00:00:00Z'), ev.verify('2024-09-21T00:00:00Z')]);
+    expect(s.state).toBe('VERIFIED');
+    expect(s.context.periods.map((p) => p.late)).toEqual([false, true, false]);
+    expect(s.context.late).toBe(true);
+  });
+
+  it('does drop a pending extension when the next period opens', () => {
+    const s = applyAll(createTaskSnapshot(input), [
+      ev.start('2024-01-10T00:00:00Z'),
+      ev.request('2024-03-01T00:00:00Z', '2024-04-30T00:00:00Z'),
+      ev.submit('2024-03-20T00:00:00Z'),
+      ev.verify('2024-03-25T00:00:00Z'),
+    ]);
+    expect(s.context.pendingExtension).toBeNull();
+  });
+});
+
+describe(replayTask.name, () => {
+  const events = [ev.start(BEFORE_DUE), ev.contribute(BEFORE_DUE), ev.deadline(AFTER_DUE), ev.submit(AFTER_DUE)];
+
+  it('does equal stepwise application when every event is accepted', () => {
+    const stepwise = applyAll(createTaskSnapshot({ dueAt: DUE }), events);
+    expect(replayTask({ dueAt: DUE }, events)).toEqual({ snapshot: stepwise, applied: 4, rejectedAt: null });
+  });
+
+  it('does stop at the first refused event and report its index', () => {
+    const result = replayTask({ dueAt: DUE }, [events[0], ev.verify(AFTER_DUE), events[1]]);
+    expect(result).toEqual({ snapshot: applyAll(createTaskSnapshot({ dueAt: DUE }), [events[0]]), applied: 1, rejectedAt: 1 });
+  });
+});
+
+describe('stored snapshot', () => {
+  it('does give the same result after a JSON round trip', () => {
+    const s = taskIn('OVERDUE', true);
+    const copy = JSON.parse(JSON.stringify(s)) as StoredTaskSnapshot;
+    expect(copy).toStrictEqual(s);
+    const event = ev.approve(AFTER_DUE);
+    expect(JSON.parse(JSON.stringify(applyTaskEvent(copy, event)))).toStrictEqual(applyTaskEvent(s, event));
+  });
+
+  it('does not mutate the snapshot it is given', () => {
+    const s = taskIn('IN_PROGRESS');
+    const before = JSON.stringify(s);
+    applyTaskEvent(s, ev.contribute(BEFORE_DUE));
+    expect(JSON.stringify(s)).toBe(before);
+  });
+
+  it.each([
+    ['another machine version', { machineVersion: 2 }],
+    ['another machine id', { machineId: 'plan' }],
+    ['an unknown state', { state: 'ARCHIVED' as TaskState }],
+  ])('does throw IncompatibleSnapshotError when the snapshot names %s', (_why, patch) => {
+    const bad = { ...taskIn('IN_PROGRESS'), ...patch };
+    expect(() => applyTaskEvent(bad, ev.contribute(BEFORE_DUE))).toThrow(IncompatibleSnapshotError);
+  });
+
+  it.each(['yesterday', '2024-06-01T03:00:00'])('does refuse an event whose time %s is not a zoned ISO instant', (at) => {
+    expect(applyTaskEvent(taskIn('ASSIGNED'), ev.start(at))).toEqual({
+      taken: false,
+      reason: expect.stringContaining('ISO'),
+    });
+  });
+});
+
+describe(acceptedEventTypes.name, () => {
+  it.each<[string, StoredTaskSnapshot, string, string[]]>([
+    ['ASSIGNED before due', taskIn('ASSIGNED'), BEFORE_DUE, ['START', 'CONTRIBUTE', 'REQUEST_EXTENSION']],
+    ['ASSIGNED after due', taskIn('ASSIGNED'), AFTER_DUE, ['START', 'DEADLINE_PASSED', 'CONTRIBUTE', 'REQUEST_EXTENSION']],
+    ['IN_PROGRESS before due', taskIn('IN_PROGRESS'), BEFORE_DUE, ['SUBMIT_REPORT', 'CONTRIBUTE', 'REQUEST_EXTENSION']],
+    [
+      'IN_PROGRESS with a pending request',
+      taskIn('IN_PROGRESS', true),
+      AFTER_DUE,
+      ['SUBMIT_REPORT', 'DEADLINE_PASSED', 'CONTRIBUTE', 'APPROVE_EXTENSION', 'DENY_EXTENSION'],
+    ],
+    ['REPORTED', taskIn('REPORTED'), AFTER_DUE, ['VERIFY', 'REJECT']],
+    ['REPORTED with a pending request', taskIn('REPORTED', true), AFTER_DUE, ['VERIFY', 'REJECT', 'APPROVE_EXTENSION', 'DENY_EXTENSION']],
+    ['VERIFIED', taskIn('VERIFIED'), AFTER_DUE, []],
+    ['OVERDUE', taskIn('OVERDUE'), AFTER_DUE, ['SUBMIT_REPORT', 'CONTRIBUTE', 'REQUEST_EXTENSION']],
+  ])('does list the events the machine takes when %s', (_why, snapshot, at, expected) => {
+    expect(acceptedEventTypes(snapshot, at)).toEqual(expected);
+  });
+});

@@ -1,0 +1,113 @@
+// The store → resolveState → transition → store round trip the service and the audit replay share.
+import { initialTransition, transition } from 'xstate';
+import { addDays, isValidInstant, laterOf } from './iso-time';
+import { assertValidTaskInput } from './task-context';
+import { IncompatibleSnapshotError } from './task.errors';
+import { taskMachine } from './task.machine';
+import {
+  isTaskState,
+  TaskReplayResult,
+  StoredTaskSnapshot,
+  TASK_EVENT_TYPES,
+  TASK_MACHINE_ID,
+  TASK_MACHINE_VERSION,
+  TaskEvent,
+  TaskEventType,
+  TaskInput,
+  TransitionOutcome,
+} from './task.types';
+
+type MachineSnapshot = ReturnType<typeof taskMachine.resolveState>;
+
+function toStored(snapshot: MachineSnapshot): StoredTaskSnapshot {
+  const state = snapshot.value;
+  if (!isTaskState(state)) throw new IncompatibleSnapshotError(`machine produced unknown state ${String(state)}`);
+  // structuredClone: the stored value shares nothing with the caller's input.
+  return {
+    machineId: TASK_MACHINE_ID,
+    machineVersion: TASK_MACHINE_VERSION,
+    state,
+    context: structuredClone(snapshot.context),
+  };
+}
+
+export function restoreTaskSnapshot(stored: StoredTaskSnapshot): MachineSnapshot {
+  if (stored?.machineId !== TASK_MACHINE_ID || stored.machineVersion !== TASK_MACHINE_VERSION) {
+    throw new IncompatibleSnapshotError(
+      `snapshot of ${stored?.machineId}@${stored?.machineVersion} cannot be restored by ${TASK_MACHINE_ID}@${TASK_MACHINE_VERSION}`,
+    );
+  }
+  if (!isTaskState(stored.state)) {
+    throw new IncompatibleSnapshotError(`snapshot names unknown state ${String(stored.state)}`);
+  }
+  if (stored.context === null || typeof stored.context !== 'object') {
+    throw new IncompatibleSnapshotError('snapshot has no context');
+  }
+  return taskMachine.resolveState({ value: stored.state, context: stored.context });
+}
+
+export function createTaskSnapshot(input: TaskInput): StoredTaskSnapshot {
+  assertValidTaskInput(input);
+  const [snapshot] = initialTransition(taskMachine, input);
+  return toStored(snapshot);
+}
+
+function refusal(stored: StoredTaskSnapshot, snapshot: MachineSnapshot, event: TaskEvent): string | null {
+  if (snapshot.status === 'done') return `task is ${stored.state}, a final state; nothing more is accepted`;
+  if (!isValidInstant(event?.at)) return `event ${event?.type} has no valid ISO instant in "at"`;
+  if (snapshot.can(event)) return null;
+  const declared = Object.prototype.hasOwnProperty.call(taskMachine.root.states[stored.state].on, event.type);
+  return declared
+    ? `${event.type} is not allowed in ${stored.state} now: its conditions are not met`
+    : `${event.type} is not accepted in ${stored.state}`;
+}
+
+export function applyTaskEvent(stored: StoredTaskSnapshot, event: TaskEvent): TransitionOutcome {
+  const snapshot = restoreTaskSnapshot(stored);
+  const reason = refusal(stored, snapshot, event);
+  if (reason !== null) return { taken: false, reason };
+  const [next] = transition(taskMachine, snapshot, event);
+  return { taken: true, snapshot: toStored(next) };
+}
+
+export function canApply(stored: StoredTaskSnapshot, event: TaskEvent): boolean {
+  const snapshot = restoreTaskSnapshot(stored);
+  return refusal(stored, snapshot, event) === null;
+}
+
+// Payloads that satisfy every payload check, so only state and context decide.
+function representativeEvent(type: TaskEventType, at: string, stored: StoredTaskSnapshot): TaskEvent {
+  const later = addDays(laterOf(at, stored.context.dueAt), 1);
+  switch (type) {
+    case 'SUBMIT_REPORT':
+      return { type, at, report: { summary: 'x' } };
+    case 'REJECT':
+    case 'DENY_EXTENSION':
+      return { type, at, comment: 'x' };
+    case 'CONTRIBUTE':
+      return { type, at, text: 'x' };
+    case 'REQUEST_EXTENSION':
+      return { type, at, reason: 'x', proposedDueAt: later };
+    case 'APPROVE_EXTENSION':
+      return { type, at, newDueAt: addDays(at, 1) };
+    default:
+      return { type, at };
+  }
+}
+
+export function acceptedEventTypes(stored: StoredTaskSnapshot, at: string): TaskEventType[] {
+  const snapshot = restoreTaskSnapshot(stored);
+  if (!isValidInstant(at)) return [];
+  return TASK_EVENT_TYPES.filter((type) => refusal(stored, snapshot, representativeEvent(type, at, stored)) === null);
+}
+
+// Stops at the first refused event: a state built on a broken history would mean nothing.
+export function replayTask(input: TaskInput, events: TaskEvent[]): TaskReplayResult {
+  let snapshot = createTaskSnapshot(input);
+  for (let i = 0; i < events.length; i++) {
+    const outcome = applyTaskEvent(snapshot, events[i]);
+    if (!outcome.taken) return { snapshot, applied: i, rejectedAt: i };
+    snapshot = outcome.snapshot;
+  }
+  return { snapshot, applied: events.length, rejectedAt: null };
+}

@@ -1,0 +1,35 @@
+// Pure predicates behind the machine's named guards. Events arrive from storage and from user
+// input, so payload fields are checked at runtime, not trusted from the type.
+import { isAfter, isValidInstant } from './iso-time';
+import { TaskContext, TaskEvent } from './task.types';
+
+export interface GuardArgs {
+  context: TaskContext;
+  event: TaskEvent;
+}
+
+function field(event: TaskEvent, name: string): unknown {
+  return (event as unknown as Record<string, unknown>)[name];
+}
+
+function nonEmpty(value: unknown): boolean {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+export const taskGuards = {
+  // Compared with the event's own time, never the clock, so replay gives the same answer.
+  dueTimePassed: ({ context, event }: GuardArgs): boolean =>
+    context.dueAt !== null && isAfter(event.at, context.dueAt),
+  hasNextPeriod: ({ context }: GuardArgs): boolean => context.period < context.periodDueDates.length - 1,
+  hasComment: ({ event }: GuardArgs): boolean => nonEmpty(field(event, 'comment')),
+  hasPendingExtension: ({ context }: GuardArgs): boolean => context.pendingExtension !== null,
+  noPendingExtension: ({ context }: GuardArgs): boolean => context.pendingExtension === null,
+  proposedDueAtInFuture: ({ event }: GuardArgs): boolean =>
+    isAfter(field(event, 'proposedDueAt') as string, event.at),
+  proposedDueAtAfterDueAt: ({ context, event }: GuardArgs): boolean =>
+    context.dueAt === null || isAfter(field(event, 'proposedDueAt') as string, context.dueAt),
+  newDueAtValid: ({ event }: GuardArgs): boolean => isValidInstant(field(event, 'newDueAt') as string),
+  newDueAtInFuture: ({ event }: GuardArgs): boolean => isAfter(field(event, 'newDueAt') as string, event.at),
+};
+
+export type TaskGuardName = keyof typeof taskGuards;

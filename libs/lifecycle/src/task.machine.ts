@@ -1,0 +1,131 @@
+// The task lifecycle (CONTRACT.md "Task lifecycle"). Flat states; every transition is declared on
+// its source state so the diagram generator can read the whole table off the state nodes.
+import { and, assertEvent, assign, setup } from 'xstate';
+import {
+  initialTaskContext,
+  withContribution,
+  withExtension,
+  withExtensionRequest,
+  withNextPeriod,
+  withRejection,
+  withReport,
+  withVerification,
+} from './task-context';
+import { taskGuards } from './task.guards';
+import { TASK_MACHINE_ID, TaskContext, TaskEvent, TaskInput } from './task.types';
+
+const taskSetup = setup({
+  types: {
+    context: {} as TaskContext,
+    events: {} as TaskEvent,
+    input: {} as TaskInput,
+  },
+  guards: taskGuards,
+  actions: {
+    recordReport: assign(({ context, event }) => {
+      assertEvent(event, 'SUBMIT_REPORT');
+      return withReport(context, event);
+    }),
+    recordVerification: assign(({ context, event }) => {
+      assertEvent(event, 'VERIFY');
+      return withVerification(context, event);
+    }),
+    openNextPeriod: assign(({ context }) => withNextPeriod(context)),
+    recordRejection: assign(({ context }) => withRejection(context)),
+    recordContribution: assign(({ context, event }) => {
+      assertEvent(event, 'CONTRIBUTE');
+      return withContribution(context, event);
+    }),
+    recordExtensionRequest: assign(({ event }) => {
+      assertEvent(event, 'REQUEST_EXTENSION');
+      return withExtensionRequest(event);
+    }),
+    applyExtension: assign(({ context, event }) => {
+      assertEvent(event, 'APPROVE_EXTENSION');
+      return withExtension(context, event);
+    }),
+    clearPendingExtension: assign({ pendingExtension: null }),
+  },
+});
+
+const contribute = { actions: 'recordContribution' } as const;
+
+const requestExtension = {
+  guard: and(['noPendingExtension', 'proposedDueAtInFuture', 'proposedDueAtAfterDueAt']),
+  actions: 'recordExtensionRequest',
+} as const;
+
+const approveExtension = {
+  guard: and(['hasPendingExtension', 'newDueAtValid']),
+  actions: 'applyExtension',
+} as const;
+
+const denyExtension = {
+  guard: and(['hasPendingExtension', 'hasComment']),
+  actions: 'clearPendingExtension',
+} as const;
+
+const submitReport = { target: 'REPORTED', actions: 'recordReport' } as const;
+
+export const taskMachine = taskSetup.createMachine({
+  id: TASK_MACHINE_ID,
+  context: ({ input }) => initialTaskContext(input),
+  initial: 'ASSIGNED',
+  states: {
+    // giao nhiệm vụ: assigned by the plan, not started
+    ASSIGNED: {
+      on: {
+        START: { target: 'IN_PROGRESS' },
+        DEADLINE_PASSED: { target: 'OVERDUE', guard: 'dueTimePassed' },
+        CONTRIBUTE: contribute,
+        REQUEST_EXTENSION: requestExtension,
+        APPROVE_EXTENSION: approveExtension,
+        DENY_EXTENSION: denyExtension,
+      },
+    },
+    IN_PROGRESS: {
+      on: {
+        SUBMIT_REPORT: submitReport,
+        DEADLINE_PASSED: { target: 'OVERDUE', guard: 'dueTimePassed' },
+        CONTRIBUTE: contribute,
+        REQUEST_EXTENSION: requestExtension,
+        APPROVE_EXTENSION: approveExtension,
+        DENY_EXTENSION: denyExtension,
+      },
+    },
+    REPORTED: {
+      on: {
+        VERIFY: [
+          { target: 'IN_PROGRESS', guard: 'hasNextPeriod', actions: ['recordVerification', 'openNextPeriod'] },
+          { target: 'VERIFIED', actions: 'recordVerification' },
+        ],
+        REJECT: [
+          { target: 'OVERDUE', guard: and(['hasComment', 'dueTimePassed']), actions: 'recordRejection' },
+          { target: 'IN_PROGRESS', guard: 'hasComment', actions: 'recordRejection' },
+        ],
+        APPROVE_EXTENSION: approveExtension,
+        DENY_EXTENSION: denyExtension,
+      },
+    },
+    VERIFIED: { type: 'final' },
+    // quá hạn: due time passed without an accepted report
+    OVERDUE: {
+      on: {
+        SUBMIT_REPORT: submitReport,
+        CONTRIBUTE: contribute,
+        REQUEST_EXTENSION: requestExtension,
+        APPROVE_EXTENSION: [
+          {
+            target: 'IN_PROGRESS',
+            guard: and(['hasPendingExtension', 'newDueAtValid', 'newDueAtInFuture']),
+            actions: 'applyExtension',
+          },
+          approveExtension,
+        ],
+        DENY_EXTENSION: denyExtension,
+      },
+    },
+  },
+});
+
+export type TaskMachine = typeof taskMachine;

@@ -1,0 +1,120 @@
+// Public vocabulary of the task lifecycle. Plain JSON shapes only: snapshots and events are stored
+// in PostgreSQL and replayed by auditors, so nothing here may hold a class instance or a Date.
+
+export const TASK_MACHINE_ID = 'task';
+// Bump on any change to states, guards or context shape: stored snapshots name their version.
+export const TASK_MACHINE_VERSION = 1;
+
+export const TASK_STATES = ['ASSIGNED', 'IN_PROGRESS', 'REPORTED', 'VERIFIED', 'OVERDUE'] as const;
+export type TaskState = (typeof TASK_STATES)[number];
+
+export const TASK_EVENT_TYPES = [
+  'START',
+  'SUBMIT_REPORT',
+  'VERIFY',
+  'REJECT',
+  'DEADLINE_PASSED',
+  'CONTRIBUTE',
+  'REQUEST_EXTENSION',
+  'APPROVE_EXTENSION',
+  'DENY_EXTENSION',
+] as const;
+export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
+
+export interface TaskInput {
+  // ISO instant; null = the plan gave no time
+  dueAt: string | null;
+  // Recurring task: due instant of each period, ascending; periodDueDates[0] === dueAt.
+  periodDueDates?: string[];
+}
+
+export interface TaskReport {
+  summary: string;
+  value?: string | null;
+}
+
+export interface TaskPeriod {
+  index: number;
+  dueAt: string | null;
+  reportedAt: string | null;
+  verifiedAt: string | null;
+  late: boolean;
+  report: TaskReport | null;
+  rejections: number;
+}
+
+export interface Contribution {
+  agencyId: string;
+  at: string;
+  text: string;
+  value?: string | null;
+  period: number;
+}
+
+export interface PendingExtension {
+  requestedAt: string;
+  proposedDueAt: string;
+  reason: string;
+  byAgencyId?: string | null;
+}
+
+export interface TaskContext {
+  dueAt: string | null;
+  originalDueAt: string | null;
+  periodDueDates: string[];
+  // 0-based index of the current period
+  period: number;
+  // one per period reached so far; the current one is last
+  periods: TaskPeriod[];
+  // sticky: once any report was submitted or verified after its due time
+  late: boolean;
+  pendingExtension: PendingExtension | null;
+  contributions: Contribution[];
+  // who submitted the report under review (the four-eyes rule reads these)
+  reportedByAgencyId: string | null;
+  reportedByUserId: string | null;
+}
+
+export interface EventActor {
+  userId?: string | null;
+  agencyId?: string | null;
+}
+
+export type TaskEvent =
+  | { type: 'START'; at: string; by?: EventActor }
+  | { type: 'SUBMIT_REPORT'; at: string; by?: EventActor; report: TaskReport }
+  | { type: 'VERIFY'; at: string; by?: EventActor; comment?: string | null }
+  | { type: 'REJECT'; at: string; by?: EventActor; comment: string }
+  | { type: 'DEADLINE_PASSED'; at: string; by?: EventActor }
+  | { type: 'CONTRIBUTE'; at: string; by?: EventActor; text: string; value?: string | null }
+  | { type: 'REQUEST_EXTENSION'; at: string; by?: EventActor; reason: string; proposedDueAt: string }
+  | { type: 'APPROVE_EXTENSION'; at: string; by?: EventActor; newDueAt: string; comment?: string | null }
+  | { type: 'DENY_EXTENSION'; at: string; by?: EventActor; comment: string };
+
+export type TaskEventOf<T extends TaskEventType> = Extract<TaskEvent, { type: T }>;
+
+// What the database stores: plain JSON, round-trippable through JSON.stringify/parse.
+export interface StoredTaskSnapshot {
+  machineId: string;
+  machineVersion: number;
+  state: TaskState;
+  context: TaskContext;
+}
+
+export type TransitionOutcome =
+  | { taken: true; snapshot: StoredTaskSnapshot }
+  | { taken: false; reason: string };
+
+export interface TaskReplayResult {
+  snapshot: StoredTaskSnapshot;
+  applied: number;
+  rejectedAt: number | null;
+}
+
+export function isTaskState(value: unknown): value is TaskState {
+  return typeof value === 'string' && (TASK_STATES as readonly string[]).includes(value);
+}
+
+export function isTaskEventType(value: unknown): value is TaskEventType {
+  return typeof value === 'string' && (TASK_EVENT_TYPES as readonly string[]).includes(value);
+}
