@@ -1,0 +1,78 @@
+import type { Condition, ConditionName, Role, RuleActor, TaskRelations } from './approval-rules.types';
+
+// Staff of an agency. ADMIN and AUDITOR alone do not make someone a member of an agency.
+const STAFF_ROLES: readonly Role[] = ['OFFICER', 'SUPERVISOR', 'LEADER'];
+
+const hasRole = (actor: RuleActor, role: Role): boolean => actor.roles.includes(role);
+
+// A null on either side never matches: a missing agency or user is nobody's colleague.
+const same = (a: string | null, b: string | null): boolean => a !== null && a === b;
+
+const ledByMonitoring = (r: TaskRelations): boolean => same(r.leadAgencyId, r.monitoringAgencyId);
+
+export const CONDITIONS: Readonly<Record<ConditionName, Condition>> = Object.freeze({
+  'has-auditor-role': {
+    description: 'the actor holds the AUDITOR role (whatever other roles it holds)',
+    test: (actor) => hasRole(actor, 'AUDITOR'),
+  },
+  'user-actor': {
+    description: 'the actor is a user (a token), not the system',
+    test: (actor) => actor.kind === 'user',
+  },
+  'system-actor': {
+    description: 'the actor is the system (the deadline sweep)',
+    test: (actor) => actor.kind === 'system',
+  },
+  'outside-task-province': {
+    description: "the actor's province is not the task's province (a national '*' token is never inside one)",
+    test: (actor, r) => actor.provinceCode === '*' || actor.provinceCode !== r.provinceCode,
+  },
+  'has-staff-role': {
+    description: 'the actor holds OFFICER, SUPERVISOR or LEADER (staff of an agency)',
+    test: (actor) => STAFF_ROLES.some((role) => hasRole(actor, role)),
+  },
+  'has-supervisor-role': {
+    description: 'the actor holds the SUPERVISOR role',
+    test: (actor) => hasRole(actor, 'SUPERVISOR'),
+  },
+  'has-leader-role': {
+    description: "the actor holds the LEADER role (People's Committee leadership)",
+    test: (actor) => hasRole(actor, 'LEADER'),
+  },
+  'lacks-leader-role': {
+    description: 'the actor does not hold the LEADER role',
+    test: (actor) => !hasRole(actor, 'LEADER'),
+  },
+  'member-of-lead-agency': {
+    description: "the actor's agency is the task's lead agency (chủ trì)",
+    test: (actor, r) => same(actor.agencyId, r.leadAgencyId),
+  },
+  'member-of-coordinating-agency': {
+    description: "the actor's agency is one of the task's coordinating agencies (phối hợp)",
+    test: (actor, r) => actor.agencyId !== null && r.coordinatingAgencyIds.includes(actor.agencyId),
+  },
+  'member-of-monitoring-agency': {
+    description: "the actor's agency is the plan's monitoring agency (đơn vị theo dõi)",
+    test: (actor, r) => same(actor.agencyId, r.monitoringAgencyId),
+  },
+  'reporter-or-lead-agency': {
+    description:
+      "the actor submitted the report under review, or the actor's agency submitted it or leads the task",
+    test: (actor, r) =>
+      same(actor.userId, r.reportedByUserId) ||
+      same(actor.agencyId, r.reportedByAgencyId) ||
+      same(actor.agencyId, r.leadAgencyId),
+  },
+  'task-led-by-monitoring-agency': {
+    description: "the task's lead agency is the plan's monitoring agency itself",
+    test: (_actor, r) => ledByMonitoring(r),
+  },
+  'task-not-led-by-monitoring-agency': {
+    description: "the task's lead agency is not the plan's monitoring agency",
+    test: (_actor, r) => !ledByMonitoring(r),
+  },
+  'plan-has-no-monitoring-agency': {
+    description: 'the plan names no monitoring agency',
+    test: (_actor, r) => r.monitoringAgencyId === null,
+  },
+});

@@ -1,0 +1,115 @@
+import type { ApprovalRule, RuleEventType } from './approval-rules.types';
+
+// Decides when no row matches: everything not explicitly allowed is denied.
+export const NO_RULE_ALLOWS = 'no-rule-allows';
+
+type RuleBody = Omit<ApprovalRule, 'event'>;
+
+// One policy, several events: one row per event, same id, so every row names exactly one event.
+const forEvents = (events: readonly RuleEventType[], body: RuleBody): ApprovalRule[] =>
+  events.map((event) => ({ ...body, event }));
+
+const LEAD_EVENTS = ['START', 'SUBMIT_REPORT', 'REQUEST_EXTENSION'] as const;
+const REVIEW_EVENTS = ['VERIFY', 'REJECT'] as const;
+const EXTENSION_DECISIONS = ['APPROVE_EXTENSION', 'DENY_EXTENSION'] as const;
+
+// THE table. Evaluated top to bottom; the first row whose event matches and whose conditions
+// all hold decides. Order matters: denials that hold for every event come before any rule that
+// allows a user action; only the system's DEADLINE_PASSED is settled above the province check.
+const RULES: ApprovalRule[] = [
+  // First, so that no combination of roles or actor kind ever lets an auditor change a task.
+  {
+    id: 'auditor-changes-nothing',
+    event: '*',
+    effect: 'deny',
+    conditions: ['has-auditor-role'],
+    description: 'Auditors read and replay everything and change nothing.',
+  },
+  // DEADLINE_PASSED is settled here, before the province check: the sweep works across provinces.
+  {
+    id: 'deadline-passed-system-only',
+    event: 'DEADLINE_PASSED',
+    effect: 'deny',
+    conditions: ['user-actor'],
+    description: 'Only the system (the deadline sweep) may mark a task overdue; users may not.',
+  },
+  {
+    id: 'system-sweep',
+    event: 'DEADLINE_PASSED',
+    effect: 'allow',
+    conditions: ['system-actor'],
+    description: 'The deadline sweep marks tasks overdue when their due time has passed.',
+  },
+  {
+    id: 'system-actor-only-deadline',
+    event: '*',
+    effect: 'deny',
+    conditions: ['system-actor'],
+    description: 'The system may fire only DEADLINE_PASSED.',
+  },
+  {
+    id: 'other-province',
+    event: '*',
+    effect: 'deny',
+    conditions: ['outside-task-province'],
+    description:
+      "A token changes only tasks of its own province; national ('*') tokens fire no task events.",
+  },
+  ...forEvents(LEAD_EVENTS, {
+    id: 'lead-agency-member',
+    effect: 'allow',
+    conditions: ['member-of-lead-agency', 'has-staff-role'],
+    description: 'Staff of the lead agency (chủ trì) start the task, report on it and ask for more time.',
+  }),
+  {
+    id: 'coordinating-agency-member',
+    event: 'CONTRIBUTE',
+    effect: 'allow',
+    conditions: ['member-of-coordinating-agency', 'has-staff-role'],
+    description: 'Staff of a coordinating agency (phối hợp) contribute to the task.',
+  },
+  // Four eyes: whoever produced or owns the report never reviews it, whatever their roles.
+  ...forEvents(REVIEW_EVENTS, {
+    id: 'four-eyes-own-report',
+    effect: 'deny',
+    conditions: ['reporter-or-lead-agency'],
+    description: 'A report is not reviewed by its author, its agency or the lead agency (four eyes).',
+  }),
+  // The monitoring agency cannot review itself, so its own tasks go up to the People's Committee.
+  ...forEvents(REVIEW_EVENTS, {
+    id: 'monitoring-led-needs-leader',
+    effect: 'deny',
+    conditions: ['task-led-by-monitoring-agency', 'lacks-leader-role'],
+    description: "A task led by the monitoring agency itself is reviewed only by a LEADER.",
+  }),
+  ...forEvents(REVIEW_EVENTS, {
+    id: 'leader-verifies-monitoring-led',
+    effect: 'allow',
+    conditions: ['task-led-by-monitoring-agency', 'has-leader-role'],
+    description: "A LEADER of the province reviews tasks led by the monitoring agency.",
+  }),
+  ...forEvents(REVIEW_EVENTS, {
+    id: 'monitoring-supervisor',
+    effect: 'allow',
+    conditions: ['has-supervisor-role', 'member-of-monitoring-agency', 'task-not-led-by-monitoring-agency'],
+    description: "A SUPERVISOR of the plan's monitoring agency reviews reports of other agencies.",
+  }),
+  // Without a monitoring agency nobody else is placed to review, so the People's Committee does.
+  ...forEvents(REVIEW_EVENTS, {
+    id: 'leader-verifies-unmonitored-plan',
+    effect: 'allow',
+    conditions: ['plan-has-no-monitoring-agency', 'has-leader-role'],
+    description: 'A LEADER of the province reviews tasks of a plan that names no monitoring agency.',
+  }),
+  ...forEvents(EXTENSION_DECISIONS, {
+    id: 'leader-decides-extension',
+    effect: 'allow',
+    conditions: ['has-leader-role'],
+    description: 'A LEADER of the province approves or denies a request for more time.',
+  }),
+];
+
+// Frozen so that no caller can reorder or edit the rules at runtime.
+export const APPROVAL_RULES: readonly ApprovalRule[] = Object.freeze(
+  RULES.map((rule) => Object.freeze({ ...rule, conditions: Object.freeze([...rule.conditions]) })),
+);

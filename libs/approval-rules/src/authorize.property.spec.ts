@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import {
+  APPROVAL_RULES,
+  NO_RULE_ALLOWS,
+  ROLES,
+  RULE_EVENT_TYPES,
+  authorize,
+  type RuleActor,
+  type TaskRelations,
+} from './index';
+
+// Small pools so that generated actors often share agencies, users and provinces with the task.
+const agencies = ['so-tai-chinh', 'so-xay-dung', 'so-ke-hoach-va-dau-tu', 'uy-ban-nhan-dan-tinh'];
+const provinces = ['thai-binh', 'ha-noi'];
+const users = ['u1', 'u2', 'u3'];
+
+const agencyArb = fc.constantFrom(...agencies);
+const nullable = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
+
+const actorArb: fc.Arbitrary<RuleActor> = fc.record({
+  kind: fc.constantFrom('user' as const, 'system' as const),
+  userId: nullable(fc.constantFrom(...users)),
+  provinceCode: fc.constantFrom(...provinces, '*'),
+  agencyId: nullable(agencyArb),
+  roles: fc.subarray([...ROLES]),
+});
+
+const relationsArb: fc.Arbitrary<TaskRelations> = fc.record({
+  provinceCode: fc.constantFrom(...provinces),
+  leadAgencyId: agencyArb,
+  coordinatingAgencyIds: fc.subarray(agencies),
+  monitoringAgencyId: nullable(agencyArb),
+  provincialCommitteeAgencyId: nullable(fc.constant('uy-ban-nhan-dan-tinh')),
+  reportedByAgencyId: nullable(agencyArb),
+  reportedByUserId: nullable(fc.constantFrom(...users)),
+});
+
+const eventArb = fc.constantFrom(...RULE_EVENT_TYPES);
+const knownRuleIds = new Set([NO_RULE_ALLOWS, ...APPROVAL_RULES.map((rule) => rule.id)]);
+
+describe(`${authorize.name} (properties)`, () => {
+  it('does never allow when the actor holds AUDITOR', () => {
+    const auditorArb = actorArb.map((a) => ({ ...a, roles: [...new Set([...a.roles, 'AUDITOR' as const])] }));
+    fc.assert(
+      fc.property(auditorArb, relationsArb, eventArb, (actor, relations, event) => {
+        expect(authorize(actor, relations, event).allowed).toBe(false);
+      }),
+    );
+  });
+
+  it('does allow the system actor exactly DEADLINE_PASSED when it holds no AUDITOR role', () => {
+    const systemArb = actorArb.map((a) => ({ ...a, kind: 'system' as const, roles: a.roles.filter((r) => r !== 'AUDITOR') }));
+    fc.assert(
+      fc.property(systemArb, relationsArb, eventArb, (actor, relations, event) => {
+        expect(authorize(actor, relations, event).allowed).toBe(event === 'DEADLINE_PASSED');
+      }),
+    );
+  });
+
+  it('does never allow DEADLINE_PASSED when the actor is a user', () => {
+    const userArb = actorArb.map((a) => ({ ...a, kind: 'user' as const }));
+    fc.assert(
+      fc.property(userArb, relationsArb, (actor, relations) => {
+        expect(authorize(actor, relations, 'DEADLINE_PASSED').allowed).toBe(false);
+      }),
+    );
+  });
+
+  it('does allow a user only inside the task province when anything is allowed', () => {
+    fc.assert(
+      fc.property(actorArb, relationsArb, eventArb, (actor, relations, event) => {
+        const decision = authorize(actor, relations, event);
+        if (decision.allowed && actor.kind === 'user') expect(actor.provinceCode).toBe(relations.provinceCode);
+      }),
+    );
+  });
+
+  it('does return the same decision when called twice or on copies of its inputs', () => {
+    fc.assert(
+      fc.property(actorArb, relationsArb, eventArb, (actor, relations, event) => {
+        const first = authorize(actor, relations, event);
+        expect(authorize(actor, relations, event)).toEqual(first);
+        expect(authorize(structuredClone(actor), structuredClone(relations), event)).toEqual(first);
+      }),
+    );
+  });
+
+  it('does name a known rule, and a reason containing it when denying', () => {
+    fc.assert(
+      fc.property(actorArb, relationsArb, eventArb, (actor, relations, event) => {
+        const decision = authorize(actor, relations, event);
+        expect(knownRuleIds.has(decision.rule)).toBe(true);
+        if (!decision.allowed) expect(decision.reason).toContain(decision.rule);
+      }),
+    );
+  });
+});

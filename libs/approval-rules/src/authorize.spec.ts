@@ -1,0 +1,172 @@
+import {
+  APPROVAL_RULES,
+  NO_RULE_ALLOWS,
+  RULE_EVENT_TYPES,
+  authorize,
+  findDecidingRule,
+  type Role,
+  type RuleActor,
+  type RuleEventType,
+  type TaskRelations,
+} from './index';
+
+// Thái Bình: Sở Tài chính leads, Sở Xây dựng coordinates, Sở KH&ĐT monitors the plan.
+const LEAD = 'so-tai-chinh';
+const COORDINATING = 'so-xay-dung';
+const MONITORING = 'so-ke-hoach-va-dau-tu';
+const COMMITTEE = 'uy-ban-nhan-dan-tinh';
+const UNRELATED = 'so-y-te';
+
+const TASK: TaskRelations = {
+  provinceCode: 'thai-binh',
+  leadAgencyId: LEAD,
+  coordinatingAgencyIds: [COORDINATING, 'so-noi-vu'],
+  monitoringAgencyId: MONITORING,
+  provincialCommitteeAgencyId: COMMITTEE,
+  reportedByAgencyId: LEAD,
+  reportedByUserId: 'u-lead-officer',
+};
+const MONITORING_LED: TaskRelations = { ...TASK, leadAgencyId: MONITORING, reportedByAgencyId: MONITORING };
+const UNMONITORED: TaskRelations = { ...TASK, monitoringAgencyId: null };
+
+const user = (agencyId: string | null, roles: Role[], extra: Partial<RuleActor> = {}): RuleActor => ({
+  kind: 'user',
+  userId: `u-${agencyId}-${roles.join('-').toLowerCase()}`,
+  provinceCode: 'thai-binh',
+  agencyId,
+  roles,
+  ...extra,
+});
+
+const leadOfficer = user(LEAD, ['OFFICER'], { userId: 'u-lead-officer' });
+const leadSupervisor = user(LEAD, ['SUPERVISOR']);
+const coordinatingOfficer = user(COORDINATING, ['OFFICER']);
+const monitoringSupervisor = user(MONITORING, ['SUPERVISOR']);
+const monitoringOfficer = user(MONITORING, ['OFFICER']);
+const leader = user(COMMITTEE, ['LEADER']);
+const unrelatedOfficer = user(UNRELATED, ['OFFICER']);
+const unrelatedSupervisor = user(UNRELATED, ['SUPERVISOR']);
+const auditor = user('kiem-toan', ['AUDITOR']);
+const otherProvinceLeader = user(COMMITTEE, ['LEADER'], { provinceCode: 'ha-noi' });
+const nationalAdmin = user(null, ['ADMIN'], { provinceCode: '*' });
+const system: RuleActor = { kind: 'system', userId: null, provinceCode: '*', agencyId: null, roles: [] };
+
+interface Case {
+  when: string;
+  actor: RuleActor;
+  relations: TaskRelations;
+  event: RuleEventType;
+  rule: string;
+  allowed: boolean;
+}
+
+const allow = (event: RuleEventType, rule: string, when: string, actor: RuleActor, relations = TASK): Case => ({
+  when, actor, relations, event, rule, allowed: true,
+});
+const deny = (event: RuleEventType, rule: string, when: string, actor: RuleActor, relations = TASK): Case => ({
+  when, actor, relations, event, rule, allowed: false,
+});
+
+// Users never fire DEADLINE_PASSED, so that event is decided before any per-actor rule.
+const userRule = (event: RuleEventType, rule: string): string =>
+  event === 'DEADLINE_PASSED' ? 'deadline-passed-system-only' : rule;
+
+const LEAD_EVENTS: RuleEventType[] = ['START', 'SUBMIT_REPORT', 'REQUEST_EXTENSION'];
+const REVIEW_EVENTS: RuleEventType[] = ['VERIFY', 'REJECT'];
+const EXTENSION_DECISIONS: RuleEventType[] = ['APPROVE_EXTENSION', 'DENY_EXTENSION'];
+
+const ALLOWED_CASES: Case[] = [
+  allow('DEADLINE_PASSED', 'system-sweep', 'the deadline sweep fires it', system),
+  allow('DEADLINE_PASSED', 'system-sweep', 'the sweep carries the task province', { ...system, provinceCode: 'thai-binh' }),
+  ...LEAD_EVENTS.map((e) => allow(e, 'lead-agency-member', 'an officer of the lead agency fires it', leadOfficer)),
+  allow('START', 'lead-agency-member', 'a supervisor of the lead agency fires it', leadSupervisor),
+  allow('CONTRIBUTE', 'coordinating-agency-member', 'an officer of a coordinating agency fires it', coordinatingOfficer),
+  ...REVIEW_EVENTS.flatMap((e) => [
+    allow(e, 'monitoring-supervisor', 'a supervisor of the monitoring agency reviews another agency',
+      monitoringSupervisor),
+    allow(e, 'leader-verifies-monitoring-led', 'a LEADER reviews a task led by the monitoring agency',
+      leader, MONITORING_LED),
+    allow(e, 'leader-verifies-unmonitored-plan', 'a LEADER reviews a task of a plan without monitoring agency',
+      leader, UNMONITORED),
+  ]),
+  allow('VERIFY', 'leader-verifies-unmonitored-plan', 'the LEADER has no agency and the report no author',
+    user(null, ['LEADER']), { ...UNMONITORED, reportedByAgencyId: null, reportedByUserId: null }),
+  ...EXTENSION_DECISIONS.map((e) => allow(e, 'leader-decides-extension', 'a LEADER of the province decides', leader)),
+];
+
+const DENIED_CASES: Case[] = [
+  ...RULE_EVENT_TYPES.flatMap((e) => [
+    deny(e, 'auditor-changes-nothing', 'the actor is an AUDITOR', auditor),
+    deny(e, 'auditor-changes-nothing', 'an AUDITOR also holds LEADER', user(COMMITTEE, ['LEADER', 'AUDITOR'])),
+    deny(e, userRule(e, 'other-province'), 'a LEADER of another province fires it', otherProvinceLeader),
+    deny(e, userRule(e, 'other-province'), "a national ADMIN with province '*' fires it", nationalAdmin),
+    deny(e, userRule(e, NO_RULE_ALLOWS), 'an officer of an unrelated agency fires it', unrelatedOfficer),
+  ]),
+  ...RULE_EVENT_TYPES.filter((e) => e !== 'DEADLINE_PASSED').map((e) =>
+    deny(e, 'system-actor-only-deadline', 'the system fires anything but DEADLINE_PASSED', system)),
+  deny('DEADLINE_PASSED', 'deadline-passed-system-only', 'a LEADER of the province fires it', leader),
+  ...LEAD_EVENTS.flatMap((e) => [
+    deny(e, NO_RULE_ALLOWS, 'a coordinating agency fires a lead-agency event', coordinatingOfficer),
+    deny(e, NO_RULE_ALLOWS, 'an ADMIN-only token of the lead agency fires it', user(LEAD, ['ADMIN'])),
+  ]),
+  deny('CONTRIBUTE', NO_RULE_ALLOWS, 'the lead agency contributes instead of coordinating', leadOfficer),
+  ...REVIEW_EVENTS.flatMap((e) => [
+    deny(e, 'four-eyes-own-report', 'the lead agency reviews its own report', leadSupervisor),
+    deny(e, 'four-eyes-own-report', 'the author reviews from another agency',
+      { ...monitoringSupervisor, userId: 'u-lead-officer' }),
+    deny(e, 'four-eyes-own-report', 'the monitoring agency submitted the report',
+      monitoringSupervisor, { ...TASK, reportedByAgencyId: MONITORING }),
+    deny(e, 'four-eyes-own-report', 'a supervisor of the monitoring agency reviews a monitoring-led task',
+      monitoringSupervisor, MONITORING_LED),
+    deny(e, 'monitoring-led-needs-leader', 'a supervisor of another agency reviews a monitoring-led task',
+      unrelatedSupervisor, MONITORING_LED),
+    deny(e, NO_RULE_ALLOWS, 'an OFFICER (not SUPERVISOR) of the monitoring agency reviews', monitoringOfficer),
+    deny(e, NO_RULE_ALLOWS, 'a LEADER reviews a task the monitoring agency should review', leader),
+    deny(e, NO_RULE_ALLOWS, 'a supervisor of another agency reviews', unrelatedSupervisor),
+    deny(e, NO_RULE_ALLOWS, 'a SUPERVISOR reviews a plan without monitoring agency', monitoringSupervisor, UNMONITORED),
+  ]),
+  ...EXTENSION_DECISIONS.flatMap((e) => [
+    deny(e, NO_RULE_ALLOWS, 'the lead agency decides its own request', leadSupervisor),
+    deny(e, NO_RULE_ALLOWS, 'a supervisor of the monitoring agency decides', monitoringSupervisor),
+  ]),
+];
+
+const CASES = [...ALLOWED_CASES, ...DENIED_CASES];
+
+const title = (c: Case): string =>
+  `does ${c.allowed ? 'allow' : 'deny'} ${c.event} by ${c.rule} when ${c.when}`;
+
+describe(authorize.name, () => {
+  it.each(CASES.map((c) => [title(c), c] as const))('%s', (_title, c) => {
+    const decision = authorize(c.actor, c.relations, c.event);
+    expect({ allowed: decision.allowed, rule: decision.rule }).toEqual({ allowed: c.allowed, rule: c.rule });
+    if (!decision.allowed) expect(decision.reason).toContain(c.rule);
+  });
+
+  it('does have a case where each row of APPROVAL_RULES decides when the table is walked', () => {
+    const decides = (c: Case, row: (typeof APPROVAL_RULES)[number]): boolean =>
+      findDecidingRule(c.actor, c.relations, c.event) === row &&
+      c.rule === row.id &&
+      c.allowed === (row.effect === 'allow');
+    const uncovered = APPROVAL_RULES.filter((row) => !CASES.some((c) => decides(c, row)));
+    expect(uncovered.map((row) => `${row.id}@${row.event}`)).toEqual([]);
+  });
+
+  it('does deny with no-rule-allows naming the event when no row matches', () => {
+    const decision = authorize(monitoringOfficer, TASK, 'VERIFY');
+    expect(decision).toEqual({
+      allowed: false,
+      rule: NO_RULE_ALLOWS,
+      reason: expect.stringMatching(/no-rule-allows.*VERIFY.*monitoring-supervisor/),
+    });
+  });
+
+  it('does name the rule and its meaning in the reason when a deny row decides', () => {
+    const decision = authorize(auditor, TASK, 'START');
+    expect(decision).toEqual({
+      allowed: false,
+      rule: 'auditor-changes-nothing',
+      reason: 'Denied by approval rule auditor-changes-nothing: Auditors read and replay everything and change nothing.',
+    });
+  });
+});
