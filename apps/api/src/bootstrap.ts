@@ -1,0 +1,69 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+import { PlanEntity } from './plans/plan.entity';
+import { PlanWriterService } from './plans/plan-writer.service';
+import { samplePlan } from './plans/sample-plan';
+import { systemClock, type Clock } from './common/clock';
+import { localYear } from './common/vietnam-time';
+import { loadConfig, type AppConfig } from './config/app-config';
+import { createDataSource } from './database/data-source';
+import { resolveDatabase, resolveJwtSecret, runMigrations } from './database/database-bootstrap';
+
+export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock = systemClock): Promise<NestFastifyApplication> {
+  const logger = new Logger('Bootstrap');
+  const database = await resolveDatabase(config, (m) => logger.log(m));
+  const dataSource = createDataSource(database.url);
+  await dataSource.initialize();
+  const applied = await runMigrations(dataSource);
+  logger.log(`Database ready (${database.embedded ? 'embedded' : 'DATABASE_URL'}); ${applied} migration(s) applied`);
+  if (database.embedded || config.loadSample) await loadSampleIfEmpty(dataSource, clock, logger);
+  const jwtSecret = await resolveJwtSecret(config);
+  if (!jwtSecret && !config.jwt.jwksUrl) throw new Error('AUTH_JWT_SECRET (or AUTH_JWKS_URL) must be set when DATABASE_URL is set');
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot({ config, dataSource, jwtSecret, clock }),
+    new FastifyAdapter({ bodyLimit: 12 * 1024 * 1024 }),
+    { logger: loggerLevels(config.logLevel) },
+  );
+  redirectBrowsersToGraphiql(app);
+  app.enableShutdownHooks();
+  if (database.embedded) {
+    const embedded = database.embedded;
+    app.getHttpAdapter().getInstance().addHook('onClose', async () => embedded.stop());
+  }
+  await app.listen(config.port, config.host);
+  printWelcome(app, config, Boolean(database.embedded), logger);
+  return app;
+}
+
+async function loadSampleIfEmpty(dataSource: import('typeorm').DataSource, clock: Clock, logger: Logger): Promise<void> {
+  if ((await dataSource.getRepository(PlanEntity).count()) > 0) return;
+  const plan = await new PlanWriterService(dataSource).write(samplePlan(localYear(clock.now())));
+  logger.log(`Loaded the sample plan ${plan.number} (${plan.provinceCode}) into the empty database`);
+}
+
+// GET /graphql from a browser opens GraphiQL; GET with a query still executes it.
+function redirectBrowsersToGraphiql(app: NestFastifyApplication): void {
+  app.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => {
+    const url = request.url;
+    if (request.method === 'GET' && (url === '/graphql' || url === '/graphql/') && String(request.headers.accept ?? '').includes('text/html')) {
+      await reply.redirect('/graphiql', 302);
+    }
+  });
+}
+
+function printWelcome(app: NestFastifyApplication, config: AppConfig, embedded: boolean, logger: Logger): void {
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.log(`GraphQL API on http://localhost:${port}/graphql (GraphiQL: http://localhost:${port}/graphiql), health: /health`);
+  logger.log(
+    `Get a token: npm run token -- --province thai-binh --agency so-ke-hoach-va-dau-tu --role SUPERVISOR` +
+      (embedded ? ' (the secret is kept in .data/jwt-secret)' : ''),
+  );
+}
+
+function loggerLevels(level: AppConfig['logLevel']) {
+  const all = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+  return all.slice(0, all.indexOf(level) + 1) as unknown as ('error' | 'warn' | 'log' | 'debug' | 'verbose')[];
+}

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import { DomainError, ERROR_CODES } from '../common/domain-error';
+
+export interface FormattedErrors {
+  statusCode: number;
+  response: ExecutionResult;
+}
+
+type Logger = { error(message: string, trace?: string): void };
+
+// The one mapper from errors to the contract's extensions.code. Unknown errors are logged with an
+// id and reach the client as a generic message; nothing answers 500.
+export function createErrorFormatter(logger: Logger, production: boolean) {
+  return (execution: { data?: unknown; errors?: readonly unknown[] }): FormattedErrors => {
+    const errors = (execution.errors ?? []).flatMap(expand).map((error) => format(error, logger, production));
+    const requestError = execution.data === undefined || execution.data === null;
+    const onlyBadInput = errors.every((error) => error.extensions?.code === 'BAD_USER_INPUT');
+    return {
+      statusCode: requestError && onlyBadInput && errors.some(isValidationError) ? 400 : 200,
+      response: { data: (execution.data ?? null) as ExecutionResult['data'], errors },
+    };
+  };
+}
+
+// Mercurius wraps query validation failures in one error holding the list.
+function expand(error: unknown): unknown[] {
+  const inner = (error as { originalError?: { errors?: unknown[] } })?.originalError?.errors;
+  return Array.isArray(inner) ? inner : [error];
+}
+
+function format(error: unknown, logger: Logger, production: boolean): GraphQLError {
+  const gql = error instanceof GraphQLError ? error : new GraphQLError(String((error as Error)?.message ?? error));
+  const original = gql.originalError;
+  if (original instanceof DomainError) {
+    return withCode(gql, original.message, original.code, original.details);
+  }
+  const code = gql.extensions?.code;
+  if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code)) return gql;
+  if (!original || isGraphQLRequestError(original)) {
+    // syntax, unknown fields, variables of the wrong type, depth or complexity over the limit
+    return withCode(gql, gql.message, 'BAD_USER_INPUT', { reason: 'GRAPHQL_VALIDATION_FAILED' });
+  }
+  const errorId = randomUUID();
+  logger.error(`Unhandled error ${errorId}: ${original.message}`, original.stack);
+  const message = production ? `Internal error (id ${errorId})` : `Internal error (id ${errorId}): ${original.message}`;
+  return withCode(gql, message, 'INTERNAL_SERVER_ERROR', { errorId });
+}
+
+function isGraphQLRequestError(error: Error): boolean {
+  return error instanceof GraphQLError || /^(MER_ERR_GQL|FST_ERR)/.test((error as { code?: string }).code ?? '');
+}
+
+function isValidationError(error: GraphQLError): boolean {
+  return error.extensions?.reason === 'GRAPHQL_VALIDATION_FAILED';
+}
+
+function withCode(error: GraphQLError, message: string, code: string, details: Record<string, unknown>): GraphQLError {
+  return new GraphQLError(message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: { ...details, code },
+  });
+}

@@ -1,0 +1,8 @@
+import { AgenciesResolver } from '../agencies/agencies.resolver';
+import { AuditResolver } from '../audit/audit.resolver';
+import { PlansResolver } from '../plans/plans.resolver';
+import { TaskEventResolver } from '../tasks/task-event.resolver';
+import { TasksResolver } from '../tasks/tasks.resolver';
+
+// Every resolver of the schema: the app module serves them, the schema CLI prints them.
+export const RESOLVERS = [AgenciesResolver, PlansResolver, TasksResolver, TaskEventResolver, AuditResolver];

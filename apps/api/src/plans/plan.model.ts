@@ -1,0 +1,40 @@
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { DateScalar } from '../graphql/date.scalar';
+import { TaskStateEnum } from '../graphql/enums';
+
+@ObjectType()
+export class ReportingDeadline {
+  @Field({ description: 'H1, YEAR, Q1..Q4' }) period: string;
+  @Field({ description: 'MM-DD, e.g. "05-30"' }) dueMonthDay: string;
+}
+
+@ObjectType()
+export class StateCount {
+  @Field(() => TaskStateEnum) state: string;
+  @Field(() => Int) count: number;
+}
+
+@ObjectType()
+export class PlanProgress {
+  @Field(() => Int) total: number;
+  @Field(() => [StateCount]) byState: StateCount[];
+  @Field(() => Int) overdue: number;
+  @Field(() => Int) verifiedOnTime: number;
+  @Field(() => Int) verifiedLate: number;
+}
+
+@ObjectType({ description: 'A provincial plan (Kế hoạch) implementing a Government resolution' })
+export class Plan {
+  @Field(() => ID) id: string;
+  @Field() number: string;
+  @Field() title: string;
+  @Field(() => DateScalar, { nullable: true }) issuedOn: string | null;
+  @Field(() => Int, { nullable: true }) year: number | null;
+  @Field(() => String, { nullable: true, description: 'The resolution it implements, e.g. 02/NQ-CP' }) resolution: string | null;
+  @Field(() => [ReportingDeadline], { description: 'When agencies report to the monitoring agency' })
+  reportingDeadlines: ReportingDeadline[];
+  @Field(() => [ReportingDeadline], { description: "When the monitoring agency reports to the People's Committee or ministry" })
+  consolidationDeadlines: ReportingDeadline[];
+  provinceCode: string;
+  monitoringAgencyId: string | null;
+}
