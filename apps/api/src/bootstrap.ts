@@ -9,12 +9,14 @@ import { systemClock, type Clock } from './common/clock';
 import { localYear } from './common/vietnam-time';
 import { loadConfig, type AppConfig } from './config/app-config';
 import { createDataSource } from './database/data-source';
+import { QueryCounter } from './database/query-counter';
 import { resolveDatabase, resolveJwtSecret, runMigrations } from './database/database-bootstrap';
 
 export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock = systemClock): Promise<NestFastifyApplication> {
   const logger = new Logger('Bootstrap');
   const database = await resolveDatabase(config, (m) => logger.log(m));
-  const dataSource = createDataSource(database.url);
+  const counter = config.exposeSqlQueryCount ? new QueryCounter() : null;
+  const dataSource = createDataSource(database.url, counter ? { logger: counter, logging: ['query'] } : {});
   await dataSource.initialize();
   const applied = await runMigrations(dataSource);
   logger.log(`Database ready (${database.embedded ? 'embedded' : 'DATABASE_URL'}); ${applied} migration(s) applied`);
@@ -27,6 +29,7 @@ export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock =
     { logger: loggerLevels(config.logLevel) },
   );
   redirectBrowsersToGraphiql(app);
+  if (counter) exposeQueryCount(app, counter);
   app.enableShutdownHooks();
   if (database.embedded) {
     const embedded = database.embedded;
@@ -50,6 +53,16 @@ function redirectBrowsersToGraphiql(app: NestFastifyApplication): void {
     if (request.method === 'GET' && (url === '/graphql' || url === '/graphql/') && String(request.headers.accept ?? '').includes('text/html')) {
       await reply.redirect('/graphiql', 302);
     }
+  });
+}
+
+// Sequential diagnostics only: the header is the number of statements run while serving the request.
+function exposeQueryCount(app: NestFastifyApplication, counter: QueryCounter): void {
+  const started = new WeakMap<object, number>();
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request) => void started.set(request, counter.total));
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-sql-query-count', String(counter.total - (started.get(request) ?? counter.total)));
   });
 }
 

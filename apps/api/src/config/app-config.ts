@@ -11,6 +11,7 @@ export interface AppConfig {
   loadSample: boolean;
   deadlineSweepIntervalMs: number;
   production: boolean;
+  exposeSqlQueryCount: boolean; // diagnostics: x-sql-query-count response header
 }
 
 export interface JwtConfig {
@@ -40,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loadSample: env.LOAD_SAMPLE === 'true',
     deadlineSweepIntervalMs: intInRange(env.DEADLINE_SWEEP_INTERVAL_MS, 'DEADLINE_SWEEP_INTERVAL_MS', 60000, 0, 86_400_000),
     production: env.NODE_ENV === 'production',
+    exposeSqlQueryCount: env.EXPOSE_SQL_QUERY_COUNT === 'true',
   };
 }
 
