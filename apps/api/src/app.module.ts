@@ -12,7 +12,7 @@ import { JwtService } from './auth/jwt.service';
 import { CLOCK, type Clock } from './common/clock';
 import type { AppConfig } from './config/app-config';
 import { createErrorFormatter } from './graphql/error-formatter';
-import { MAX_QUERY_DEPTH, complexityRule } from './graphql/query-limits';
+import { MAX_QUERY_DEPTH, limitComplexity } from './graphql/query-limits';
 import { Loaders, type RequestContext } from './graphql/request-context';
 import { RESOLVERS } from './graphql/resolvers';
 import { HealthController } from './health/health.controller';
@@ -83,7 +83,7 @@ function graphqlModule(config: AppConfig): DynamicModule {
       path: '/graphql',
       graphiql: true,
       queryDepth: MAX_QUERY_DEPTH,
-      validationRules: [complexityRule()],
+      hooks: { preExecution: limitComplexity as never },
       errorFormatter: createErrorFormatter(new Logger('GraphQL'), config.production) as never,
       context: async (request: { headers: Record<string, string | string[] | undefined> }): Promise<RequestContext> => {
         const loaders = new Loaders(agencies, plans, tasks);

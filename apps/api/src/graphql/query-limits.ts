@@ -1,26 +1,35 @@
-import { GraphQLError, type ValidationRule } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { LIMITS } from '../common/validation';
-import { createComplexityRule, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 
 export const MAX_QUERY_DEPTH = 10;
 export const MAX_QUERY_COMPLEXITY = 20000;
 
-// A connection costs its children `first` times. The rule is static (Mercurius caches validated
-// queries), so a `first` given through a variable is counted at the page-size maximum.
+// A connection costs its children `first` times (the page-size maximum when not given).
 const pagedEstimator: ComplexityEstimator = ({ args, childComplexity, field }) => {
-  const typeName = String(field.type);
-  if (!typeName.includes('Connection')) return undefined;
+  if (!String(field.type).includes('Connection')) return undefined;
   const first = typeof args.first === 'number' ? args.first : LIMITS.pageSize;
   return 1 + first * childComplexity;
 };
 
-export function complexityRule(): ValidationRule {
-  return createComplexityRule({
-    maximumComplexity: MAX_QUERY_COMPLEXITY,
+// Runs before execution, where the request's variables are known (a validation rule would be
+// cached per query text by Mercurius, without them).
+export async function limitComplexity(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  _context: unknown,
+  variables: Record<string, unknown> | undefined,
+): Promise<void> {
+  const complexity = getComplexity({
+    schema,
+    query: document,
+    variables: variables ?? {},
     estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
-    createError: (max, actual) =>
-      new GraphQLError(`Query is too complex: ${actual}, the limit is ${max}. Ask for fewer fields or smaller pages.`, {
-        extensions: { code: 'BAD_USER_INPUT' },
-      }),
   });
+  if (complexity > MAX_QUERY_COMPLEXITY) {
+    throw new GraphQLError(
+      `Query is too complex: ${complexity}, the limit is ${MAX_QUERY_COMPLEXITY}. Ask for fewer fields or smaller pages.`,
+      { extensions: { code: 'BAD_USER_INPUT' } },
+    );
+  }
 }

@@ -56,7 +56,7 @@ export class TransitionService {
     }
     const relations = await this.relations(manager, task);
     const decision = authorize(toRuleActor(actor, task.provinceCode), relations, command.type);
-    if (!decision.allowed) throw forbidden(`Approval rule "${decision.rule}": ${decision.reason}`, { rule: decision.rule });
+    if (!decision.allowed) throw forbidden(decision.reason, { rule: decision.rule });
     const payload = { ...command.data, by: { userId: actor.userId, agencyId: actor.agencyId } };
     const outcome = applyTaskEvent(task.snapshot, toMachineEvent(command.type, now, payload));
     if (!outcome.taken) {
