@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { AgenciesService } from './agencies/agencies.service';
 import { AuditService } from './audit/audit.service';
 import { ActorResolver } from './auth/actor-resolver.service';
-import { AuthGuard } from './auth/auth.guard';
+import { AuthGuard, requireActor } from './auth/auth.guard';
 import { JwtService } from './auth/jwt.service';
 import { CLOCK, type Clock } from './common/clock';
 import type { AppConfig } from './config/app-config';
@@ -83,7 +83,7 @@ function graphqlModule(config: AppConfig): DynamicModule {
       path: '/graphql',
       graphiql: true,
       queryDepth: MAX_QUERY_DEPTH,
-      hooks: { preExecution: limitComplexity as never },
+      hooks: { preValidation: requireActor as never, preExecution: limitComplexity as never },
       errorFormatter: createErrorFormatter(new Logger('GraphQL'), config.production) as never,
       context: async (request: { headers: Record<string, string | string[] | undefined> }): Promise<RequestContext> => {
         const loaders = new Loaders(agencies, plans, tasks);

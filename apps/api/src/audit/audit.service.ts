@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { applyTaskEvent, createTaskSnapshot, type StoredTaskSnapshot, type TaskEvent, type TaskState } from '@app/lifecycle';
+import { applyTaskEvent, createTaskSnapshot, type StoredTaskSnapshot, type TaskState } from '@app/lifecycle';
+import { toStoredMachineEvent } from './stored-event';
 import { seesProvince, type Actor } from '../auth/actor';
 import { notFound } from '../common/domain-error';
 import { canonicalJson } from './canonical-json';
@@ -74,16 +75,13 @@ export class AuditService {
   }
 }
 
-export function toMachineEvent(event: TaskEventEntity): TaskEvent {
-  return { ...event.payload, type: event.type, at: event.at.toISOString() } as TaskEvent;
-}
 
 // Re-runs the events one by one; every event must be taken and land in the state it recorded.
 function foldEvents(input: TaskEntity['input'], events: TaskEventEntity[]) {
   let snapshot: StoredTaskSnapshot = createTaskSnapshot(input);
   let applied = 0;
   for (const event of events) {
-    const outcome = applyTaskEvent(snapshot, toMachineEvent(event));
+    const outcome = applyTaskEvent(snapshot, toStoredMachineEvent(event));
     if (!outcome.taken || outcome.snapshot.state !== event.toState || snapshot.state !== event.fromState) {
       return { snapshot, applied, agrees: false };
     }

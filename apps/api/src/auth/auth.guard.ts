@@ -12,3 +12,9 @@ export class AuthGuard implements CanActivate {
     throw ctx.authError ?? unauthenticated('Missing Authorization header: send "Authorization: Bearer <JWT>"');
   }
 }
+
+// Every GraphQL request carries a valid token (CONTRACT.md), also those no resolver answers
+// (__typename, introspection): checked before validation.
+export async function requireActor(_schema: unknown, _document: unknown, context: RequestContext): Promise<void> {
+  if (!context.actor) throw context.authError ?? unauthenticated('Missing Authorization header: send "Authorization: Bearer <JWT>"');
+}

@@ -30,7 +30,7 @@ function expand(error: unknown): unknown[] {
 }
 
 function format(error: unknown, logger: Logger, production: boolean): GraphQLError {
-  const gql = error instanceof GraphQLError ? error : new GraphQLError(String((error as Error)?.message ?? error));
+  const gql = error instanceof GraphQLError ? error : new GraphQLError(String((error as Error)?.message ?? error), { originalError: error as Error });
   const original = gql.originalError;
   if (original instanceof DomainError) {
     return withCode(gql, original.message, original.code, original.details);

@@ -1,9 +1,10 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import { authorize, type TaskRelations } from '@app/approval-rules';
-import { applyTaskEvent, type StoredTaskSnapshot } from '@app/lifecycle';
+import { applyTaskEvent, replayTask, type StoredTaskSnapshot } from '@app/lifecycle';
 import { PROVINCIAL_COMMITTEE_CODE } from '../agencies/agencies.service';
 import { AgencyEntity } from '../agencies/agency.entity';
 import { chainHash, genesisHash } from '../audit/hash-chain';
+import { toStoredMachineEvent } from '../audit/stored-event';
 import { TaskEventEntity } from '../audit/task-event.entity';
 import { toRuleActor, seesProvince, type Actor } from '../auth/actor';
 import type { Clock } from '../common/clock';
@@ -38,25 +39,17 @@ export class TransitionService {
 
   private async apply(manager: EntityManager, actor: Actor, command: ValidCommand, now: Date) {
     const task = await this.lockTask(manager, actor, command.taskId);
+    const decision = authorize(toRuleActor(actor, task.provinceCode), await this.relations(manager, task), command.type);
+    if (!decision.allowed) throw forbidden(decision.reason, { rule: decision.rule });
     if (command.idempotencyKey !== null) {
-      const first = await manager.findOne(TaskEventEntity, {
-        where: { provinceCode: task.provinceCode, taskId: task.id, idempotencyKey: command.idempotencyKey },
-      });
-      if (first) {
-        if (first.type !== command.type) {
-          throw conflict(`idempotencyKey "${command.idempotencyKey}" was already used for a ${first.type} event on this task`);
-        }
-        return { task, changed: false };
-      }
+      const first = await this.firstResult(manager, task, command);
+      if (first) return { task: first, changed: false };
     }
     if (command.expectedVersion !== null && command.expectedVersion !== task.version) {
       throw conflict(`Task version is ${task.version}, not ${command.expectedVersion}: reload the task and try again`, {
         currentVersion: task.version,
       });
     }
-    const relations = await this.relations(manager, task);
-    const decision = authorize(toRuleActor(actor, task.provinceCode), relations, command.type);
-    if (!decision.allowed) throw forbidden(decision.reason, { rule: decision.rule });
     const payload = { ...command.data, by: { userId: actor.userId, agencyId: actor.agencyId } };
     const outcome = applyTaskEvent(task.snapshot, toMachineEvent(command.type, now, payload));
     if (!outcome.taken) {
@@ -65,6 +58,23 @@ export class TransitionService {
     await this.appendEvent(manager, task, actor, command, payload, now, outcome.snapshot);
     const updated = await this.saveSnapshot(manager, task, outcome.snapshot);
     return { task: updated, changed: true };
+  }
+
+  // A retried idempotencyKey answers the task as the first request left it, rebuilt from the trail.
+  private async firstResult(manager: EntityManager, task: TaskEntity, command: ValidCommand): Promise<TaskEntity | null> {
+    const first = await manager.findOne(TaskEventEntity, {
+      where: { provinceCode: task.provinceCode, taskId: task.id, idempotencyKey: command.idempotencyKey! },
+    });
+    if (!first) return null;
+    if (first.type !== command.type) {
+      throw conflict(`idempotencyKey "${command.idempotencyKey}" was already used for a ${first.type} event on this task`);
+    }
+    const events = await manager.find(TaskEventEntity, {
+      where: { provinceCode: task.provinceCode, taskId: task.id, seq: LessThanOrEqual(first.seq) },
+      order: { seq: 'ASC' },
+    });
+    const { snapshot } = replayTask(task.input, events.map(toStoredMachineEvent));
+    return Object.assign(Object.create(TaskEntity.prototype) as TaskEntity, task, snapshotColumns(snapshot), { version: first.seq });
   }
 
   private async lockTask(manager: EntityManager, actor: Actor, taskId: string): Promise<TaskEntity> {
@@ -122,17 +132,20 @@ export class TransitionService {
   }
 
   private async saveSnapshot(manager: EntityManager, task: TaskEntity, next: StoredTaskSnapshot): Promise<TaskEntity> {
-    const changes = {
-      state: next.state,
-      snapshot: next,
-      version: task.version + 1,
-      dueAt: next.context.dueAt ? new Date(next.context.dueAt) : null,
-      originalDueAt: next.context.originalDueAt ? new Date(next.context.originalDueAt) : null,
-      late: next.context.late,
-    };
+    const changes = { ...snapshotColumns(next), version: task.version + 1 };
     await manager.update(TaskEntity, { provinceCode: task.provinceCode, id: task.id }, changes);
     return Object.assign(task, changes, { updatedAt: new Date() });
   }
+}
+
+function snapshotColumns(snapshot: StoredTaskSnapshot) {
+  return {
+    state: snapshot.state,
+    snapshot,
+    dueAt: snapshot.context.dueAt ? new Date(snapshot.context.dueAt) : null,
+    originalDueAt: snapshot.context.originalDueAt ? new Date(snapshot.context.originalDueAt) : null,
+    late: snapshot.context.late,
+  };
 }
 
 export function relationsOf(
