@@ -17,6 +17,7 @@ import { Loaders, type RequestContext } from './graphql/request-context';
 import { RESOLVERS } from './graphql/resolvers';
 import { HealthController } from './health/health.controller';
 import { PlanWriterService } from './plans/plan-writer.service';
+import { PlanImportService } from './plans/plan-import.service';
 import { PlansService } from './plans/plans.service';
 import { TaskQueryService } from './tasks/task-query.service';
 import { TransitionService } from './tasks/transition.service';
@@ -33,6 +34,11 @@ const SERVICES = [
   { provide: AgenciesService, useFactory: (ds: DataSource) => new AgenciesService(ds), inject: [DataSource] },
   { provide: PlansService, useFactory: (ds: DataSource) => new PlansService(ds), inject: [DataSource] },
   { provide: PlanWriterService, useFactory: (ds: DataSource) => new PlanWriterService(ds), inject: [DataSource] },
+  {
+    provide: PlanImportService,
+    useFactory: (ds: DataSource, writer: PlanWriterService) => new PlanImportService(ds, writer),
+    inject: [DataSource, PlanWriterService],
+  },
   { provide: TaskQueryService, useFactory: (ds: DataSource) => new TaskQueryService(ds), inject: [DataSource] },
   { provide: AuditService, useFactory: (ds: DataSource) => new AuditService(ds), inject: [DataSource] },
   {

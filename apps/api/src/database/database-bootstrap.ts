@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { Client } from 'pg';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -11,12 +12,37 @@ export interface DatabaseTarget {
   embedded: EmbeddedPostgresHandle | null;
 }
 
-// DATABASE_URL when given, else an embedded PostgreSQL whose data stays under <dataDir>/pg.
+// DATABASE_URL when given; else the embedded PostgreSQL another process of ours already runs on
+// <dataDir>/pg (the service while the import CLI runs, say); else one we start, announced in
+// <dataDir>/embedded-url until it stops.
 export async function resolveDatabase(config: AppConfig, log: (m: string) => void): Promise<DatabaseTarget> {
   if (config.databaseUrl) return { url: config.databaseUrl, embedded: null };
+  const announced = join(config.dataDir, 'embedded-url');
+  const running = existsSync(announced) ? (await readFile(announced, 'utf8')).trim() : null;
+  if (running && (await answers(running))) {
+    log(`Using the embedded PostgreSQL already running on ${join(config.dataDir, 'pg')}`);
+    return { url: running, embedded: null };
+  }
   log(`No DATABASE_URL: starting embedded PostgreSQL with its data in ${join(config.dataDir, 'pg')}`);
   const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, database: 'action_plans' });
-  return { url: embedded.url, embedded };
+  await writeFile(announced, `${embedded.url}\n`, { mode: 0o600 });
+  return {
+    url: embedded.url,
+    embedded: { url: embedded.url, stop: async () => { await rm(announced, { force: true }); await embedded.stop(); } },
+  };
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 export async function runMigrations(dataSource: DataSource): Promise<number> {

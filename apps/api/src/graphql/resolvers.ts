@@ -1,9 +1,10 @@
 import { AgenciesResolver } from '../agencies/agencies.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
 import { ViewerResolver } from '../auth/viewer.resolver';
+import { ImportResolver } from '../plans/import.resolver';
 import { PlansResolver } from '../plans/plans.resolver';
 import { TaskEventResolver } from '../tasks/task-event.resolver';
 import { TasksResolver } from '../tasks/tasks.resolver';
 
 // Every resolver of the schema: the app module serves them, the schema CLI prints them.
-export const RESOLVERS = [AgenciesResolver, PlansResolver, TasksResolver, TaskEventResolver, AuditResolver, ViewerResolver];
+export const RESOLVERS = [AgenciesResolver, PlansResolver, TasksResolver, TaskEventResolver, AuditResolver, ViewerResolver, ImportResolver];

@@ -14,6 +14,7 @@ export interface NewPlan {
   consolidationDeadlines: StoredReportingDeadline[];
   sections: { ordinal: string; title: string }[];
   tasks: NewTask[];
+  sourceHash?: string | null;
 }
 
 export interface NewAgency {
@@ -28,6 +29,8 @@ export interface NewTask {
   ordinal: string;
   title: string;
   leadAgencyCode: string;
+  // Several lead agencies: the task becomes a parent with one child task per lead (leadAgencyCode first).
+  coLeadAgencyCodes?: string[];
   coordinatingAgencyCodes: string[];
   timeframe: string;
   dueAt: string | null; // ISO instant

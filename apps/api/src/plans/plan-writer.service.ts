@@ -16,10 +16,11 @@ export class PlanWriterService {
   constructor(private readonly dataSource: DataSource) {}
 
   async write(plan: NewPlan): Promise<PlanEntity> {
-    return this.dataSource.transaction((manager) => this.writeIn(manager, plan));
+    return (await this.dataSource.transaction((manager) => this.writeIn(manager, plan))).plan;
   }
 
-  async writeIn(manager: EntityManager, plan: NewPlan): Promise<PlanEntity> {
+  // Returns the plan and how many task rows were written (parents of split tasks included).
+  async writeIn(manager: EntityManager, plan: NewPlan): Promise<{ plan: PlanEntity; tasksCreated: number }> {
     const province = plan.province.code;
     await manager.upsert(ProvinceEntity, { code: province, name: plan.province.name }, ['code']);
     const agencyIds = await this.ensureAgencies(manager, plan);
@@ -28,6 +29,7 @@ export class PlanWriterService {
       provinceCode: province, id: randomUUID(), number: plan.number, title: plan.title, issuedOn: plan.issuedOn,
       year: plan.year, resolution: plan.resolution, monitoringAgencyId,
       reportingDeadlines: plan.reportingDeadlines, consolidationDeadlines: plan.consolidationDeadlines,
+      sourceHash: plan.sourceHash ?? null,
     });
     await manager.insert(PlanEntity, entity);
     const sectionIds = new Map<string, string>();
@@ -37,8 +39,9 @@ export class PlanWriterService {
       return { provinceCode: province, id, planId: entity.id, ordinal: section.ordinal, title: section.title, position };
     });
     if (sections.length > 0) await manager.insert(SectionEntity, sections);
-    for (const task of plan.tasks) await this.insertTask(manager, entity, task, agencyIds, sectionIds);
-    return entity;
+    let tasksCreated = 0;
+    for (const task of plan.tasks) tasksCreated += await this.insertTask(manager, entity, task, agencyIds, sectionIds);
+    return { plan: entity, tasksCreated };
   }
 
   private async ensureAgencies(manager: EntityManager, plan: NewPlan): Promise<Map<string, string>> {
@@ -58,14 +61,33 @@ export class PlanWriterService {
     task: NewTask,
     agencyIds: Map<string, string>,
     sectionIds: Map<string, string>,
-  ): Promise<void> {
+  ): Promise<number> {
+    const parentId = await this.insertOne(manager, plan, task, null, agencyIds, sectionIds);
+    const leads = [task.leadAgencyCode, ...(task.coLeadAgencyCodes ?? [])];
+    if (leads.length === 1) return 1;
+    // One child per lead agency, each with its own lifecycle; the parent shows their roll-up.
+    for (const [i, lead] of leads.entries()) {
+      const child = { ...task, ordinal: `${task.ordinal}.${i + 1}`, leadAgencyCode: lead, coLeadAgencyCodes: [] };
+      await this.insertOne(manager, plan, child, parentId, agencyIds, sectionIds);
+    }
+    return leads.length + 1;
+  }
+
+  private async insertOne(
+    manager: EntityManager,
+    plan: PlanEntity,
+    task: NewTask,
+    parentId: string | null,
+    agencyIds: Map<string, string>,
+    sectionIds: Map<string, string>,
+  ): Promise<string> {
     const input: TaskInput = { dueAt: task.dueAt, ...(task.periodDueDates?.length ? { periodDueDates: task.periodDueDates } : {}) };
     const snapshot = createTaskSnapshot(input);
     const id = randomUUID();
     await manager.insert(TaskEntity, {
       provinceCode: plan.provinceCode, id, planId: plan.id,
       sectionId: task.sectionOrdinal ? (sectionIds.get(task.sectionOrdinal) ?? null) : null,
-      parentId: null, ordinal: task.ordinal, title: task.title, leadAgencyId: agencyId(agencyIds, task.leadAgencyCode),
+      parentId, ordinal: task.ordinal, title: task.title, leadAgencyId: agencyId(agencyIds, task.leadAgencyCode),
       timeframe: task.timeframe, target: task.target, note: task.note, state: snapshot.state, input, snapshot, version: 0,
       dueAt: task.dueAt ? new Date(task.dueAt) : null, originalDueAt: task.dueAt ? new Date(task.dueAt) : null, late: false,
     });
@@ -73,6 +95,7 @@ export class PlanWriterService {
       provinceCode: plan.provinceCode, taskId: id, agencyId: agencyId(agencyIds, code),
     }));
     if (coordinators.length > 0) await manager.insert(TaskCoordinatorEntity, coordinators);
+    return id;
   }
 }
 

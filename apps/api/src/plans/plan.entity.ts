@@ -7,6 +7,7 @@ export interface StoredReportingDeadline {
 
 @Entity({ name: 'plans' })
 @Index('uq_plans_province_number', ['provinceCode', 'number', 'issuedOn'], { unique: true })
+@Index('uq_plans_source_hash', ['provinceCode', 'sourceHash'], { unique: true })
 export class PlanEntity {
   @PrimaryColumn({ name: 'province_code', type: 'text' })
   provinceCode: string;
@@ -37,6 +38,10 @@ export class PlanEntity {
 
   @Column({ name: 'consolidation_deadlines', type: 'jsonb', default: () => "'[]'" })
   consolidationDeadlines: StoredReportingDeadline[];
+
+  // SHA-256 of the imported text (null for plans written otherwise)
+  @Column({ name: 'source_hash', type: 'text', nullable: true })
+  sourceHash: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

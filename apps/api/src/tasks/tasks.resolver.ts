@@ -9,6 +9,7 @@ import { TaskEventTypeEnum, TaskStateEnum } from '../graphql/enums';
 import type { Loaders } from '../graphql/request-context';
 import { Plan } from '../plans/plan.model';
 import { availableEvents } from './available-events';
+import { rollUpState } from './task-rollup';
 import { TaskQueryService, encodeCursor, type TaskPage } from './task-query.service';
 import type { TaskEntity } from './task.entity';
 import { Task, TaskConnection, TaskEvent } from './task.model';
@@ -73,8 +74,21 @@ export class TasksResolver {
     return (await loaders.agency.loadMany(ids)).filter((a) => a && !(a instanceof Error));
   }
 
-  @ResolveField(() => [TaskEventTypeEnum], { description: 'Events the current viewer may fire now' })
+  @ResolveField(() => TaskStateEnum, { description: "A task split per lead agency shows its children's roll-up" })
+  async state(@Parent() task: TaskEntity, @RequestLoaders() loaders: Loaders): Promise<TaskState> {
+    const children = await loaders.children.load(task.id);
+    return rollUpState(children.map((child) => child.state)) ?? task.state;
+  }
+
+  @ResolveField(() => Boolean)
+  async late(@Parent() task: TaskEntity, @RequestLoaders() loaders: Loaders): Promise<boolean> {
+    const children = await loaders.children.load(task.id);
+    return task.late || children.some((child) => child.late);
+  }
+
+  @ResolveField(() => [TaskEventTypeEnum], { description: 'Events the current viewer may fire now (none on a split task: its children take them)' })
   async availableEvents(@Parent() task: TaskEntity, @CurrentActor() actor: Actor, @RequestLoaders() loaders: Loaders) {
+    if ((await loaders.children.load(task.id)).length > 0) return [];
     const [coordinators, plan, committeeId] = await Promise.all([
       loaders.coordinatorIds.load(task.id),
       loaders.plan.load(task.planId),

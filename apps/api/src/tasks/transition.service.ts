@@ -39,6 +39,9 @@ export class TransitionService {
 
   private async apply(manager: EntityManager, actor: Actor, command: ValidCommand, now: Date) {
     const task = await this.lockTask(manager, actor, command.taskId);
+    if (await manager.exists(TaskEntity, { where: { provinceCode: task.provinceCode, parentId: task.id } })) {
+      throw invalidTransition(`Task ${task.ordinal} is split per lead agency: fire ${command.type} on its child tasks`, { state: task.state });
+    }
     const decision = authorize(toRuleActor(actor, task.provinceCode), await this.relations(manager, task), command.type);
     if (!decision.allowed) throw forbidden(decision.reason, { rule: decision.rule });
     if (command.idempotencyKey !== null) {

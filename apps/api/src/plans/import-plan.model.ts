@@ -1,0 +1,57 @@
+import { Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { DateScalar } from '../graphql/date.scalar';
+import { PlanFormatEnum } from '../graphql/enums';
+import { Plan, ReportingDeadline } from './plan.model';
+
+export const ImportStatusEnum = { CREATED: 'CREATED', ALREADY_IMPORTED: 'ALREADY_IMPORTED', DRY_RUN: 'DRY_RUN' } as const;
+registerEnumType(ImportStatusEnum, {
+  name: 'ImportStatus',
+  description: 'CREATED: written; ALREADY_IMPORTED: the same document was imported before, nothing changed; DRY_RUN: nothing written',
+});
+
+@InputType()
+export class ImportPlanInput {
+  @Field(() => String, { nullable: true, description: 'Province code; read from the document when omitted' }) provinceCode?: string | null;
+  @Field(() => PlanFormatEnum) format: string;
+  @Field({ description: 'The text for PLAN_TEXT, base64 for DOCX and XLSX (at most 10 MB)' }) content: string;
+  @Field(() => Boolean, { nullable: true, description: 'Parse and report, write nothing' }) dryRun?: boolean | null;
+}
+
+@ObjectType({ description: 'A task as read from the document, before it is written' })
+export class DraftTaskPreview {
+  @Field() ordinal: string;
+  @Field(() => String, { nullable: true }) section: string | null;
+  @Field() title: string;
+  @Field(() => [String], { description: 'Lead agencies (chủ trì), canonical names' }) leadAgencies: string[];
+  @Field(() => [String], { description: 'Coordinating agencies (phối hợp), canonical names' }) coordinatingAgencies: string[];
+  @Field() timeframe: string;
+  @Field(() => String, { nullable: true }) target: string | null;
+  @Field(() => String, { nullable: true }) note: string | null;
+  @Field(() => Int) sourceLine: number;
+  @Field() fromProse: boolean;
+}
+
+@ObjectType({ description: 'What the importer read from the document' })
+export class DraftPlanPreview {
+  @Field(() => String, { nullable: true }) number: string | null;
+  @Field(() => DateScalar, { nullable: true }) issuedOn: string | null;
+  @Field(() => String, { nullable: true }) provinceCode: string | null;
+  @Field(() => String, { nullable: true }) provinceName: string | null;
+  @Field() title: string;
+  @Field(() => String, { nullable: true }) resolution: string | null;
+  @Field(() => Int, { nullable: true }) year: number | null;
+  @Field(() => String, { nullable: true }) monitoringAgency: string | null;
+  @Field(() => [ReportingDeadline]) reportingDeadlines: ReportingDeadline[];
+  @Field(() => [ReportingDeadline]) consolidationDeadlines: ReportingDeadline[];
+  @Field(() => [DraftTaskPreview]) tasks: DraftTaskPreview[];
+}
+
+@ObjectType()
+export class ImportResult {
+  @Field(() => Plan, { nullable: true, description: 'The plan written (or found, when already imported); null on a dry run' })
+  plan: unknown;
+  @Field(() => Int) tasksCreated: number;
+  @Field(() => [String]) warnings: string[];
+  @Field(() => ImportStatusEnum) status: string;
+  @Field(() => DraftPlanPreview) draft: DraftPlanPreview;
+}

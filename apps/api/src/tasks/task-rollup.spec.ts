@@ -1,0 +1,18 @@
+import type { TaskState } from '@app/lifecycle';
+import { rollUpState } from './task-rollup';
+
+describe(rollUpState.name, () => {
+  const cases: [TaskState[], TaskState | null][] = [
+    [[], null],
+    [['ASSIGNED', 'ASSIGNED'], 'ASSIGNED'],
+    [['ASSIGNED', 'IN_PROGRESS'], 'IN_PROGRESS'],
+    [['REPORTED', 'ASSIGNED'], 'IN_PROGRESS'],
+    [['REPORTED', 'VERIFIED'], 'REPORTED'],
+    [['VERIFIED', 'VERIFIED'], 'VERIFIED'],
+    [['VERIFIED', 'OVERDUE'], 'OVERDUE'],
+    [['ASSIGNED', 'OVERDUE', 'REPORTED'], 'OVERDUE'],
+  ];
+  it.each(cases)('does roll %j up to %s', (children, expected) => {
+    expect(rollUpState(children)).toBe(expected);
+  });
+});

@@ -1,0 +1,12 @@
+import type { TaskState } from '@app/lifecycle';
+
+// A task split per lead agency shows the roll-up of its children's states: VERIFIED when all are,
+// OVERDUE when any is, REPORTED when all reported or verified, IN_PROGRESS once any has started.
+export function rollUpState(children: readonly TaskState[]): TaskState | null {
+  if (children.length === 0) return null;
+  if (children.every((state) => state === 'VERIFIED')) return 'VERIFIED';
+  if (children.some((state) => state === 'OVERDUE')) return 'OVERDUE';
+  if (children.every((state) => state === 'REPORTED' || state === 'VERIFIED')) return 'REPORTED';
+  if (children.some((state) => state !== 'ASSIGNED')) return 'IN_PROGRESS';
+  return 'ASSIGNED';
+}
