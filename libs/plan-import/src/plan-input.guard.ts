@@ -19,6 +19,8 @@ export function assertReadablePlanText(text: unknown): asserts text is string {
       'The file looks binary (it contains NUL bytes), not plain text. Save the plan as plain text (UTF-8 .txt) and try again.',
     );
   }
+  // control characters are what we look for here
+  // eslint-disable-next-line no-control-regex
   const broken = (text.match(/[\ufffd\u0001-\u0008\u000e-\u001f]/gu) ?? []).length;
   if (broken > 0 && broken / text.length > MAX_BROKEN_CHAR_SHARE) {
     throw new PlanImportError(
