@@ -8,6 +8,10 @@ const hasRole = (actor: RuleActor, role: Role): boolean => actor.roles.includes(
 // A null on either side never matches: a missing agency or user is nobody's colleague.
 const same = (a: string | null, b: string | null): boolean => a !== null && a === b;
 
+// LEADER users belong to the People's Committee (CONTRACT.md): the role alone is not enough.
+const isCommitteeLeader = (actor: RuleActor, r: TaskRelations): boolean =>
+  hasRole(actor, 'LEADER') && same(actor.agencyId, r.provincialCommitteeAgencyId);
+
 const ledByMonitoring = (r: TaskRelations): boolean => same(r.leadAgencyId, r.monitoringAgencyId);
 
 export const CONDITIONS: Readonly<Record<ConditionName, Condition>> = Object.freeze({
@@ -36,12 +40,12 @@ export const CONDITIONS: Readonly<Record<ConditionName, Condition>> = Object.fre
     test: (actor) => hasRole(actor, 'SUPERVISOR'),
   },
   'has-leader-role': {
-    description: "the actor holds the LEADER role (People's Committee leadership)",
-    test: (actor) => hasRole(actor, 'LEADER'),
+    description: "the actor holds the LEADER role and belongs to the province's People's Committee (Ủy ban nhân dân tỉnh)",
+    test: (actor, r) => isCommitteeLeader(actor, r),
   },
   'lacks-leader-role': {
-    description: 'the actor does not hold the LEADER role',
-    test: (actor) => !hasRole(actor, 'LEADER'),
+    description: "the actor is not a LEADER of the province's People's Committee",
+    test: (actor, r) => !isCommitteeLeader(actor, r),
   },
   'member-of-lead-agency': {
     description: "the actor's agency is the task's lead agency (chủ trì)",

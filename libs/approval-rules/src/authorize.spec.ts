@@ -89,12 +89,17 @@ const ALLOWED_CASES: Case[] = [
     allow(e, 'leader-verifies-unmonitored-plan', 'a LEADER reviews a task of a plan without monitoring agency',
       leader, UNMONITORED),
   ]),
-  allow('VERIFY', 'leader-verifies-unmonitored-plan', 'the LEADER has no agency and the report no author',
-    user(null, ['LEADER']), { ...UNMONITORED, reportedByAgencyId: null, reportedByUserId: null }),
+  allow('VERIFY', 'leader-verifies-unmonitored-plan', 'the report has no author',
+    leader, { ...UNMONITORED, reportedByAgencyId: null, reportedByUserId: null }),
   ...EXTENSION_DECISIONS.map((e) => allow(e, 'leader-decides-extension', 'a LEADER of the province decides', leader)),
 ];
 
 const DENIED_CASES: Case[] = [
+  // LEADER belongs to the People's Committee: the role on another agency's token decides nothing
+  ...EXTENSION_DECISIONS.map((e) => deny(e, 'no-rule-allows', 'a LEADER role on a department token', user(MONITORING, ['LEADER']))),
+  deny('VERIFY', 'no-rule-allows', 'a LEADER without agency reviews an unmonitored plan', user(null, ['LEADER']), UNMONITORED),
+  deny('VERIFY', 'monitoring-led-needs-leader', 'a LEADER role on another department reviews a monitoring-led task',
+    user(UNRELATED, ['LEADER', 'SUPERVISOR']), MONITORING_LED),
   ...RULE_EVENT_TYPES.flatMap((e) => [
     deny(e, 'auditor-changes-nothing', 'the actor is an AUDITOR', auditor),
     deny(e, 'auditor-changes-nothing', 'an AUDITOR also holds LEADER', user(COMMITTEE, ['LEADER', 'AUDITOR'])),

@@ -35,8 +35,7 @@ export class AuditService {
     const chainValid = verifyChain(task.id, task.input, events).valid;
     const upTo = asOf ? events.filter((event) => event.at.getTime() <= asOf.getTime()) : events;
     const folded = foldEvents(task.input, upTo);
-    const matchesStored = asOf !== null || canonicalJson(folded.snapshot) === canonicalJson(task.snapshot);
-    const consistent = folded.agrees && matchesStored;
+    const consistent = folded.agrees && (asOf !== null || matchesStored(task, folded.snapshot, folded.applied));
     return { state: folded.snapshot.state, eventsApplied: folded.applied, consistent, chainValid };
   }
 
@@ -60,11 +59,11 @@ export class AuditService {
     return { ok: brokenTaskIds.length === 0, tasksChecked: tasks.length, eventsChecked: events.length, brokenTaskIds };
   }
 
-  // Intact: the hash chain holds and the stored state is what the chain's events produce.
+  // Intact: the hash chain holds and the stored row is exactly what the chain's events produce.
   private taskIntact(task: TaskEntity, events: TaskEventEntity[]): boolean {
     if (!verifyChain(task.id, task.input, events).valid) return false;
-    const lastState = events.length > 0 ? events[events.length - 1].toState : 'ASSIGNED';
-    return lastState === task.state && task.version === events.length;
+    const folded = foldEvents(task.input, events);
+    return folded.agrees && matchesStored(task, folded.snapshot, folded.applied);
   }
 
   private events(task: TaskEntity): Promise<TaskEventEntity[]> {
@@ -75,6 +74,23 @@ export class AuditService {
   }
 }
 
+
+// The snapshot and the columns read by queries and scores (state, due times, late, version).
+function matchesStored(task: TaskEntity, snapshot: StoredTaskSnapshot, applied: number): boolean {
+  const iso = (date: Date | null) => (date ? date.toISOString() : null);
+  return (
+    canonicalJson(snapshot) === canonicalJson(task.snapshot) &&
+    task.state === snapshot.state &&
+    task.version === applied &&
+    task.late === snapshot.context.late &&
+    iso(task.dueAt) === isoOrNull(snapshot.context.dueAt) &&
+    iso(task.originalDueAt) === isoOrNull(snapshot.context.originalDueAt)
+  );
+}
+
+function isoOrNull(value: string | null): string | null {
+  return value === null ? null : new Date(value).toISOString();
+}
 
 // Re-runs the events one by one; every event must be taken and land in the state it recorded.
 function foldEvents(input: TaskEntity['input'], events: TaskEventEntity[]) {

@@ -23,8 +23,9 @@ export class ActorResolver {
   }
 
   private async toActor(claims: TokenClaims): Promise<Actor> {
-    const national = claims.roles.some((role) => role === 'ADMIN' || role === 'AUDITOR');
-    if (claims.province === '*' && !national) throw unauthenticated('Only ADMIN and AUDITOR tokens may have province "*"');
+    // Only pure ADMIN/AUDITOR tokens may name an agency outside the registry (or province '*').
+    const national = claims.roles.every((role) => role === 'ADMIN' || role === 'AUDITOR');
+    if (claims.province === '*' && !national) throw unauthenticated('Only tokens whose roles are ADMIN or AUDITOR may have province "*"');
     const agencyId = claims.province === '*' ? null : await this.agencyId(claims.province, claims.agency);
     if (agencyId === null && !national) {
       throw unauthenticated(`Agency "${claims.agency}" is not in the registry of province "${claims.province}"`);

@@ -24,7 +24,7 @@ export class JwtService {
   async verify(token: string): Promise<TokenClaims> {
     let payload: JWTPayload;
     try {
-      const options = { issuer: this.config.issuer ?? undefined, audience: this.config.audience ?? undefined };
+      const options = { issuer: this.config.issuer ?? undefined, audience: this.config.audience ?? undefined, requiredClaims: ['exp'] };
       payload = this.key instanceof Uint8Array
         ? (await jwtVerify(token, this.key, { ...options, algorithms: ['HS256'] })).payload
         : (await jwtVerify(token, this.key, options)).payload;

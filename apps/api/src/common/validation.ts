@@ -18,6 +18,8 @@ export function requireUuid(value: string, field: string): string {
 export function optionalText(value: string | null | undefined, field: string, max: number): string | null {
   if (value === null || value === undefined) return null;
   if (value.length > max) throw badInput(`${field} is too long: ${value.length} characters, at most ${max}`, { field });
+  // PostgreSQL text and jsonb refuse NUL characters and unpaired surrogates
+  if (value.includes('\u0000') || !value.isWellFormed()) throw badInput(`${field} contains characters that are not text (NUL or broken Unicode)`, { field });
   return value;
 }
 

@@ -91,11 +91,10 @@ export class TransitionService {
   }
 
   async relations(manager: EntityManager, task: TaskEntity): Promise<TaskRelations> {
-    const [coordinators, plan, committee] = await Promise.all([
-      manager.find(TaskCoordinatorEntity, { where: { provinceCode: task.provinceCode, taskId: task.id } }),
-      manager.findOne(PlanEntity, { where: { provinceCode: task.provinceCode, id: task.planId } }),
-      manager.findOne(AgencyEntity, { where: { provinceCode: task.provinceCode, code: PROVINCIAL_COMMITTEE_CODE } }),
-    ]);
+    // one connection per transaction: these run one after the other
+    const coordinators = await manager.find(TaskCoordinatorEntity, { where: { provinceCode: task.provinceCode, taskId: task.id } });
+    const plan = await manager.findOne(PlanEntity, { where: { provinceCode: task.provinceCode, id: task.planId } });
+    const committee = await manager.findOne(AgencyEntity, { where: { provinceCode: task.provinceCode, code: PROVINCIAL_COMMITTEE_CODE } });
     return relationsOf(task, coordinators.map((c) => c.agencyId), plan?.monitoringAgencyId ?? null, committee?.id ?? null);
   }
 
