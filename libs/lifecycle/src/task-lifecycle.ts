@@ -8,6 +8,7 @@ import {
   isTaskState,
   TaskReplayResult,
   StoredTaskSnapshot,
+  TaskContext,
   TASK_EVENT_TYPES,
   TASK_MACHINE_ID,
   TASK_MACHINE_VERSION,
@@ -27,7 +28,8 @@ function toStored(snapshot: MachineSnapshot): StoredTaskSnapshot {
     machineId: TASK_MACHINE_ID,
     machineVersion: TASK_MACHINE_VERSION,
     state,
-    context: structuredClone(snapshot.context),
+    // a JSON copy: what PostgreSQL stores, plain data in this realm
+    context: JSON.parse(JSON.stringify(snapshot.context)) as TaskContext,
   };
 }
 
