@@ -1,9 +1,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { createDataSource } from '../../apps/api/src/database/data-source';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../apps/api/src/database/embedded-postgres';
+import type { createDataSource as CreateDataSource } from '../../apps/api/src/database/data-source';
+import type { EmbeddedPostgresHandle, startEmbeddedPostgres as StartEmbeddedPostgres } from '../../apps/api/src/database/embedded-postgres';
+
+// globalSetup runs outside jest's module mapping, so it uses the build `npm test` made first.
+const DIST = resolve(__dirname, '../../dist/apps/api/apps/api/src');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createDataSource } = require(`${DIST}/database/data-source.js`) as { createDataSource: typeof CreateDataSource };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startEmbeddedPostgres } = require(`${DIST}/database/embedded-postgres.js`) as { startEmbeddedPostgres: typeof StartEmbeddedPostgres };
 
 // TEST_DATABASE_URL when set, else an embedded PostgreSQL started for this run and removed after.
 export async function prepareTestDatabase(): Promise<{ url: string; embedded: EmbeddedPostgresHandle | null }> {

@@ -10,6 +10,10 @@ import { ActorResolver } from './auth/actor-resolver.service';
 import { AuthGuard, requireActor } from './auth/auth.guard';
 import { JwtService } from './auth/jwt.service';
 import { CLOCK, type Clock } from './common/clock';
+import { DeadlineScheduler } from './deadlines/deadline-scheduler';
+import { DeadlineSweepService } from './deadlines/deadline-sweep.service';
+import { DeadlinesService } from './deadlines/deadlines.service';
+import { PlanReportsService } from './deadlines/plan-reports.service';
 import type { AppConfig } from './config/app-config';
 import { createErrorFormatter } from './graphql/error-formatter';
 import { MAX_QUERY_DEPTH, limitComplexity } from './graphql/query-limits';
@@ -18,6 +22,7 @@ import { RESOLVERS } from './graphql/resolvers';
 import { HealthController } from './health/health.controller';
 import { PlanWriterService } from './plans/plan-writer.service';
 import { PlanImportService } from './plans/plan-import.service';
+import { PlanSettingsService } from './plans/plan-settings.service';
 import { PlansService } from './plans/plans.service';
 import { TaskQueryService } from './tasks/task-query.service';
 import { TransitionService } from './tasks/transition.service';
@@ -47,6 +52,22 @@ const SERVICES = [
     inject: [DataSource, CLOCK],
   },
   {
+    provide: DeadlineSweepService,
+    useFactory: (ds: DataSource, transitions: TransitionService) => new DeadlineSweepService(ds, transitions),
+    inject: [DataSource, TransitionService],
+  },
+  { provide: PlanSettingsService, useFactory: (ds: DataSource) => new PlanSettingsService(ds), inject: [DataSource] },
+  {
+    provide: PlanReportsService,
+    useFactory: (ds: DataSource, clock: Clock) => new PlanReportsService(ds, clock),
+    inject: [DataSource, CLOCK],
+  },
+  {
+    provide: DeadlinesService,
+    useFactory: (sweeper: DeadlineSweepService, clock: Clock) => new DeadlinesService(sweeper, clock),
+    inject: [DeadlineSweepService, CLOCK],
+  },
+  {
     provide: ActorResolver,
     useFactory: (jwt: JwtService, agencies: AgenciesService) => new ActorResolver(jwt, agencies),
     inject: [JwtService, AgenciesService],
@@ -62,6 +83,12 @@ export class AppModule {
       imports: [TypeOrmModule.forRootAsync({ useFactory: () => options.dataSource.options, dataSourceFactory: async () => options.dataSource })],
       providers: [
         { provide: CLOCK, useValue: options.clock },
+        {
+          provide: DeadlineScheduler,
+          useFactory: (sweeper: DeadlineSweepService, clock: Clock) =>
+            new DeadlineScheduler(sweeper, clock, options.config.deadlineSweepIntervalMs, new Logger('DeadlineSweep')),
+          inject: [DeadlineSweepService, CLOCK],
+        },
         { provide: JwtService, useValue: new JwtService({ ...options.config.jwt, secret: options.jwtSecret }) },
         ...SERVICES,
       ],

@@ -51,6 +51,12 @@ export const CONDITIONS: Readonly<Record<ConditionName, Condition>> = Object.fre
     description: "the actor's agency is the task's lead agency (chủ trì)",
     test: (actor, r) => same(actor.agencyId, r.leadAgencyId),
   },
+  'coordinator-input-missing': {
+    description:
+      'the plan requires coordinating input and a coordinating agency (phối hợp) has not contributed in the ' +
+      'current period, which no LEADER waived',
+    test: (_actor, r) => r.coordinatorInputMissing === true,
+  },
   'member-of-coordinating-agency': {
     description: "the actor's agency is one of the task's coordinating agencies (phối hợp)",
     test: (actor, r) => actor.agencyId !== null && r.coordinatingAgencyIds.includes(actor.agencyId),

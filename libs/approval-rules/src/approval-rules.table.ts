@@ -55,6 +55,17 @@ const RULES: ApprovalRule[] = [
     description:
       "A token changes only tasks of its own province; national ('*') tokens fire no task events.",
   },
+  // Above lead-agency-member and with the same actor conditions, so exactly those it would allow are
+  // told which rule holds the report back; everyone else still falls through to no-rule-allows.
+  {
+    id: 'coordinator-input-required',
+    event: 'SUBMIT_REPORT',
+    effect: 'deny',
+    conditions: ['member-of-lead-agency', 'has-staff-role', 'coordinator-input-missing'],
+    description:
+      'The plan requires coordinating input: the lead agency reports only once every coordinating agency ' +
+      'contributed in the current period, or a LEADER waived it.',
+  },
   ...forEvents(LEAD_EVENTS, {
     id: 'lead-agency-member',
     effect: 'allow',
@@ -107,6 +118,13 @@ const RULES: ApprovalRule[] = [
     conditions: ['has-leader-role'],
     description: 'A LEADER of the province approves or denies a request for more time.',
   }),
+  {
+    id: 'leader-waives-coordination',
+    event: 'WAIVE_COORDINATION',
+    effect: 'allow',
+    conditions: ['has-leader-role', 'coordinator-input-missing'],
+    description: 'A LEADER of the province waives the missing coordinating input for the current period, so the lead agency may report without it.',
+  },
 ];
 
 // Frozen so that no caller can reorder or edit the rules at runtime.

@@ -13,6 +13,7 @@ export const RULE_EVENT_TYPES = [
   'REQUEST_EXTENSION',
   'APPROVE_EXTENSION',
   'DENY_EXTENSION',
+  'WAIVE_COORDINATION',
 ] as const;
 export type RuleEventType = (typeof RULE_EVENT_TYPES)[number];
 
@@ -33,6 +34,9 @@ export interface TaskRelations {
   provincialCommitteeAgencyId: string | null; // 'uy-ban-nhan-dan-tinh', the agency of LEADER users
   reportedByAgencyId: string | null; // who submitted the report under review
   reportedByUserId: string | null;
+  // the plan requires coordinator input (coordinatorInputRequired) and some coordinating agency has
+  // not contributed in the current period, which no LEADER waived (lifecycle's missingCoordinators)
+  coordinatorInputMissing: boolean;
 }
 
 // rule = id of the rule that decided; reason = a sentence naming it (used in FORBIDDEN messages).
@@ -50,6 +54,7 @@ export type ConditionName =
   | 'has-leader-role'
   | 'lacks-leader-role'
   | 'member-of-lead-agency'
+  | 'coordinator-input-missing'
   | 'member-of-coordinating-agency'
   | 'member-of-monitoring-agency'
   | 'reporter-or-lead-agency'

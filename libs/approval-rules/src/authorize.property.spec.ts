@@ -33,6 +33,7 @@ const relationsArb: fc.Arbitrary<TaskRelations> = fc.record({
   provincialCommitteeAgencyId: nullable(fc.constant('uy-ban-nhan-dan-tinh')),
   reportedByAgencyId: nullable(agencyArb),
   reportedByUserId: nullable(fc.constantFrom(...users)),
+  coordinatorInputMissing: fc.boolean(),
 });
 
 const eventArb = fc.constantFrom(...RULE_EVENT_TYPES);
@@ -71,6 +72,46 @@ describe(`${authorize.name} (properties)`, () => {
       fc.property(actorArb, relationsArb, eventArb, (actor, relations, event) => {
         const decision = authorize(actor, relations, event);
         if (decision.allowed && actor.kind === 'user') expect(actor.provinceCode).toBe(relations.provinceCode);
+      }),
+    );
+  });
+
+  it('does hold back exactly the reports lead-agency-member would allow when coordinating input is missing', () => {
+    fc.assert(
+      fc.property(actorArb, relationsArb, (actor, relations) => {
+        const complete = authorize(actor, { ...relations, coordinatorInputMissing: false }, 'SUBMIT_REPORT');
+        const missing = authorize(actor, { ...relations, coordinatorInputMissing: true }, 'SUBMIT_REPORT');
+        expect(complete.rule).not.toBe('coordinator-input-required');
+        if (complete.allowed && complete.rule === 'lead-agency-member') {
+          expect(missing).toMatchObject({ allowed: false, rule: 'coordinator-input-required' });
+        } else {
+          expect(missing).toEqual(complete);
+        }
+      }),
+    );
+  });
+
+  it("does let only a LEADER of the task province's People's Committee waive coordinating input", () => {
+    fc.assert(
+      fc.property(actorArb, relationsArb, (actor, relations) => {
+        const decision = authorize(actor, relations, 'WAIVE_COORDINATION');
+        if (!decision.allowed) return;
+        expect(actor.roles).toContain('LEADER');
+        expect(actor.roles).not.toContain('AUDITOR');
+        expect(actor.agencyId).not.toBeNull();
+        expect(actor.agencyId).toBe(relations.provincialCommitteeAgencyId);
+        expect(actor.provinceCode).toBe(relations.provinceCode);
+      }),
+    );
+  });
+
+  it('does decide every event but SUBMIT_REPORT regardless of coordinating input', () => {
+    const others = fc.constantFrom(...RULE_EVENT_TYPES.filter((e) => e !== 'SUBMIT_REPORT'));
+    fc.assert(
+      fc.property(actorArb, relationsArb, others, (actor, relations, event) => {
+        expect(authorize(actor, { ...relations, coordinatorInputMissing: true }, event)).toEqual(
+          authorize(actor, { ...relations, coordinatorInputMissing: false }, event),
+        );
       }),
     );
   });

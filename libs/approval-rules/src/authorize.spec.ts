@@ -25,7 +25,10 @@ const TASK: TaskRelations = {
   provincialCommitteeAgencyId: COMMITTEE,
   reportedByAgencyId: LEAD,
   reportedByUserId: 'u-lead-officer',
+  coordinatorInputMissing: false,
 };
+// The plan requires coordinator input and a coordinating agency has not contributed this period.
+const INPUT_MISSING: TaskRelations = { ...TASK, coordinatorInputMissing: true };
 const MONITORING_LED: TaskRelations = { ...TASK, leadAgencyId: MONITORING, reportedByAgencyId: MONITORING };
 const UNMONITORED: TaskRelations = { ...TASK, monitoringAgencyId: null };
 
@@ -92,9 +95,23 @@ const ALLOWED_CASES: Case[] = [
   allow('VERIFY', 'leader-verifies-unmonitored-plan', 'the report has no author',
     leader, { ...UNMONITORED, reportedByAgencyId: null, reportedByUserId: null }),
   ...EXTENSION_DECISIONS.map((e) => allow(e, 'leader-decides-extension', 'a LEADER of the province decides', leader)),
+  allow('SUBMIT_REPORT', 'lead-agency-member', 'every coordinating agency contributed or a LEADER waived it',
+    leadSupervisor, { ...INPUT_MISSING, coordinatorInputMissing: false }),
+  allow('START', 'lead-agency-member', 'coordinating input is missing (it holds back only the report)',
+    leadOfficer, INPUT_MISSING),
+  allow('REQUEST_EXTENSION', 'lead-agency-member', 'coordinating input is missing (it holds back only the report)',
+    leadOfficer, INPUT_MISSING),
+  allow('CONTRIBUTE', 'coordinating-agency-member', 'a coordinating agency contributes the missing input',
+    coordinatingOfficer, INPUT_MISSING),
+  allow('WAIVE_COORDINATION', 'leader-waives-coordination', "a LEADER of the People's Committee waives",
+    leader, INPUT_MISSING),
+  allow('WAIVE_COORDINATION', 'leader-waives-coordination', 'a LEADER waives for a monitoring-led task',
+    leader, { ...MONITORING_LED, coordinatorInputMissing: true }),
 ];
 
 const DENIED_CASES: Case[] = [
+  // nothing to waive: the plan does not require the input, or every coordinating agency gave it
+  deny('WAIVE_COORDINATION', 'no-rule-allows', 'a LEADER waives though nothing is missing', leader),
   // LEADER belongs to the People's Committee: the role on another agency's token decides nothing
   ...EXTENSION_DECISIONS.map((e) => deny(e, 'no-rule-allows', 'a LEADER role on a department token', user(MONITORING, ['LEADER']))),
   deny('VERIFY', 'no-rule-allows', 'a LEADER without agency reviews an unmonitored plan', user(null, ['LEADER']), UNMONITORED),
@@ -134,6 +151,31 @@ const DENIED_CASES: Case[] = [
     deny(e, NO_RULE_ALLOWS, 'the lead agency decides its own request', leadSupervisor),
     deny(e, NO_RULE_ALLOWS, 'a supervisor of the monitoring agency decides', monitoringSupervisor),
   ]),
+  deny('SUBMIT_REPORT', 'coordinator-input-required', 'an officer of the lead agency reports while coordinating input is missing',
+    leadOfficer, INPUT_MISSING),
+  deny('SUBMIT_REPORT', 'coordinator-input-required', 'a supervisor of the lead agency reports while coordinating input is missing',
+    leadSupervisor, INPUT_MISSING),
+  deny('SUBMIT_REPORT', NO_RULE_ALLOWS, 'a coordinating agency reports while its input is missing',
+    coordinatingOfficer, INPUT_MISSING),
+  deny('SUBMIT_REPORT', NO_RULE_ALLOWS, 'an unrelated agency reports while coordinating input is missing',
+    unrelatedOfficer, INPUT_MISSING),
+  deny('SUBMIT_REPORT', NO_RULE_ALLOWS, 'an ADMIN-only token of the lead agency reports while input is missing',
+    user(LEAD, ['ADMIN']), INPUT_MISSING),
+  deny('SUBMIT_REPORT', 'auditor-changes-nothing', 'an AUDITOR of the lead agency reports while input is missing',
+    user(LEAD, ['OFFICER', 'AUDITOR']), INPUT_MISSING),
+  deny('WAIVE_COORDINATION', NO_RULE_ALLOWS, 'an officer of a coordinating agency waives its own input',
+    coordinatingOfficer, INPUT_MISSING),
+  deny('WAIVE_COORDINATION', NO_RULE_ALLOWS, 'an officer of the lead agency waives', leadOfficer, INPUT_MISSING),
+  deny('WAIVE_COORDINATION', NO_RULE_ALLOWS, 'a supervisor of the lead agency waives', leadSupervisor, INPUT_MISSING),
+  deny('WAIVE_COORDINATION', NO_RULE_ALLOWS, 'a supervisor of the monitoring agency waives',
+    monitoringSupervisor, INPUT_MISSING),
+  deny('WAIVE_COORDINATION', NO_RULE_ALLOWS, 'a LEADER role on a department token waives',
+    user(MONITORING, ['LEADER']), INPUT_MISSING),
+  deny('WAIVE_COORDINATION', NO_RULE_ALLOWS, 'a LEADER role on a lead agency token waives',
+    user(LEAD, ['LEADER']), INPUT_MISSING),
+  deny('WAIVE_COORDINATION', NO_RULE_ALLOWS, 'a LEADER without agency waives', user(null, ['LEADER']), INPUT_MISSING),
+  deny('WAIVE_COORDINATION', NO_RULE_ALLOWS, 'the plan has no People\'s Committee on record',
+    leader, { ...INPUT_MISSING, provincialCommitteeAgencyId: null }),
 ];
 
 const CASES = [...ALLOWED_CASES, ...DENIED_CASES];

@@ -20,6 +20,8 @@ describe(renderRulesMarkdown.name, () => {
     expect(markdown).toContain(
       '| `VERIFY` | `leader-verifies-monitoring-led`, `monitoring-supervisor`, `leader-verifies-unmonitored-plan` |',
     );
+    expect(markdown).toContain('| `WAIVE_COORDINATION` | `leader-waives-coordination` |');
+    expect(markdown).toContain('| `SUBMIT_REPORT` | `lead-agency-member` |');
   });
 
   it('does give every row of a table as many cells as its header when descriptions contain pipes or stars', () => {

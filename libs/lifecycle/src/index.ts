@@ -10,4 +10,6 @@ export {
   replayTask,
   restoreTaskSnapshot,
 } from './task-lifecycle';
+export { isCoordinationWaived, missingCoordinators } from './task-context';
+export { upgradeTaskSnapshot } from './task-snapshot-upgrade';
 export { lifecycleMermaid } from './mermaid';

@@ -14,6 +14,7 @@ const CONTRACT_EDGES: ReadonlyArray<[string, string, string]> = [
   ...(['ASSIGNED', 'IN_PROGRESS', 'OVERDUE'] as const).flatMap((s): Array<[string, string, string]> => [
     [s, 'CONTRIBUTE', s],
     [s, 'REQUEST_EXTENSION', s],
+    [s, 'WAIVE_COORDINATION', s],
   ]),
   ['OVERDUE', 'APPROVE_EXTENSION', 'IN_PROGRESS'],
   ...(['ASSIGNED', 'IN_PROGRESS', 'REPORTED', 'OVERDUE'] as const).flatMap((s): Array<[string, string, string]> => [
@@ -39,6 +40,15 @@ describe(lifecycleMermaid.name, () => {
   it.each(CONTRACT_EDGES)('does draw %s --> %s on %s', (from, event, to) => {
     const edge = lines.find((l) => l === `${from} --> ${to} : ${event}` || l.startsWith(`${from} --> ${to} : ${event} [`));
     expect(edge).toBeDefined();
+  });
+
+  it('does label the coordination waiver with its guards and draw it nowhere else', () => {
+    const waivers = lines.filter((l) => l.includes('WAIVE_COORDINATION'));
+    expect(waivers).toEqual(
+      ['ASSIGNED', 'IN_PROGRESS', 'OVERDUE'].map(
+        (s) => `${s} --> ${s} : WAIVE_COORDINATION [coordinationNotWaived and hasComment]`,
+      ),
+    );
   });
 
   it('does draw nothing leaving VERIFIED but the final marker', () => {

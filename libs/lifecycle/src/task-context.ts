@@ -2,7 +2,7 @@
 // object and never mutates, so a stored snapshot can be reused as input safely.
 import { isAfter, isValidInstant, parseInstant } from './iso-time';
 import { InvalidTaskInputError } from './task.errors';
-import { TaskContext, TaskEventOf, TaskInput, TaskPeriod } from './task.types';
+import { ReliedContribution, TaskContext, TaskEventOf, TaskInput, TaskPeriod } from './task.types';
 
 export function assertValidTaskInput(input: TaskInput): void {
   const { dueAt, periodDueDates = [] } = input ?? ({} as TaskInput);
@@ -35,11 +35,12 @@ export function initialTaskContext(input: TaskInput): TaskContext {
     contributions: [],
     reportedByAgencyId: null,
     reportedByUserId: null,
+    coordinationWaivedPeriods: [],
   };
 }
 
 function newPeriod(index: number, dueAt: string | null): TaskPeriod {
-  return { index, dueAt, reportedAt: null, verifiedAt: null, late: false, report: null, rejections: 0 };
+  return { index, dueAt, reportedAt: null, verifiedAt: null, late: false, report: null, rejections: 0, reliesOn: [] };
 }
 
 function updateCurrentPeriod(context: TaskContext, patch: Partial<TaskPeriod>): TaskPeriod[] {
@@ -49,6 +50,23 @@ function updateCurrentPeriod(context: TaskContext, patch: Partial<TaskPeriod>): 
 
 function currentPeriod(context: TaskContext): TaskPeriod {
   return context.periods[context.periods.length - 1];
+}
+
+// The contributions of one period, in the order they arrived: what a report of that period rests on.
+export function contributionsOfPeriod(context: Pick<TaskContext, 'contributions'>, period: number): ReliedContribution[] {
+  return context.contributions.filter((c) => c.period === period).map(({ agencyId, at }) => ({ agencyId, at }));
+}
+
+export function isCoordinationWaived(context: TaskContext): boolean {
+  return (context.coordinationWaivedPeriods ?? []).includes(context.period);
+}
+
+// Coordinating agencies with no contribution in the current period, in the order given; none when
+// a LEADER waived the period. Pure: the plan's coordinatorInputRequired setting is the caller's.
+export function missingCoordinators(context: TaskContext, coordinatingAgencyIds: readonly string[]): string[] {
+  if (isCoordinationWaived(context)) return [];
+  const contributed = new Set(contributionsOfPeriod(context, context.period).map((c) => c.agencyId));
+  return [...new Set(coordinatingAgencyIds)].filter((id) => !contributed.has(id));
 }
 
 // A step after the due time marks the period late, and the task late for good.
@@ -65,6 +83,7 @@ export function withReport(context: TaskContext, event: TaskEventOf<'SUBMIT_REPO
       reportedAt: event.at,
       report,
       late: currentPeriod(context).late || late,
+      reliesOn: contributionsOfPeriod(context, context.period),
     }),
     late: context.late || late,
     reportedByAgencyId: event.by?.agencyId ?? null,
@@ -106,6 +125,7 @@ export function withRejection(context: TaskContext): Partial<TaskContext> {
       rejections: period.rejections + 1,
       reportedAt: null,
       report: null,
+      reliesOn: [],
     }),
     reportedByAgencyId: null,
     reportedByUserId: null,
@@ -121,6 +141,11 @@ export function withContribution(context: TaskContext, event: TaskEventOf<'CONTR
     period: context.period,
   };
   return { contributions: [...context.contributions, contribution] };
+}
+
+// The reason stays in the event (task_events); the context keeps which periods were waived.
+export function withCoordinationWaiver(context: TaskContext): Partial<TaskContext> {
+  return { coordinationWaivedPeriods: [...context.coordinationWaivedPeriods, context.period] };
 }
 
 export function withExtensionRequest(

@@ -9,6 +9,7 @@ import {
   TaskEvent,
   TaskEventType,
   TaskInput,
+  upgradeTaskSnapshot,
 } from './index';
 
 // Instants around three quarterly due dates, so guards on time go both ways.
@@ -33,6 +34,7 @@ const event: fc.Arbitrary<TaskEvent> = fc
         return { type, at, by, report: { summary: s } };
       case 'REJECT':
       case 'DENY_EXTENSION':
+      case 'WAIVE_COORDINATION':
         return { type, at, by, comment: s };
       case 'CONTRIBUTE':
         return { type, at, by, text: s };
@@ -44,6 +46,15 @@ const event: fc.Arbitrary<TaskEvent> = fc
         return { type, at, by };
     }
   });
+
+// What version 1 knew: no waiver events, and snapshots without the version 2 fields.
+const version1Event = event.filter((e) => e.type !== 'WAIVE_COORDINATION');
+
+function asVersion1(s: StoredTaskSnapshot): StoredTaskSnapshot {
+  const { coordinationWaivedPeriods: _waived, periods, ...rest } = s.context;
+  const context = { ...rest, periods: periods.map(({ reliesOn: _reliesOn, ...period }) => period) };
+  return { ...s, machineVersion: 1, context: context as unknown as StoredTaskSnapshot['context'] };
+}
 
 // Applies what the machine takes and skips the rest, to walk deeper than replayTask's strict fold.
 function foldLenient(start: StoredTaskSnapshot, events: TaskEvent[]): StoredTaskSnapshot[] {
@@ -80,6 +91,37 @@ describe(applyTaskEvent.name, () => {
         });
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('does keep waivers unique, of reached periods, and reports resting on their own period only', () => {
+    fc.assert(
+      fc.property(input, fc.array(event, { maxLength: 40 }), (i, events) => {
+        for (const s of foldLenient(createTaskSnapshot(i), events)) {
+          const waived = s.context.coordinationWaivedPeriods;
+          expect(new Set(waived).size).toBe(waived.length);
+          expect(waived).toEqual([...waived].sort((a, b) => a - b));
+          expect(waived.every((p) => p >= 0 && p <= s.context.period)).toBe(true);
+          for (const period of s.context.periods) {
+            const own = s.context.contributions.filter((c) => c.period === period.index).map(({ agencyId, at }) => ({ agencyId, at }));
+            expect(period.reliesOn).toEqual(period.report === null ? [] : own);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('does upgrade any version 1 snapshot to exactly what version 2 holds after the same events', () => {
+    fc.assert(
+      fc.property(input, fc.array(version1Event, { maxLength: 40 }), fc.array(event, { maxLength: 5 }), (i, events, next) => {
+        for (const s of foldLenient(createTaskSnapshot(i), events)) {
+          const v1 = asVersion1(s);
+          expect(upgradeTaskSnapshot(v1)).toStrictEqual(s);
+          for (const e of next) expect(applyTaskEvent(v1, e)).toStrictEqual(applyTaskEvent(s, e));
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 

@@ -2,11 +2,16 @@ import { AFTER_DUE, applyAll, BEFORE_DUE, DUE, ev, FAR_FUTURE, LEAD, taskIn } fr
 import {
   acceptedEventTypes,
   applyTaskEvent,
+  canApply,
   createTaskSnapshot,
   IncompatibleSnapshotError,
   InvalidTaskInputError,
+  isCoordinationWaived,
+  missingCoordinators,
   replayTask,
+  restoreTaskSnapshot,
   StoredTaskSnapshot,
+  TASK_MACHINE_VERSION,
   TaskEvent,
   TaskState,
 } from './index';
@@ -20,10 +25,18 @@ function expectTaken(from: StoredTaskSnapshot, event: TaskEvent): StoredTaskSnap
 describe(createTaskSnapshot.name, () => {
   it('does start in ASSIGNED with one open period when created', () => {
     const s = createTaskSnapshot({ dueAt: DUE });
-    expect(s).toMatchObject({ machineId: 'task', machineVersion: 1, state: 'ASSIGNED' });
-    expect(s.context).toMatchObject({ dueAt: DUE, originalDueAt: DUE, periodDueDates: [DUE], period: 0, late: false });
+    expect(s).toMatchObject({ machineId: 'task', machineVersion: 2, state: 'ASSIGNED' });
+    expect(TASK_MACHINE_VERSION).toBe(2);
+    expect(s.context).toMatchObject({
+      dueAt: DUE,
+      originalDueAt: DUE,
+      periodDueDates: [DUE],
+      period: 0,
+      late: false,
+      coordinationWaivedPeriods: [],
+    });
     expect(s.context.periods).toEqual([
-      { index: 0, dueAt: DUE, reportedAt: null, verifiedAt: null, late: false, report: null, rejections: 0 },
+      { index: 0, dueAt: DUE, reportedAt: null, verifiedAt: null, late: false, report: null, rejections: 0, reliesOn: [] },
     ]);
   });
 
@@ -244,12 +257,21 @@ describe('stored snapshot', () => {
   });
 
   it.each([
-    ['another machine version', { machineVersion: 2 }],
+    ['machine version 0', { machineVersion: 0 }],
+    ['machine version 3 (newer than this code)', { machineVersion: 3 }],
+    ['a fractional machine version', { machineVersion: 1.5 }],
+    ['a machine version that is a string', { machineVersion: '2' as unknown as number }],
+    ['no machine version', { machineVersion: undefined as unknown as number }],
     ['another machine id', { machineId: 'plan' }],
+    ['another machine id at version 1', { machineId: 'plan', machineVersion: 1 }],
     ['an unknown state', { state: 'ARCHIVED' as TaskState }],
+    ['an unknown state at version 1', { state: 'ARCHIVED' as TaskState, machineVersion: 1 }],
   ])('does throw IncompatibleSnapshotError when the snapshot names %s', (_why, patch) => {
     const bad = { ...taskIn('IN_PROGRESS'), ...patch };
     expect(() => applyTaskEvent(bad, ev.contribute(BEFORE_DUE))).toThrow(IncompatibleSnapshotError);
+    expect(() => canApply(bad, ev.contribute(BEFORE_DUE))).toThrow(IncompatibleSnapshotError);
+    expect(() => acceptedEventTypes(bad, BEFORE_DUE)).toThrow(IncompatibleSnapshotError);
+    expect(() => restoreTaskSnapshot(bad)).toThrow(IncompatibleSnapshotError);
   });
 
   it.each(['yesterday', '2024-06-01T03:00:00'])('does refuse an event whose time %s is not a zoned ISO instant', (at) => {
@@ -262,20 +284,173 @@ describe('stored snapshot', () => {
 
 describe(acceptedEventTypes.name, () => {
   it.each<[string, StoredTaskSnapshot, string, string[]]>([
-    ['ASSIGNED before due', taskIn('ASSIGNED'), BEFORE_DUE, ['START', 'CONTRIBUTE', 'REQUEST_EXTENSION']],
-    ['ASSIGNED after due', taskIn('ASSIGNED'), AFTER_DUE, ['START', 'DEADLINE_PASSED', 'CONTRIBUTE', 'REQUEST_EXTENSION']],
-    ['IN_PROGRESS before due', taskIn('IN_PROGRESS'), BEFORE_DUE, ['SUBMIT_REPORT', 'CONTRIBUTE', 'REQUEST_EXTENSION']],
+    ['ASSIGNED before due', taskIn('ASSIGNED'), BEFORE_DUE, ['START', 'CONTRIBUTE', 'REQUEST_EXTENSION', 'WAIVE_COORDINATION']],
+    [
+      'ASSIGNED after due',
+      taskIn('ASSIGNED'),
+      AFTER_DUE,
+      ['START', 'DEADLINE_PASSED', 'CONTRIBUTE', 'REQUEST_EXTENSION', 'WAIVE_COORDINATION'],
+    ],
+    [
+      'IN_PROGRESS before due',
+      taskIn('IN_PROGRESS'),
+      BEFORE_DUE,
+      ['SUBMIT_REPORT', 'CONTRIBUTE', 'REQUEST_EXTENSION', 'WAIVE_COORDINATION'],
+    ],
     [
       'IN_PROGRESS with a pending request',
       taskIn('IN_PROGRESS', true),
       AFTER_DUE,
-      ['SUBMIT_REPORT', 'DEADLINE_PASSED', 'CONTRIBUTE', 'APPROVE_EXTENSION', 'DENY_EXTENSION'],
+      ['SUBMIT_REPORT', 'DEADLINE_PASSED', 'CONTRIBUTE', 'APPROVE_EXTENSION', 'DENY_EXTENSION', 'WAIVE_COORDINATION'],
+    ],
+    [
+      'IN_PROGRESS with the period already waived',
+      applyAll(taskIn('IN_PROGRESS'), [ev.waive(BEFORE_DUE)]),
+      BEFORE_DUE,
+      ['SUBMIT_REPORT', 'CONTRIBUTE', 'REQUEST_EXTENSION'],
     ],
     ['REPORTED', taskIn('REPORTED'), AFTER_DUE, ['VERIFY', 'REJECT']],
     ['REPORTED with a pending request', taskIn('REPORTED', true), AFTER_DUE, ['VERIFY', 'REJECT', 'APPROVE_EXTENSION', 'DENY_EXTENSION']],
     ['VERIFIED', taskIn('VERIFIED'), AFTER_DUE, []],
-    ['OVERDUE', taskIn('OVERDUE'), AFTER_DUE, ['SUBMIT_REPORT', 'CONTRIBUTE', 'REQUEST_EXTENSION']],
+    ['OVERDUE', taskIn('OVERDUE'), AFTER_DUE, ['SUBMIT_REPORT', 'CONTRIBUTE', 'REQUEST_EXTENSION', 'WAIVE_COORDINATION']],
   ])('does list the events the machine takes when %s', (_why, snapshot, at, expected) => {
     expect(acceptedEventTypes(snapshot, at)).toEqual(expected);
+  });
+});
+
+describe('WAIVE_COORDINATION', () => {
+  it.each<TaskState>(['ASSIGNED', 'IN_PROGRESS', 'OVERDUE'])('does record the waived period and keep %s', (state) => {
+    const from = taskIn(state);
+    const s = expectTaken(from, ev.waive(AFTER_DUE));
+    expect(s.state).toBe(state);
+    expect(s.context.coordinationWaivedPeriods).toEqual([0]);
+    expect({ ...s.context, coordinationWaivedPeriods: [] }).toStrictEqual(from.context);
+  });
+
+  it.each(['', '   '])('does refuse a waiver whose reason is %j', (comment) => {
+    expect(applyTaskEvent(taskIn('IN_PROGRESS'), ev.waive(BEFORE_DUE, comment))).toEqual({
+      taken: false,
+      reason: expect.stringContaining('conditions'),
+    });
+  });
+
+  it('does refuse a waiver without any comment field', () => {
+    const event = { type: 'WAIVE_COORDINATION', at: BEFORE_DUE } as unknown as TaskEvent;
+    expect(applyTaskEvent(taskIn('IN_PROGRESS'), event).taken).toBe(false);
+  });
+
+  it('does refuse a second waiver of the same period, also after a rejected report', () => {
+    const waived = applyAll(taskIn('IN_PROGRESS'), [ev.waive(BEFORE_DUE)]);
+    expect(applyTaskEvent(waived, ev.waive(BEFORE_DUE, 'again')).taken).toBe(false);
+    const rejected = applyAll(waived, [ev.submit(BEFORE_DUE), ev.reject('2024-06-21T00:00:00Z')]);
+    expect(rejected.state).toBe('IN_PROGRESS');
+    expect(isCoordinationWaived(rejected.context)).toBe(true);
+    expect(applyTaskEvent(rejected, ev.waive('2024-06-22T00:00:00Z')).taken).toBe(false);
+  });
+
+  it.each<TaskState>(['REPORTED', 'VERIFIED'])('does refuse a waiver in %s', (state) => {
+    expect(applyTaskEvent(taskIn(state), ev.waive(AFTER_DUE)).taken).toBe(false);
+  });
+
+  it('does waive only the current period of a recurring task', () => {
+    const Q = ['2024-03-31T17:00:00.000Z', '2024-06-30T17:00:00.000Z'];
+    let s = applyAll(createTaskSnapshot({ dueAt: Q[0], periodDueDates: Q }), [
+      ev.start('2024-01-10T00:00:00Z'),
+      ev.waive('2024-03-01T00:00:00Z'),
+      ev.submit('2024-03-20T00:00:00Z'),
+      ev.verify('2024-03-25T00:00:00Z'),
+    ]);
+    expect(s.context).toMatchObject({ period: 1, coordinationWaivedPeriods: [0] });
+    expect(isCoordinationWaived(s.context)).toBe(false);
+    s = expectTaken(s, ev.waive('2024-04-01T00:00:00Z'));
+    expect(s.context.coordinationWaivedPeriods).toEqual([0, 1]);
+    expect(isCoordinationWaived(s.context)).toBe(true);
+  });
+});
+
+describe('SUBMIT_REPORT reliesOn', () => {
+  const Q = ['2024-03-31T17:00:00.000Z', '2024-06-30T17:00:00.000Z'];
+
+  it('does record the contributions of the current period the report rests on', () => {
+    const s = applyAll(taskIn('IN_PROGRESS'), [
+      ev.contribute('2024-06-02T00:00:00.000Z', 'a-co'),
+      ev.contribute('2024-06-03T00:00:00.000Z', 'a-co2'),
+      ev.contribute('2024-06-04T00:00:00.000Z', 'a-co'),
+      ev.submit(BEFORE_DUE),
+    ]);
+    expect(s.context.periods[0].reliesOn).toEqual([
+      { agencyId: 'a-co', at: '2024-06-02T00:00:00.000Z' },
+      { agencyId: 'a-co2', at: '2024-06-03T00:00:00.000Z' },
+      { agencyId: 'a-co', at: '2024-06-04T00:00:00.000Z' },
+    ]);
+  });
+
+  it('does record none when nobody contributed', () => {
+    expect(expectTaken(taskIn('IN_PROGRESS'), ev.submit(BEFORE_DUE)).context.periods[0].reliesOn).toEqual([]);
+  });
+
+  it('does clear reliesOn with a rejected report and rest the next report on every contribution so far', () => {
+    let s = applyAll(taskIn('IN_PROGRESS'), [ev.contribute('2024-06-02T00:00:00.000Z'), ev.submit(BEFORE_DUE)]);
+    s = expectTaken(s, ev.reject('2024-06-21T00:00:00.000Z'));
+    expect(s.context.periods[0]).toMatchObject({ report: null, reliesOn: [] });
+    s = applyAll(s, [ev.contribute('2024-06-22T00:00:00.000Z', 'a-co2'), ev.submit('2024-06-23T00:00:00.000Z')]);
+    expect(s.context.periods[0].reliesOn).toEqual([
+      { agencyId: 'a-co', at: '2024-06-02T00:00:00.000Z' },
+      { agencyId: 'a-co2', at: '2024-06-22T00:00:00.000Z' },
+    ]);
+  });
+
+  it("does not rest a later period's report on an earlier period's contributions", () => {
+    const s = applyAll(createTaskSnapshot({ dueAt: Q[0], periodDueDates: Q }), [
+      ev.start('2024-01-10T00:00:00.000Z'),
+      ev.contribute('2024-02-01T00:00:00.000Z'),
+      ev.submit('2024-03-20T00:00:00.000Z'),
+      ev.verify('2024-03-25T00:00:00.000Z'),
+      ev.contribute('2024-05-01T00:00:00.000Z', 'a-co2'),
+      ev.submit('2024-06-01T00:00:00.000Z'),
+    ]);
+    expect(s.context.periods.map((p) => p.reliesOn)).toEqual([
+      [{ agencyId: 'a-co', at: '2024-02-01T00:00:00.000Z' }],
+      [{ agencyId: 'a-co2', at: '2024-05-01T00:00:00.000Z' }],
+    ]);
+  });
+});
+
+describe(missingCoordinators.name, () => {
+  const COORDINATORS = ['a-co', 'a-co2', 'a-co3'];
+
+  it('does list every coordinating agency when nobody contributed', () => {
+    expect(missingCoordinators(taskIn('IN_PROGRESS').context, COORDINATORS)).toEqual(COORDINATORS);
+  });
+
+  it('does list those without a contribution in the current period, in the order given, once each', () => {
+    const s = applyAll(taskIn('IN_PROGRESS'), [
+      ev.contribute(BEFORE_DUE, 'a-co2'),
+      ev.contribute(BEFORE_DUE, 'a-unrelated'),
+    ]);
+    expect(missingCoordinators(s.context, ['a-co3', 'a-co', 'a-co2', 'a-co3'])).toEqual(['a-co3', 'a-co']);
+    expect(missingCoordinators(s.context, ['a-co2'])).toEqual([]);
+  });
+
+  it('does list none for a task without coordinating agencies', () => {
+    expect(missingCoordinators(taskIn('IN_PROGRESS').context, [])).toEqual([]);
+  });
+
+  it('does list none when a LEADER waived the current period', () => {
+    const s = applyAll(taskIn('IN_PROGRESS'), [ev.contribute(BEFORE_DUE, 'a-co'), ev.waive(BEFORE_DUE)]);
+    expect(missingCoordinators(s.context, COORDINATORS)).toEqual([]);
+  });
+
+  it("does not count an earlier period's contribution or waiver in a new period", () => {
+    const Q = ['2024-03-31T17:00:00.000Z', '2024-06-30T17:00:00.000Z'];
+    const s = applyAll(createTaskSnapshot({ dueAt: Q[0], periodDueDates: Q }), [
+      ev.start('2024-01-10T00:00:00.000Z'),
+      ev.contribute('2024-02-01T00:00:00.000Z', 'a-co'),
+      ev.waive('2024-02-02T00:00:00.000Z'),
+      ev.submit('2024-03-20T00:00:00.000Z'),
+      ev.verify('2024-03-25T00:00:00.000Z'),
+      ev.contribute('2024-04-01T00:00:00.000Z', 'a-co2'),
+    ]);
+    expect(missingCoordinators(s.context, COORDINATORS)).toEqual(['a-co', 'a-co3']);
   });
 });

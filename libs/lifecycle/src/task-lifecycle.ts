@@ -3,6 +3,7 @@ import { initialTransition, transition } from 'xstate';
 import { addDays, isValidInstant, laterOf } from './iso-time';
 import { assertValidTaskInput } from './task-context';
 import { IncompatibleSnapshotError } from './task.errors';
+import { upgradeTaskSnapshot } from './task-snapshot-upgrade';
 import { taskMachine } from './task.machine';
 import {
   isTaskState,
@@ -33,19 +34,26 @@ function toStored(snapshot: MachineSnapshot): StoredTaskSnapshot {
   };
 }
 
-export function restoreTaskSnapshot(stored: StoredTaskSnapshot): MachineSnapshot {
-  if (stored?.machineId !== TASK_MACHINE_ID || stored.machineVersion !== TASK_MACHINE_VERSION) {
-    throw new IncompatibleSnapshotError(
-      `snapshot of ${stored?.machineId}@${stored?.machineVersion} cannot be restored by ${TASK_MACHINE_ID}@${TASK_MACHINE_VERSION}`,
-    );
+interface Restored {
+  // the stored snapshot lifted to the current machine version
+  current: StoredTaskSnapshot;
+  snapshot: MachineSnapshot;
+}
+
+function restore(stored: StoredTaskSnapshot): Restored {
+  const current = upgradeTaskSnapshot(stored);
+  if (!isTaskState(current.state)) {
+    throw new IncompatibleSnapshotError(`snapshot names unknown state ${String(current.state)}`);
   }
-  if (!isTaskState(stored.state)) {
-    throw new IncompatibleSnapshotError(`snapshot names unknown state ${String(stored.state)}`);
-  }
-  if (stored.context === null || typeof stored.context !== 'object') {
+  if (current.context === null || typeof current.context !== 'object') {
     throw new IncompatibleSnapshotError('snapshot has no context');
   }
-  return taskMachine.resolveState({ value: stored.state, context: stored.context });
+  return { current, snapshot: taskMachine.resolveState({ value: current.state, context: current.context }) };
+}
+
+// Accepts a snapshot of this machine version or of an older one it knows how to upgrade.
+export function restoreTaskSnapshot(stored: StoredTaskSnapshot): MachineSnapshot {
+  return restore(stored).snapshot;
 }
 
 export function createTaskSnapshot(input: TaskInput): StoredTaskSnapshot {
@@ -64,17 +72,18 @@ function refusal(stored: StoredTaskSnapshot, snapshot: MachineSnapshot, event: T
     : `${event.type} is not accepted in ${stored.state}`;
 }
 
+// A snapshot of an older version comes back upgraded, at the current version.
 export function applyTaskEvent(stored: StoredTaskSnapshot, event: TaskEvent): TransitionOutcome {
-  const snapshot = restoreTaskSnapshot(stored);
-  const reason = refusal(stored, snapshot, event);
+  const { current, snapshot } = restore(stored);
+  const reason = refusal(current, snapshot, event);
   if (reason !== null) return { taken: false, reason };
   const [next] = transition(taskMachine, snapshot, event);
   return { taken: true, snapshot: toStored(next) };
 }
 
 export function canApply(stored: StoredTaskSnapshot, event: TaskEvent): boolean {
-  const snapshot = restoreTaskSnapshot(stored);
-  return refusal(stored, snapshot, event) === null;
+  const { current, snapshot } = restore(stored);
+  return refusal(current, snapshot, event) === null;
 }
 
 // Payloads that satisfy every payload check, so only state and context decide.
@@ -85,6 +94,7 @@ function representativeEvent(type: TaskEventType, at: string, stored: StoredTask
       return { type, at, report: { summary: 'x' } };
     case 'REJECT':
     case 'DENY_EXTENSION':
+    case 'WAIVE_COORDINATION':
       return { type, at, comment: 'x' };
     case 'CONTRIBUTE':
       return { type, at, text: 'x' };
@@ -98,9 +108,9 @@ function representativeEvent(type: TaskEventType, at: string, stored: StoredTask
 }
 
 export function acceptedEventTypes(stored: StoredTaskSnapshot, at: string): TaskEventType[] {
-  const snapshot = restoreTaskSnapshot(stored);
+  const { current, snapshot } = restore(stored);
   if (!isValidInstant(at)) return [];
-  return TASK_EVENT_TYPES.filter((type) => refusal(stored, snapshot, representativeEvent(type, at, stored)) === null);
+  return TASK_EVENT_TYPES.filter((type) => refusal(current, snapshot, representativeEvent(type, at, current)) === null);
 }
 
 // Stops at the first refused event: a state built on a broken history would mean nothing.

@@ -1,6 +1,7 @@
 // Pure predicates behind the machine's named guards. Events arrive from storage and from user
 // input, so payload fields are checked at runtime, not trusted from the type.
 import { isAfter, isValidInstant } from './iso-time';
+import { isCoordinationWaived } from './task-context';
 import { TaskContext, TaskEvent } from './task.types';
 
 export interface GuardArgs {
@@ -22,6 +23,7 @@ export const taskGuards = {
     context.dueAt !== null && isAfter(event.at, context.dueAt),
   hasNextPeriod: ({ context }: GuardArgs): boolean => context.period < context.periodDueDates.length - 1,
   hasComment: ({ event }: GuardArgs): boolean => nonEmpty(field(event, 'comment')),
+  coordinationNotWaived: ({ context }: GuardArgs): boolean => !isCoordinationWaived(context),
   hasPendingExtension: ({ context }: GuardArgs): boolean => context.pendingExtension !== null,
   noPendingExtension: ({ context }: GuardArgs): boolean => context.pendingExtension === null,
   proposedDueAtInFuture: ({ event }: GuardArgs): boolean =>

@@ -3,7 +3,7 @@ import { applyTaskEvent, canApply, TASK_EVENT_TYPES, TASK_STATES, TaskEvent, Tas
 
 // Every state × event pair, written out by hand from CONTRACT.md (not derived from the machine).
 // The event comes after the due time; APPROVE/DENY are fired on a task with a pending request,
-// everything else on a task without one. `null` = not taken.
+// everything else on a task without one (and without a coordination waiver). `null` = not taken.
 const EXPECTED: ReadonlyArray<[TaskState, TaskEventType, TaskState | null]> = [
   ['ASSIGNED', 'START', 'IN_PROGRESS'],
   ['ASSIGNED', 'SUBMIT_REPORT', null],
@@ -14,6 +14,7 @@ const EXPECTED: ReadonlyArray<[TaskState, TaskEventType, TaskState | null]> = [
   ['ASSIGNED', 'REQUEST_EXTENSION', 'ASSIGNED'],
   ['ASSIGNED', 'APPROVE_EXTENSION', 'ASSIGNED'],
   ['ASSIGNED', 'DENY_EXTENSION', 'ASSIGNED'],
+  ['ASSIGNED', 'WAIVE_COORDINATION', 'ASSIGNED'],
 
   ['IN_PROGRESS', 'START', null],
   ['IN_PROGRESS', 'SUBMIT_REPORT', 'REPORTED'],
@@ -24,6 +25,7 @@ const EXPECTED: ReadonlyArray<[TaskState, TaskEventType, TaskState | null]> = [
   ['IN_PROGRESS', 'REQUEST_EXTENSION', 'IN_PROGRESS'],
   ['IN_PROGRESS', 'APPROVE_EXTENSION', 'IN_PROGRESS'],
   ['IN_PROGRESS', 'DENY_EXTENSION', 'IN_PROGRESS'],
+  ['IN_PROGRESS', 'WAIVE_COORDINATION', 'IN_PROGRESS'],
 
   ['REPORTED', 'START', null],
   ['REPORTED', 'SUBMIT_REPORT', null],
@@ -34,6 +36,7 @@ const EXPECTED: ReadonlyArray<[TaskState, TaskEventType, TaskState | null]> = [
   ['REPORTED', 'REQUEST_EXTENSION', null],
   ['REPORTED', 'APPROVE_EXTENSION', 'REPORTED'],
   ['REPORTED', 'DENY_EXTENSION', 'REPORTED'],
+  ['REPORTED', 'WAIVE_COORDINATION', null],
 
   ['VERIFIED', 'START', null],
   ['VERIFIED', 'SUBMIT_REPORT', null],
@@ -44,6 +47,7 @@ const EXPECTED: ReadonlyArray<[TaskState, TaskEventType, TaskState | null]> = [
   ['VERIFIED', 'REQUEST_EXTENSION', null],
   ['VERIFIED', 'APPROVE_EXTENSION', null],
   ['VERIFIED', 'DENY_EXTENSION', null],
+  ['VERIFIED', 'WAIVE_COORDINATION', null],
 
   ['OVERDUE', 'START', null],
   ['OVERDUE', 'SUBMIT_REPORT', 'REPORTED'],
@@ -54,6 +58,7 @@ const EXPECTED: ReadonlyArray<[TaskState, TaskEventType, TaskState | null]> = [
   ['OVERDUE', 'REQUEST_EXTENSION', 'OVERDUE'],
   ['OVERDUE', 'APPROVE_EXTENSION', 'IN_PROGRESS'],
   ['OVERDUE', 'DENY_EXTENSION', 'OVERDUE'],
+  ['OVERDUE', 'WAIVE_COORDINATION', 'OVERDUE'],
 ];
 
 const EVENTS: Record<TaskEventType, TaskEvent> = {
@@ -66,6 +71,7 @@ const EVENTS: Record<TaskEventType, TaskEvent> = {
   REQUEST_EXTENSION: ev.request(AFTER_DUE),
   APPROVE_EXTENSION: ev.approve(AFTER_DUE),
   DENY_EXTENSION: ev.deny(AFTER_DUE),
+  WAIVE_COORDINATION: ev.waive(AFTER_DUE),
 };
 
 const NEEDS_PENDING_REQUEST: ReadonlySet<TaskEventType> = new Set(['APPROVE_EXTENSION', 'DENY_EXTENSION']);
@@ -74,7 +80,7 @@ describe(applyTaskEvent.name, () => {
   it('covers every state × event pair exactly once', () => {
     const pairs = EXPECTED.map(([state, type]) => `${state}/${type}`);
     expect(new Set(pairs).size).toBe(TASK_STATES.length * TASK_EVENT_TYPES.length);
-    expect(pairs).toHaveLength(45);
+    expect(pairs).toHaveLength(50);
   });
 
   it.each(EXPECTED)('does %s + %s → %s', (state, type, expected) => {

@@ -4,6 +4,7 @@ import { and, assertEvent, assign, setup } from 'xstate';
 import {
   initialTaskContext,
   withContribution,
+  withCoordinationWaiver,
   withExtension,
   withExtensionRequest,
   withNextPeriod,
@@ -36,6 +37,7 @@ const taskSetup = setup({
       assertEvent(event, 'CONTRIBUTE');
       return withContribution(context, event);
     }),
+    recordCoordinationWaiver: assign(({ context }) => withCoordinationWaiver(context)),
     recordExtensionRequest: assign(({ event }) => {
       assertEvent(event, 'REQUEST_EXTENSION');
       return withExtensionRequest(event);
@@ -49,6 +51,12 @@ const taskSetup = setup({
 });
 
 const contribute = { actions: 'recordContribution' } as const;
+
+// A LEADER lets the lead report without every coordinating agency's input, once per period.
+const waiveCoordination = {
+  guard: and(['coordinationNotWaived', 'hasComment']),
+  actions: 'recordCoordinationWaiver',
+} as const;
 
 const requestExtension = {
   guard: and(['noPendingExtension', 'proposedDueAtInFuture', 'proposedDueAtAfterDueAt']),
@@ -81,6 +89,7 @@ export const taskMachine = taskSetup.createMachine({
         REQUEST_EXTENSION: requestExtension,
         APPROVE_EXTENSION: approveExtension,
         DENY_EXTENSION: denyExtension,
+        WAIVE_COORDINATION: waiveCoordination,
       },
     },
     IN_PROGRESS: {
@@ -91,6 +100,7 @@ export const taskMachine = taskSetup.createMachine({
         REQUEST_EXTENSION: requestExtension,
         APPROVE_EXTENSION: approveExtension,
         DENY_EXTENSION: denyExtension,
+        WAIVE_COORDINATION: waiveCoordination,
       },
     },
     REPORTED: {
@@ -123,6 +133,7 @@ export const taskMachine = taskSetup.createMachine({
           approveExtension,
         ],
         DENY_EXTENSION: denyExtension,
+        WAIVE_COORDINATION: waiveCoordination,
       },
     },
   },

@@ -3,7 +3,9 @@
 
 export const TASK_MACHINE_ID = 'task';
 // Bump on any change to states, guards or context shape: stored snapshots name their version.
-export const TASK_MACHINE_VERSION = 1;
+// Version 1 → 2: coordination waivers and the contributions a report relies on (see
+// task-snapshot-upgrade.ts, which lifts a stored version-1 snapshot to this version).
+export const TASK_MACHINE_VERSION = 2;
 
 export const TASK_STATES = ['ASSIGNED', 'IN_PROGRESS', 'REPORTED', 'VERIFIED', 'OVERDUE'] as const;
 export type TaskState = (typeof TASK_STATES)[number];
@@ -18,6 +20,7 @@ export const TASK_EVENT_TYPES = [
   'REQUEST_EXTENSION',
   'APPROVE_EXTENSION',
   'DENY_EXTENSION',
+  'WAIVE_COORDINATION',
 ] as const;
 export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
 
@@ -33,6 +36,12 @@ export interface TaskReport {
   value?: string | null;
 }
 
+// One coordinating agency's contribution a report rests on (the full text stays in contributions).
+export interface ReliedContribution {
+  agencyId: string;
+  at: string;
+}
+
 export interface TaskPeriod {
   index: number;
   dueAt: string | null;
@@ -41,6 +50,8 @@ export interface TaskPeriod {
   late: boolean;
   report: TaskReport | null;
   rejections: number;
+  // the period's contributions when the current report was submitted; [] while there is none
+  reliesOn: ReliedContribution[];
 }
 
 export interface Contribution {
@@ -73,6 +84,8 @@ export interface TaskContext {
   // who submitted the report under review (the four-eyes rule reads these)
   reportedByAgencyId: string | null;
   reportedByUserId: string | null;
+  // indexes of the periods whose coordinating input a LEADER waived (WAIVE_COORDINATION)
+  coordinationWaivedPeriods: number[];
 }
 
 export interface EventActor {
@@ -89,7 +102,9 @@ export type TaskEvent =
   | { type: 'CONTRIBUTE'; at: string; by?: EventActor; text: string; value?: string | null }
   | { type: 'REQUEST_EXTENSION'; at: string; by?: EventActor; reason: string; proposedDueAt: string }
   | { type: 'APPROVE_EXTENSION'; at: string; by?: EventActor; newDueAt: string; comment?: string | null }
-  | { type: 'DENY_EXTENSION'; at: string; by?: EventActor; comment: string };
+  | { type: 'DENY_EXTENSION'; at: string; by?: EventActor; comment: string }
+  // comment = the reason for going ahead without every coordinating agency's input
+  | { type: 'WAIVE_COORDINATION'; at: string; by?: EventActor; comment: string };
 
 export type TaskEventOf<T extends TaskEventType> = Extract<TaskEvent, { type: T }>;
 

@@ -15,6 +15,7 @@ export const AFTER_DUE = '2024-07-15T03:00:00.000Z';
 export const FAR_FUTURE = '2024-09-30T17:00:00.000Z';
 export const LEAD = { userId: 'u-lead', agencyId: 'a-lead' };
 export const SUPERVISOR = { userId: 'u-sup', agencyId: 'a-monitor' };
+export const LEADER = { userId: 'u-leader', agencyId: 'ubnd' };
 
 export const ev = {
   start: (at: string): TaskEvent => ({ type: 'START', at, by: LEAD }),
@@ -27,10 +28,10 @@ export const ev = {
   verify: (at: string): TaskEvent => ({ type: 'VERIFY', at, by: SUPERVISOR }),
   reject: (at: string, comment = 'incomplete'): TaskEvent => ({ type: 'REJECT', at, by: SUPERVISOR, comment }),
   deadline: (at: string): TaskEvent => ({ type: 'DEADLINE_PASSED', at }),
-  contribute: (at: string): TaskEvent => ({
+  contribute: (at: string, agencyId = 'a-co'): TaskEvent => ({
     type: 'CONTRIBUTE',
     at,
-    by: { userId: 'u-co', agencyId: 'a-co' },
+    by: { userId: `u-${agencyId}`, agencyId },
     text: 'phối hợp',
   }),
   request: (at: string, proposedDueAt = FAR_FUTURE): TaskEvent => ({
@@ -43,10 +44,16 @@ export const ev = {
   approve: (at: string, newDueAt = FAR_FUTURE): TaskEvent => ({
     type: 'APPROVE_EXTENSION',
     at,
-    by: { userId: 'u-leader', agencyId: 'ubnd' },
+    by: LEADER,
     newDueAt,
   }),
   deny: (at: string, comment = 'no'): TaskEvent => ({ type: 'DENY_EXTENSION', at, comment }),
+  waive: (at: string, comment = 'the coordinating agency has no data this period'): TaskEvent => ({
+    type: 'WAIVE_COORDINATION',
+    at,
+    by: LEADER,
+    comment,
+  }),
 };
 
 export function applyAll(snapshot: StoredTaskSnapshot, events: TaskEvent[]): StoredTaskSnapshot {

@@ -9,9 +9,10 @@ import { TaskEntity } from '../tasks/task.entity';
 import { InitialSchema1763900000000 } from './migrations/1763900000000-initial-schema';
 import { PlanSourceHash1763990000000 } from './migrations/1763990000000-plan-source-hash';
 import { AuditNoTruncate1764000000000 } from './migrations/1764000000000-audit-no-truncate';
+import { PlanCoordinatorInput1764100000000 } from './migrations/1764100000000-plan-coordinator-input';
 
 export const ENTITIES = [ProvinceEntity, AgencyEntity, PlanEntity, SectionEntity, TaskEntity, TaskCoordinatorEntity, TaskEventEntity];
-export const MIGRATIONS = [InitialSchema1763900000000, PlanSourceHash1763990000000, AuditNoTruncate1764000000000];
+export const MIGRATIONS = [InitialSchema1763900000000, PlanSourceHash1763990000000, AuditNoTruncate1764000000000, PlanCoordinatorInput1764100000000];
 
 // synchronize is off everywhere, tests included: the schema comes only from migrations.
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -1,10 +1,15 @@
 import { AgenciesResolver } from '../agencies/agencies.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
 import { ViewerResolver } from '../auth/viewer.resolver';
+import { ContributionResolver } from '../deadlines/contribution.resolver';
+import { DeadlinesResolver } from '../deadlines/deadlines.resolver';
+import { PlanReportsResolver } from '../deadlines/plan-reports.resolver';
 import { ImportResolver } from '../plans/import.resolver';
+import { PlanSettingsResolver } from '../plans/plan-settings.resolver';
 import { PlansResolver } from '../plans/plans.resolver';
 import { TaskEventResolver } from '../tasks/task-event.resolver';
 import { TasksResolver } from '../tasks/tasks.resolver';
 
 // Every resolver of the schema: the app module serves them, the schema CLI prints them.
-export const RESOLVERS = [AgenciesResolver, PlansResolver, TasksResolver, TaskEventResolver, AuditResolver, ViewerResolver, ImportResolver];
+export const RESOLVERS = [AgenciesResolver, PlansResolver, TasksResolver, TaskEventResolver, AuditResolver, ViewerResolver, ImportResolver, DeadlinesResolver,
+  PlanReportsResolver, ContributionResolver, PlanSettingsResolver];

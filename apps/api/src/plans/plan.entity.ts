@@ -39,6 +39,10 @@ export class PlanEntity {
   @Column({ name: 'consolidation_deadlines', type: 'jsonb', default: () => "'[]'" })
   consolidationDeadlines: StoredReportingDeadline[];
 
+  // SUBMIT_REPORT waits for every coordinating agency's CONTRIBUTE (unless a LEADER waives it)
+  @Column({ name: 'coordinator_input_required', type: 'boolean', default: false })
+  coordinatorInputRequired: boolean;
+
   // SHA-256 of the imported text (null for plans written otherwise)
   @Column({ name: 'source_hash', type: 'text', nullable: true })
   sourceHash: string | null;

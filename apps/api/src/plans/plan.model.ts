@@ -35,6 +35,8 @@ export class Plan {
   reportingDeadlines: ReportingDeadline[];
   @Field(() => [ReportingDeadline], { description: "When the monitoring agency reports to the People's Committee or ministry" })
   consolidationDeadlines: ReportingDeadline[];
+  @Field({ description: 'SUBMIT_REPORT waits for every coordinating agency of the task (a LEADER may waive it)' })
+  coordinatorInputRequired: boolean;
   provinceCode: string;
   monitoringAgencyId: string | null;
 }

@@ -1,4 +1,4 @@
-import type { StoredTaskSnapshot, TaskInput, TaskState } from '@app/lifecycle';
+import { upgradeTaskSnapshot, type StoredTaskSnapshot, type TaskInput, type TaskState } from '@app/lifecycle';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 @Entity({ name: 'tasks' })
@@ -51,7 +51,8 @@ export class TaskEntity {
   @Column({ type: 'jsonb' })
   input: TaskInput;
 
-  @Column({ type: 'jsonb' })
+  // Read as the current machine version (an older snapshot is upgraded by the lifecycle library).
+  @Column({ type: 'jsonb', transformer: { to: (value: StoredTaskSnapshot) => value, from: readSnapshot } })
   snapshot: StoredTaskSnapshot;
 
   @Column({ type: 'int', default: 0 })
@@ -71,4 +72,14 @@ export class TaskEntity {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
+}
+
+function readSnapshot(value: StoredTaskSnapshot | null): StoredTaskSnapshot | null {
+  if (value === null) return value;
+  try {
+    return upgradeTaskSnapshot(value);
+  } catch {
+    // left as stored: transitions refuse it and the audit reports it, queries still answer
+    return value;
+  }
 }

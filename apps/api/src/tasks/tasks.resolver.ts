@@ -8,6 +8,8 @@ import { CLOCK, type Clock } from '../common/clock';
 import { TaskEventTypeEnum, TaskStateEnum } from '../graphql/enums';
 import type { Loaders } from '../graphql/request-context';
 import { Plan } from '../plans/plan.model';
+import { Contribution, PendingExtension, TaskPeriod } from '../deadlines/deadlines.model';
+import { taskPeriods } from '../deadlines/reporting-periods';
 import { availableEvents } from './available-events';
 import { rollUpState } from './task-rollup';
 import { TaskQueryService, encodeCursor, type TaskPage } from './task-query.service';
@@ -94,7 +96,7 @@ export class TasksResolver {
       loaders.plan.load(task.planId),
       loaders.committeeId.load(task.provinceCode),
     ]);
-    return availableEvents(actor, task, relationsOf(task, coordinators, plan?.monitoringAgencyId ?? null, committeeId), this.clock.now());
+    return availableEvents(actor, task, relationsOf(task, coordinators, plan, committeeId), this.clock.now());
   }
 
   @ResolveField(() => [TaskEvent])
@@ -105,6 +107,25 @@ export class TasksResolver {
       reportSummary: stringOrNull((event.payload.report as { summary?: unknown } | undefined)?.summary ?? event.payload.text),
       dueAt: dateOrNull(event.payload.newDueAt ?? event.payload.proposedDueAt),
     }));
+  }
+
+  @ResolveField(() => [TaskPeriod], { description: 'Reporting periods: each with its due time, report and verdict' })
+  async periods(@Parent() task: TaskEntity, @RequestLoaders() loaders: Loaders) {
+    const plan = await loaders.plan.load(task.planId);
+    return taskPeriods(task.snapshot, plan?.reportingDeadlines ?? [], this.clock.now()).map((p) => ({
+      ...p, dueAt: dateOrNull(p.dueAt), reportedAt: dateOrNull(p.reportedAt), verifiedAt: dateOrNull(p.verifiedAt),
+    }));
+  }
+
+  @ResolveField(() => PendingExtension, { nullable: true, description: 'An extension request waiting for a LEADER' })
+  pendingExtension(@Parent() task: TaskEntity) {
+    const pending = task.snapshot.context.pendingExtension;
+    return pending ? { ...pending, requestedAt: new Date(pending.requestedAt), proposedDueAt: new Date(pending.proposedDueAt) } : null;
+  }
+
+  @ResolveField(() => [Contribution], { description: 'Inputs of the coordinating agencies (phối hợp), every period' })
+  contributions(@Parent() task: TaskEntity) {
+    return task.snapshot.context.contributions.map((c) => ({ ...c, at: new Date(c.at) }));
   }
 
   @ResolveField(() => Task, { nullable: true })

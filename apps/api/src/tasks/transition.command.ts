@@ -44,6 +44,8 @@ function eventData(command: TransitionCommand, now: Date): Record<string, unknow
       return { comment: requiredText(command.comment, 'comment (the reason for rejecting the report)', LIMITS.comment) };
     case 'DENY_EXTENSION':
       return { comment: requiredText(command.comment, 'comment (the reason for denying the extension)', LIMITS.comment) };
+    case 'WAIVE_COORDINATION':
+      return { comment: requiredText(command.comment, 'comment (why the coordinating input is waived)', LIMITS.comment) };
     case 'CONTRIBUTE': {
       const input = command.report
         ? report(command, 'report')

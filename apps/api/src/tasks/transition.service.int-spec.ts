@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { applyTaskEvent, type TaskEvent, type TaskEventType } from '@app/lifecycle';
+import { applyTaskEvent, TASK_MACHINE_VERSION, type TaskEvent, type TaskEventType } from '@app/lifecycle';
 import { chainHash, genesisHash } from '../audit/hash-chain';
 import { SYSTEM_ACTOR, type Actor } from '../auth/actor';
 import { DomainError } from '../common/domain-error';
@@ -86,7 +86,7 @@ describe(TransitionService.name, () => {
       actorAgencyId: actor.agencyId,
       at,
       payload,
-      machineVersion: 1,
+      machineVersion: TASK_MACHINE_VERSION,
     };
     const prevHash = eventsBefore.length > 0 ? eventsBefore[eventsBefore.length - 1].hash : genesisHash(command.taskId, before.input);
     expect(row).toMatchObject({ ...chained, provinceCode: seeded.province.code, idempotencyKey: command.idempotencyKey ?? null, prevHash });

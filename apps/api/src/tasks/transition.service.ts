@@ -1,6 +1,6 @@
 import { LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import { authorize, type TaskRelations } from '@app/approval-rules';
-import { applyTaskEvent, replayTask, type StoredTaskSnapshot } from '@app/lifecycle';
+import { applyTaskEvent, missingCoordinators, replayTask, type StoredTaskSnapshot } from '@app/lifecycle';
 import { PROVINCIAL_COMMITTEE_CODE } from '../agencies/agencies.service';
 import { AgencyEntity } from '../agencies/agency.entity';
 import { chainHash, genesisHash } from '../audit/hash-chain';
@@ -33,12 +33,20 @@ export class TransitionService {
     const now = this.clock.now();
     const valid = validateCommand(command, now);
     const { task, changed } = await this.dataSource.transaction('READ COMMITTED', (manager) => this.apply(manager, actor, valid, now));
-    if (changed) for (const listener of this.listeners) listener(task);
+    if (changed) this.notify(task);
     return task;
   }
 
+  notify(task: TaskEntity): void {
+    for (const listener of this.listeners) listener(task);
+  }
+
   private async apply(manager: EntityManager, actor: Actor, command: ValidCommand, now: Date) {
-    const task = await this.lockTask(manager, actor, command.taskId);
+    return this.applyToLocked(manager, actor, await this.lockTask(manager, actor, command.taskId), command, now);
+  }
+
+  // For callers that locked the task themselves (the deadline sweep locks a batch, skipping locked rows).
+  async applyToLocked(manager: EntityManager, actor: Actor, task: TaskEntity, command: ValidCommand, now: Date) {
     if (await manager.exists(TaskEntity, { where: { provinceCode: task.provinceCode, parentId: task.id } })) {
       throw invalidTransition(`Task ${task.ordinal} is split per lead agency: fire ${command.type} on its child tasks`, { state: task.state });
     }
@@ -95,7 +103,7 @@ export class TransitionService {
     const coordinators = await manager.find(TaskCoordinatorEntity, { where: { provinceCode: task.provinceCode, taskId: task.id } });
     const plan = await manager.findOne(PlanEntity, { where: { provinceCode: task.provinceCode, id: task.planId } });
     const committee = await manager.findOne(AgencyEntity, { where: { provinceCode: task.provinceCode, code: PROVINCIAL_COMMITTEE_CODE } });
-    return relationsOf(task, coordinators.map((c) => c.agencyId), plan?.monitoringAgencyId ?? null, committee?.id ?? null);
+    return relationsOf(task, coordinators.map((c) => c.agencyId), plan, committee?.id ?? null);
   }
 
   private async appendEvent(
@@ -153,16 +161,18 @@ function snapshotColumns(snapshot: StoredTaskSnapshot) {
 export function relationsOf(
   task: TaskEntity,
   coordinatingAgencyIds: string[],
-  monitoringAgencyId: string | null,
+  plan: Pick<PlanEntity, 'monitoringAgencyId' | 'coordinatorInputRequired'> | null,
   provincialCommitteeAgencyId: string | null,
 ): TaskRelations {
+  const { context } = task.snapshot;
   return {
     provinceCode: task.provinceCode,
     leadAgencyId: task.leadAgencyId,
     coordinatingAgencyIds,
-    monitoringAgencyId,
+    monitoringAgencyId: plan?.monitoringAgencyId ?? null,
     provincialCommitteeAgencyId,
-    reportedByAgencyId: task.snapshot.context.reportedByAgencyId,
-    reportedByUserId: task.snapshot.context.reportedByUserId,
+    reportedByAgencyId: context.reportedByAgencyId,
+    reportedByUserId: context.reportedByUserId,
+    coordinatorInputMissing: Boolean(plan?.coordinatorInputRequired) && missingCoordinators(context, coordinatingAgencyIds).length > 0,
   };
 }

@@ -1,0 +1,56 @@
+import { Field, GraphQLISODateTime, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+
+export const PeriodStatusEnum = { PENDING: 'PENDING', MISSING: 'MISSING', SUBMITTED: 'SUBMITTED', VERIFIED: 'VERIFIED' } as const;
+registerEnumType(PeriodStatusEnum, {
+  name: 'PeriodStatus',
+  description: 'PENDING: not due, no report; MISSING: due passed, no report; SUBMITTED: report in; VERIFIED: report verified',
+});
+
+@ObjectType()
+export class PeriodReport {
+  @Field() summary: string;
+  @Field(() => String, { nullable: true }) value?: string | null;
+}
+
+@ObjectType({ description: 'One reporting period of a task (a recurring task has one per reporting deadline)' })
+export class TaskPeriod {
+  @Field(() => Int) index: number;
+  @Field({ description: 'e.g. "2022-H1", "2022-YEAR", "2021-Q3"' }) label: string;
+  @Field(() => GraphQLISODateTime, { nullable: true }) dueAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) reportedAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) verifiedAt: Date | null;
+  @Field() late: boolean;
+  @Field(() => Int, { description: 'Reports of this period that were rejected' }) rejections: number;
+  @Field(() => PeriodStatusEnum) status: string;
+  @Field(() => PeriodReport, { nullable: true }) report: PeriodReport | null;
+}
+
+@ObjectType()
+export class PendingExtension {
+  @Field(() => GraphQLISODateTime) requestedAt: Date;
+  @Field(() => GraphQLISODateTime) proposedDueAt: Date;
+  @Field() reason: string;
+}
+
+@ObjectType({ description: "A coordinating agency's input (phối hợp) to a task" })
+export class Contribution {
+  @Field(() => GraphQLISODateTime) at: Date;
+  @Field() text: string;
+  @Field(() => String, { nullable: true }) value?: string | null;
+  @Field(() => Int, { description: 'The index of the period it was given in' }) period: number;
+  agencyId: string;
+}
+
+@ObjectType({ description: 'Reports of one lead agency for one reporting period of a plan' })
+export class PlanReportRow {
+  @Field() period: string;
+  @Field(() => GraphQLISODateTime, { nullable: true }) dueAt: Date | null;
+  @Field(() => Int) expected: number;
+  @Field(() => Int, { description: 'Reports in (a rejected report counts only once resubmitted)' }) submitted: number;
+  @Field(() => Int) onTime: number;
+  @Field(() => Int) late: number;
+  @Field(() => Int) verified: number;
+  @Field(() => Int, { description: 'Due time passed and no report' }) missing: number;
+  @Field(() => Int, { description: 'Not due yet and no report' }) pending: number;
+  agencyId: string;
+}

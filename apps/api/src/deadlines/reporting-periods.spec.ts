@@ -1,0 +1,37 @@
+import { createTaskSnapshot } from '@app/lifecycle';
+import { periodLabel, taskPeriods } from './reporting-periods';
+
+const HALF_YEARS = [{ period: 'H1', dueMonthDay: '05-30' }, { period: 'YEAR', dueMonthDay: '11-30' }];
+const QUARTERS = ['03-10', '06-10', '09-10', '12-10'].map((d, i) => ({ period: `Q${i + 1}`, dueMonthDay: d }));
+
+describe(periodLabel.name, () => {
+  it.each([
+    ['2022-05-30T16:59:59.999Z', HALF_YEARS, '2022-H1'],
+    ['2022-11-30T16:59:59.999Z', HALF_YEARS, '2022-YEAR'],
+    ['2022-12-31T16:59:59.999Z', HALF_YEARS, '2022-YEAR'],
+    ['2021-06-30T16:59:59.999Z', QUARTERS, '2021-Q3'],
+    ['2021-12-31T16:59:59.999Z', [], '2021'],
+  ])('does label a due time of %s as %s', (due, deadlines, label) => {
+    expect(periodLabel(deadlines, due)).toBe(label);
+  });
+
+  it('does use the local (UTC+7) date when the UTC date is the day before', () => {
+    // 2022-05-31 00:30 in Vietnam is still 2022-05-30 in UTC
+    expect(periodLabel(HALF_YEARS, '2022-05-30T17:30:00.000Z')).toBe('2022-YEAR');
+  });
+});
+
+describe(taskPeriods.name, () => {
+  const dues = ['2022-05-30T16:59:59.999Z', '2022-11-30T16:59:59.999Z'];
+
+  it('does list reached and future periods with their status when a recurring task is new', () => {
+    const periods = taskPeriods(createTaskSnapshot({ dueAt: dues[0], periodDueDates: dues }), HALF_YEARS, new Date('2022-07-01T00:00:00Z'));
+    expect(periods.map((p) => [p.label, p.status])).toEqual([['2022-H1', 'MISSING'], ['2022-YEAR', 'PENDING']]);
+  });
+
+  it('does give one period to a task that is not recurring', () => {
+    const periods = taskPeriods(createTaskSnapshot({ dueAt: dues[1] }), HALF_YEARS, new Date('2022-01-01T00:00:00Z'));
+    expect(periods).toHaveLength(1);
+    expect(periods[0]).toMatchObject({ index: 0, label: '2022-YEAR', status: 'PENDING', reportedAt: null });
+  });
+});

@@ -1,0 +1,53 @@
+import type { StoredTaskSnapshot } from '@app/lifecycle';
+import type { StoredReportingDeadline } from '../plans/plan.entity';
+
+const OFFSET_MS = 7 * 60 * 60 * 1000;
+
+export type PeriodStatus = 'PENDING' | 'MISSING' | 'SUBMITTED' | 'VERIFIED';
+
+export interface TaskPeriodView {
+  index: number;
+  label: string; // "2022-H1", "2022-YEAR", "2021-Q3"; "2022" when the plan states no deadlines
+  dueAt: string | null;
+  reportedAt: string | null;
+  verifiedAt: string | null;
+  late: boolean;
+  rejections: number;
+  status: PeriodStatus;
+  report: { summary: string; value?: string | null } | null;
+}
+
+// Every reporting period of a task — those reached (from the snapshot) and those still ahead
+// (from its schedule) — each labelled by the plan's reporting deadline it answers.
+export function taskPeriods(snapshot: StoredTaskSnapshot, deadlines: readonly StoredReportingDeadline[], asOf: Date): TaskPeriodView[] {
+  const { context } = snapshot;
+  const schedule = context.periodDueDates.length > 0 ? context.periodDueDates : [context.originalDueAt ?? context.dueAt];
+  return schedule.map((scheduledDue, index) => {
+    const reached = context.periods[index];
+    const dueAt = reached?.dueAt ?? scheduledDue ?? null;
+    const reportedAt = reached?.reportedAt ?? null;
+    const verifiedAt = reached?.verifiedAt ?? null;
+    return {
+      index, label: periodLabel(deadlines, scheduledDue ?? dueAt), dueAt, reportedAt, verifiedAt,
+      late: reached?.late ?? false, rejections: reached?.rejections ?? 0, report: reached?.report ?? null,
+      status: status(reportedAt, verifiedAt, dueAt, asOf),
+    };
+  });
+}
+
+function status(reportedAt: string | null, verifiedAt: string | null, dueAt: string | null, asOf: Date): PeriodStatus {
+  if (verifiedAt) return 'VERIFIED';
+  if (reportedAt) return 'SUBMITTED';
+  return dueAt !== null && Date.parse(dueAt) < asOf.getTime() ? 'MISSING' : 'PENDING';
+}
+
+// The deadline whose local month-day is the first on or after the due date in its year.
+export function periodLabel(deadlines: readonly StoredReportingDeadline[], dueAt: string | null): string {
+  if (dueAt === null) return 'UNSCHEDULED';
+  const local = new Date(Date.parse(dueAt) + OFFSET_MS);
+  const year = local.getUTCFullYear();
+  const monthDay = local.toISOString().slice(5, 10);
+  const sorted = [...deadlines].sort((a, b) => a.dueMonthDay.localeCompare(b.dueMonthDay));
+  const match = sorted.find((d) => d.dueMonthDay >= monthDay) ?? sorted.find((d) => d.period === 'YEAR') ?? sorted.at(-1);
+  return match ? `${year}-${match.period}` : String(year);
+}

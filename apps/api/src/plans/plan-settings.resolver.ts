@@ -1,0 +1,31 @@
+import { Inject } from '@nestjs/common';
+import { Args, Field, ID, InputType, Mutation, Resolver } from '@nestjs/graphql';
+import type { Actor } from '../auth/actor';
+import { CurrentActor } from '../auth/current-actor.decorator';
+import { Plan } from './plan.model';
+import { PlanSettingsService } from './plan-settings.service';
+
+@InputType()
+export class ReportingDeadlineInput {
+  @Field({ description: 'H1, H2, YEAR, Q1..Q4, M01..M12' }) period: string;
+  @Field({ description: 'MM-DD, a day that exists every year' }) dueMonthDay: string;
+}
+
+@InputType()
+export class PlanSettingsInput {
+  @Field(() => ID) planId: string;
+  @Field(() => Boolean, { nullable: true, description: 'SUBMIT_REPORT waits for every coordinating agency (a LEADER may waive)' })
+  coordinatorInputRequired?: boolean | null;
+  @Field(() => [ReportingDeadlineInput], { nullable: true }) reportingDeadlines?: ReportingDeadlineInput[] | null;
+  @Field(() => [ReportingDeadlineInput], { nullable: true }) consolidationDeadlines?: ReportingDeadlineInput[] | null;
+}
+
+@Resolver(() => Plan)
+export class PlanSettingsResolver {
+  constructor(@Inject(PlanSettingsService) private readonly settings: PlanSettingsService) {}
+
+  @Mutation(() => Plan, { description: "ADMIN: edit a plan's reporting deadlines and whether coordinating input is required" })
+  updatePlanSettings(@CurrentActor() actor: Actor, @Args('input') input: PlanSettingsInput) {
+    return this.settings.update(actor, input);
+  }
+}

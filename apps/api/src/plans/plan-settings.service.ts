@@ -1,0 +1,63 @@
+import type { DataSource } from 'typeorm';
+import { hasRole, seesProvince, type Actor } from '../auth/actor';
+import { badInput, forbidden, notFound } from '../common/domain-error';
+import { requireUuid } from '../common/validation';
+import { PlanEntity, type StoredReportingDeadline } from './plan.entity';
+
+export interface PlanSettingsCommand {
+  planId: string;
+  coordinatorInputRequired?: boolean | null;
+  reportingDeadlines?: StoredReportingDeadline[] | null;
+  consolidationDeadlines?: StoredReportingDeadline[] | null;
+}
+
+const PERIODS = /^(H1|H2|YEAR|Q[1-4]|M(0[1-9]|1[0-2]))$/;
+
+// ADMIN edits what the import read or could not read. Deadlines apply to period labels and to
+// tasks created afterwards: an existing task keeps the schedule it was created with (it is the
+// start of its audit chain); move one task's due time with an extension.
+export class PlanSettingsService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async update(actor: Actor, command: PlanSettingsCommand): Promise<PlanEntity> {
+    if (!hasRole(actor, 'ADMIN')) throw forbidden('Changing plan settings needs the ADMIN role', { rule: 'plan-settings-need-admin' });
+    const id = requireUuid(command.planId, 'planId');
+    const changes: Partial<PlanEntity> = {};
+    if (command.coordinatorInputRequired !== undefined && command.coordinatorInputRequired !== null) {
+      changes.coordinatorInputRequired = command.coordinatorInputRequired;
+    }
+    if (command.reportingDeadlines) changes.reportingDeadlines = checkedDeadlines(command.reportingDeadlines, 'reportingDeadlines');
+    if (command.consolidationDeadlines) {
+      changes.consolidationDeadlines = checkedDeadlines(command.consolidationDeadlines, 'consolidationDeadlines');
+    }
+    const repository = this.dataSource.getRepository(PlanEntity);
+    const plan = await repository.findOne({ where: { id } });
+    if (!plan || !seesProvince(actor, plan.provinceCode)) throw notFound(`No plan with id ${command.planId}`);
+    if (Object.keys(changes).length === 0) return plan;
+    await repository.update({ provinceCode: plan.provinceCode, id }, changes);
+    return Object.assign(plan, changes);
+  }
+}
+
+export function checkedDeadlines(deadlines: StoredReportingDeadline[], field: string): StoredReportingDeadline[] {
+  if (deadlines.length > 12) throw badInput(`${field}: at most 12 deadlines`);
+  const seen = new Set<string>();
+  return deadlines.map(({ period, dueMonthDay }, i) => {
+    if (!PERIODS.test(period)) throw badInput(`${field}[${i}].period must be H1, H2, YEAR, Q1..Q4 or M01..M12, got "${period}"`);
+    if (seen.has(period)) throw badInput(`${field}: period ${period} appears twice`);
+    seen.add(period);
+    if (!validMonthDay(dueMonthDay)) {
+      throw badInput(`${field}[${i}].dueMonthDay must be a day that exists every year, as MM-DD, got "${dueMonthDay}"`);
+    }
+    return { period, dueMonthDay };
+  });
+}
+
+function validMonthDay(value: string): boolean {
+  const match = /^(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const [month, day] = [Number(match[1]), Number(match[2])];
+  // 2023 is not a leap year: 02-29 does not exist every year
+  const date = new Date(Date.UTC(2023, month - 1, day));
+  return month >= 1 && month <= 12 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
