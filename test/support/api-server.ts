@@ -43,7 +43,7 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
     output: () => output,
     stop: () =>
       new Promise((done) => {
-        if (child.exitCode !== null) return done();
+        if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once('exit', () => done());
         child.kill('SIGTERM');
       }),

@@ -148,35 +148,48 @@ export function planText(plan: InventedPlan): string {
   return `${headerParagraphs(plan).join('\n\n')}\n\n${table.join('\n')}\n`;
 }
 
-/** A .docx: the header paragraphs, then the appendix as a real table (a multi-name cell holds one paragraph per name). */
-export async function planDocx(plan: InventedPlan): Promise<Buffer> {
+/**
+ * A .docx: the header paragraphs, then the appendix as a real table (a multi-name cell holds one
+ * paragraph per name). mergedSectionRows: a section row is one cell spanning the whole table, as
+ * Word users usually make it.
+ */
+export async function planDocx(plan: InventedPlan, options: { mergedSectionRows?: boolean } = {}): Promise<Buffer> {
   const paragraphs = headerParagraphs(plan).map((text) => new Paragraph({ children: [new TextRun(text)] }));
-  const rows = appendixCells(plan).map(
-    (cells) =>
-      new TableRow({
-        children: cells.map(
-          (cell) =>
-            new TableCell({
-              width: { size: 1500, type: WidthType.DXA },
-              children: (cell === '' ? [''] : cell.split('\n')).map((line) => new Paragraph({ children: [new TextRun(line)] })),
-            }),
-        ),
-      }),
-  );
+  const cellOf = (text: string, columnSpan?: number) =>
+    new TableCell({
+      width: { size: 1500 * (columnSpan ?? 1), type: WidthType.DXA },
+      ...(columnSpan ? { columnSpan } : {}),
+      children: (text === '' ? [''] : text.split('\n')).map((line) => new Paragraph({ children: [new TextRun(line)] })),
+    });
+  const rows = appendixCells(plan).map((cells) => {
+    const sectionRow = cells.slice(1).every((cell) => cell === '');
+    if (options.mergedSectionRows && sectionRow) return new TableRow({ children: [cellOf(cells[0], cells.length)] });
+    return new TableRow({ children: cells.map((cell) => cellOf(cell)) });
+  });
   const document = new Document({ sections: [{ children: [...paragraphs, new Table({ rows })] }] });
   return Packer.toBuffer(document);
 }
 
-/** An .xlsx whose first sheet holds title rows, then the appendix table (multi-name cells with line breaks); a second sheet is noise. */
-export async function planXlsx(plan: InventedPlan): Promise<Buffer> {
+/**
+ * An .xlsx whose first sheet holds title rows, then the appendix table (multi-name cells with line
+ * breaks); a second sheet is noise. mergedSectionRows: a section row is merged across the table
+ * (and the title rows too), as spreadsheet users usually make them.
+ */
+export async function planXlsx(plan: InventedPlan, options: { mergedSectionRows?: boolean } = {}): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('Phụ lục');
-  sheet.addRow(['PHỤ LỤC']);
-  sheet.addRow([`PHÂN CÔNG NHIỆM VỤ THỰC HIỆN KẾ HOẠCH NĂM ${plan.year}`]);
-  sheet.addRow([`(Ban hành kèm theo Kế hoạch số ${plan.number} ngày ${slashDate(plan.issuedOn)} của UBND tỉnh ${plan.province.name})`]);
+  const width = APPENDIX_HEADER.length;
+  const merged = (row: ExcelJS.Row) => {
+    if (options.mergedSectionRows) sheet.mergeCells(row.number, 1, row.number, width);
+  };
+  merged(sheet.addRow(['PHỤ LỤC']));
+  merged(sheet.addRow([`PHÂN CÔNG NHIỆM VỤ THỰC HIỆN KẾ HOẠCH NĂM ${plan.year}`]));
+  merged(sheet.addRow([`(Ban hành kèm theo Kế hoạch số ${plan.number} ngày ${slashDate(plan.issuedOn)} của UBND tỉnh ${plan.province.name})`]));
   sheet.addRow([]);
   for (const cells of appendixCells(plan)) {
-    const row = sheet.addRow(cells);
+    const sectionRow = cells.slice(1).every((cell) => cell === '');
+    const row = sheet.addRow(options.mergedSectionRows && sectionRow ? [cells[0]] : cells);
+    if (sectionRow) merged(row);
     row.eachCell((cell) => (cell.alignment = { wrapText: true }));
   }
   const other = workbook.addWorksheet('Ghi chú');

@@ -25,7 +25,8 @@ export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock =
   if (!jwtSecret && !config.jwt.jwksUrl) throw new Error('AUTH_JWT_SECRET (or AUTH_JWKS_URL) must be set when DATABASE_URL is set');
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ config, dataSource, jwtSecret, clock }),
-    new FastifyAdapter({ bodyLimit: 12 * 1024 * 1024 }),
+    // a 10 MB document arrives as about 13.4 MB of base64
+    new FastifyAdapter({ bodyLimit: 16 * 1024 * 1024 }),
     { logger: loggerLevels(config.logLevel) },
   );
   redirectBrowsersToGraphiql(app);

@@ -26,7 +26,11 @@ export async function main(argv: string[]): Promise<number> {
   if (!format) return fail(`Cannot tell the format of "${file}" from its extension. ${USAGE}`);
   const bar = new SingleBar({ format: ' {bar} {percentage}% | {stage}', hideCursor: true, noTTYOutput: false }, Presets.shades_classic);
   bar.start(4, 0, { stage: `reading ${file}` });
-  const bytes = await readFile(file);
+  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => error);
+  if (bytes instanceof Error) {
+    bar.stop();
+    return fail(`Cannot read "${file}": ${bytes.code === 'ENOENT' ? 'no such file' : bytes.message}`);
+  }
   const content = format === 'PLAN_TEXT' ? bytes.toString('utf8') : bytes.toString('base64');
   bar.update(1, { stage: 'connecting to the database' });
   const config = loadConfig();

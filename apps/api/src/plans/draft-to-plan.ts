@@ -46,7 +46,7 @@ function convertTask(task: DraftTask, draft: DraftPlan, year: number | null, war
     warnings.push(`${label}: no lead agency (chủ trì) could be read; the task was not imported`);
     return null;
   }
-  const due = dueTimes(task.timeframe, year, draft, label, warnings);
+  const due = dueTimes(task.timeframe, year, draft, label, task.sourceLine, warnings);
   return {
     sectionOrdinal: task.section, ordinal: task.ordinal, title: task.title,
     leadAgencyCode: lead.code, coLeadAgencyCodes: coLeads.map((a) => a.code),
@@ -55,12 +55,13 @@ function convertTask(task: DraftTask, draft: DraftPlan, year: number | null, war
   };
 }
 
-function dueTimes(timeframe: string, year: number | null, draft: DraftPlan, label: string, warnings: string[]) {
+function dueTimes(timeframe: string, year: number | null, draft: DraftPlan, label: string, line: number, warnings: string[]) {
   const parsed = parseTimeframe(timeframe, year);
   if (parsed.kind === 'fixed') return { dueAt: parsed.dueDate ? endOfLocalDayUtc(parsed.dueDate) : null };
   if (parsed.kind === 'unknown') {
-    // an empty timeframe is already reported by the parser
-    if (timeframe.trim() !== '') warnings.push(`${label}: timeframe "${timeframe}" was not understood; due at the end of the plan year`);
+    // the parser may have said so already for this row
+    const told = draft.warnings.some((w) => w.includes(`(line ${line})`) && w.includes('timeframe'));
+    if (timeframe.trim() !== '' && !told) warnings.push(`${label}: timeframe "${timeframe}" was not understood; due at the end of the plan year`);
     return { dueAt: parsed.dueDate ? endOfLocalDayUtc(parsed.dueDate) : null };
   }
   // Recurring: due at each reporting deadline from the plan year to its last year.

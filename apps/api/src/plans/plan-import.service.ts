@@ -8,6 +8,7 @@ import { badInput, conflict, forbidden } from '../common/domain-error';
 import { docxToPlanText } from './documents/docx-text';
 import { xlsxToPlanText } from './documents/xlsx-text';
 import { draftToPlan } from './draft-to-plan';
+import type { NewPlan } from './new-plan';
 import { PlanEntity } from './plan.entity';
 import type { PlanWriterService } from './plan-writer.service';
 
@@ -50,21 +51,32 @@ export class PlanImportService {
     if (actor.provinceCode !== '*' && actor.provinceCode !== provinceCode) {
       throw forbidden(`Your token is for province "${actor.provinceCode}", not "${provinceCode}"`, { rule: 'other-province' });
     }
-    const sourceHash = createHash('sha256').update(text.normalize('NFC')).digest('hex');
+    const sourceHash = fingerprint(text);
     const conversion = draftToPlan(draft, { code: provinceCode, name: await this.provinceName(provinceCode, draft) }, sourceHash);
     const warnings = [...draft.warnings, ...conversion.warnings];
     if (conversion.plan.tasks.length === 0) throw badInput('No task of the document could be imported', { warnings });
+    try {
+      return await this.write(command, conversion.plan, draft, warnings, provinceCode);
+    } catch (error) {
+      // the same document imported at the same moment: the other import won the unique index
+      if ((error as { driverError?: { code?: string } }).driverError?.code !== '23505') throw error;
+      return this.write(command, conversion.plan, draft, warnings, provinceCode);
+    }
+  }
+
+  private write(command: ImportCommand, plan: NewPlan, draft: DraftPlan, warnings: string[], provinceCode: string): Promise<ImportOutcome> {
+    const { sourceHash } = plan;
     return this.dataSource.transaction(async (manager) => {
-      const existing = await manager.findOne(PlanEntity, { where: { provinceCode, sourceHash } });
+      const existing = await manager.findOne(PlanEntity, { where: { provinceCode, sourceHash: sourceHash ?? undefined } });
       if (existing) {
         const note = `This document was already imported as plan ${existing.number} on ${existing.createdAt.toISOString()}; nothing was changed`;
         return { status: 'ALREADY_IMPORTED', plan: existing, tasksCreated: 0, warnings: [note, ...warnings], draft, provinceCode };
       }
-      const { number, issuedOn } = conversion.plan;
+      const { number, issuedOn } = plan;
       const clash = await manager.findOne(PlanEntity, { where: { provinceCode, number, ...(issuedOn ? { issuedOn } : {}) } });
       if (clash) throw conflict(`Plan ${number} of ${issuedOn ?? 'unknown date'} already exists with a different text (id ${clash.id})`);
       if (command.dryRun) return { status: 'DRY_RUN', plan: null, tasksCreated: 0, warnings, draft, provinceCode };
-      const written = await this.writer.writeIn(manager, conversion.plan);
+      const written = await this.writer.writeIn(manager, plan);
       return { status: 'CREATED', plan: written.plan, tasksCreated: written.tasksCreated, warnings, draft, provinceCode };
     });
   }
@@ -83,6 +95,12 @@ export class PlanImportService {
     const existing = await this.dataSource.getRepository(ProvinceEntity).findOne({ where: { code } });
     return existing?.name ?? (draft.provinceCode === code && draft.provinceName ? draft.provinceName : code);
   }
+}
+
+// The same document whatever its line ends, byte-order mark or Unicode normal form.
+function fingerprint(text: string): string {
+  const normalized = text.replace(/^\ufeff/u, '').replace(/\r\n?/gu, '\n').normalize('NFC');
+  return createHash('sha256').update(normalized).digest('hex');
 }
 
 async function documentText(command: ImportCommand): Promise<string> {

@@ -20,7 +20,8 @@ function blockLines(node: HtmlNode): string[] {
 
 function rowLine(row: HTMLElement): string {
   const cells = row.childNodes.filter((c) => ['TD', 'TH'].includes((c as HTMLElement).tagName ?? '')) as HTMLElement[];
-  return cells.map(cellText).join('\t');
+  // a row of one merged cell (a section heading) is still a table row: keep a tab
+  return cells.length === 1 ? `${cellText(cells[0])}\t` : cells.map(cellText).join('\t');
 }
 
 function cellText(cell: HTMLElement): string {
