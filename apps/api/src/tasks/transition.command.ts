@@ -58,12 +58,28 @@ function eventData(command: TransitionCommand, now: Date): Record<string, unknow
         proposedDueAt: futureInstant(command.newDueAt, 'newDueAt (the proposed due date)', now),
       };
     case 'APPROVE_EXTENSION':
-      return { newDueAt: futureInstant(command.newDueAt, 'newDueAt', null), comment };
+      return {
+        newDueAt: futureInstant(command.newDueAt, 'newDueAt (the extended due date)', now),
+        comment: citation(command.comment),
+      };
     case 'DEADLINE_PASSED':
     case 'START':
     case 'VERIFY':
       return comment === null ? {} : { comment };
   }
+}
+
+// An approval cites the document that grants it: its number and date, e.g. "1234/UBND-TH ngày 05/9/2023".
+const CITATION = /\d+\s*\/\s*[\p{L}\d.-]+(?:-[\p{L}\d]+)*.*?ngày\s+\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}/iu;
+
+function citation(comment: string | null | undefined): string {
+  const text = requiredText(comment, 'comment (the document granting the extension, e.g. "1234/UBND-TH ngày 05/9/2023")', LIMITS.comment);
+  if (!CITATION.test(text)) {
+    throw badInput('comment must cite the document granting the extension with its number and date, e.g. "1234/UBND-TH ngày 05/9/2023"', {
+      field: 'comment',
+    });
+  }
+  return text;
 }
 
 function report(command: TransitionCommand, field: string): { summary: string; value: string | null } {

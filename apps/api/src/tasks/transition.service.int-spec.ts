@@ -130,8 +130,8 @@ describe(TransitionService.name, () => {
         toState: 'IN_PROGRESS',
       });
       clock.advance(MINUTE);
-      const { after: extended } = await fireChecked(actors.leader, { taskId, event: 'APPROVE_EXTENSION', newDueAt: proposed }, {
-        payload: { newDueAt: proposed.toISOString(), comment: null },
+      const { after: extended } = await fireChecked(actors.leader, { taskId, event: 'APPROVE_EXTENSION', newDueAt: proposed, comment: 'Công văn 12/UBND-TH ngày 02/7/2030' }, {
+        payload: { newDueAt: proposed.toISOString(), comment: 'Công văn 12/UBND-TH ngày 02/7/2030' },
         toState: 'IN_PROGRESS',
       });
       expect(extended.dueAt).toEqual(proposed);
@@ -219,8 +219,8 @@ describe(TransitionService.name, () => {
       expect(requested.dueAt).toEqual(DUE);
       expect(requested.snapshot.context.pendingExtension).toMatchObject({ proposedDueAt: newDueAt.toISOString(), byAgencyId: seeded.agencies.justice });
       clock.advance(MINUTE);
-      const { after } = await fireChecked(actors.leader, { taskId, event: 'APPROVE_EXTENSION', newDueAt, comment: 'Đồng ý' }, {
-        payload: { newDueAt: newDueAt.toISOString(), comment: 'Đồng ý' },
+      const { after } = await fireChecked(actors.leader, { taskId, event: 'APPROVE_EXTENSION', newDueAt, comment: '1234/UBND-TH ngày 05/9/2030' }, {
+        payload: { newDueAt: newDueAt.toISOString(), comment: '1234/UBND-TH ngày 05/9/2030' },
         toState: 'IN_PROGRESS',
       });
       expect(after).toMatchObject({ dueAt: newDueAt, originalDueAt: DUE, state: 'IN_PROGRESS' });
@@ -304,7 +304,11 @@ describe(TransitionService.name, () => {
     });
 
     it('refuses with INVALID_TRANSITION and writes nothing when a LEADER approves an extension nobody requested', async () => {
-      await expectRefusedUnchanged(taskId, () => fire(actors.leader, taskId, 'APPROVE_EXTENSION', { newDueAt: AFTER_DUE }), 'INVALID_TRANSITION');
+      await expectRefusedUnchanged(
+        taskId,
+        () => fire(actors.leader, taskId, 'APPROVE_EXTENSION', { newDueAt: AFTER_DUE, comment: '99/UBND-TH ngày 01/01/2030' }),
+        'INVALID_TRANSITION',
+      );
     });
 
     it('refuses with INVALID_TRANSITION and writes nothing when a VERIFIED task gets any further event', async () => {
