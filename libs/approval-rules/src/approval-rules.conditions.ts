@@ -48,8 +48,8 @@ export const CONDITIONS: Readonly<Record<ConditionName, Condition>> = Object.fre
     test: (actor, r) => !isCommitteeLeader(actor, r),
   },
   'member-of-lead-agency': {
-    description: "the actor's agency is the task's lead agency (chủ trì)",
-    test: (actor, r) => same(actor.agencyId, r.leadAgencyId),
+    description: "the actor's agency is the task's lead agency (chủ trì), or a registered member of it when the lead is a group",
+    test: (actor, r) => same(actor.agencyId, r.leadAgencyId) || (actor.agencyId !== null && (r.leadGroupMemberIds ?? []).includes(actor.agencyId)),
   },
   'coordinator-input-missing': {
     description:

@@ -37,6 +37,9 @@ export interface TaskRelations {
   // the plan requires coordinator input (coordinatorInputRequired) and some coordinating agency has
   // not contributed in the current period, which no LEADER waived (lifecycle's missingCoordinators)
   coordinatorInputMissing: boolean;
+  // when the lead agency is a group ("UBND các huyện, thị xã, thành phố"): its registered members,
+  // whose staff act for the lead
+  leadGroupMemberIds?: readonly string[];
 }
 
 // rule = id of the rule that decided; reason = a sentence naming it (used in FORBIDDEN messages).

@@ -83,6 +83,8 @@ const ALLOWED_CASES: Case[] = [
   allow('DEADLINE_PASSED', 'system-sweep', 'the sweep carries the task province', { ...system, provinceCode: 'thai-binh' }),
   ...LEAD_EVENTS.map((e) => allow(e, 'lead-agency-member', 'an officer of the lead agency fires it', leadOfficer)),
   allow('START', 'lead-agency-member', 'a supervisor of the lead agency fires it', leadSupervisor),
+  allow('START', 'lead-agency-member', 'an officer of a member of the lead group fires it',
+    user(UNRELATED, ['OFFICER']), { ...TASK, leadGroupMemberIds: [UNRELATED] }),
   allow('CONTRIBUTE', 'coordinating-agency-member', 'an officer of a coordinating agency fires it', coordinatingOfficer),
   ...REVIEW_EVENTS.flatMap((e) => [
     allow(e, 'monitoring-supervisor', 'a supervisor of the monitoring agency reviews another agency',
@@ -110,6 +112,8 @@ const ALLOWED_CASES: Case[] = [
 ];
 
 const DENIED_CASES: Case[] = [
+  deny('START', 'no-rule-allows', 'an officer of an agency outside the lead group fires it',
+    user(UNRELATED, ['OFFICER']), { ...TASK, leadGroupMemberIds: [COORDINATING] }),
   // nothing to waive: the plan does not require the input, or every coordinating agency gave it
   deny('WAIVE_COORDINATION', 'no-rule-allows', 'a LEADER waives though nothing is missing', leader),
   // LEADER belongs to the People's Committee: the role on another agency's token decides nothing

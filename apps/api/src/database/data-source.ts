@@ -1,4 +1,5 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AgencyGroupMemberEntity } from '../agencies/agency-group-member.entity';
 import { AgencyEntity } from '../agencies/agency.entity';
 import { ProvinceEntity } from '../agencies/province.entity';
 import { TaskEventEntity } from '../audit/task-event.entity';
@@ -10,9 +11,10 @@ import { InitialSchema1763900000000 } from './migrations/1763900000000-initial-s
 import { PlanSourceHash1763990000000 } from './migrations/1763990000000-plan-source-hash';
 import { AuditNoTruncate1764000000000 } from './migrations/1764000000000-audit-no-truncate';
 import { PlanCoordinatorInput1764100000000 } from './migrations/1764100000000-plan-coordinator-input';
+import { AgencyGroupMembers1764300000000 } from './migrations/1764300000000-agency-group-members';
 
-export const ENTITIES = [ProvinceEntity, AgencyEntity, PlanEntity, SectionEntity, TaskEntity, TaskCoordinatorEntity, TaskEventEntity];
-export const MIGRATIONS = [InitialSchema1763900000000, PlanSourceHash1763990000000, AuditNoTruncate1764000000000, PlanCoordinatorInput1764100000000];
+export const ENTITIES = [ProvinceEntity, AgencyEntity, AgencyGroupMemberEntity, PlanEntity, SectionEntity, TaskEntity, TaskCoordinatorEntity, TaskEventEntity];
+export const MIGRATIONS = [InitialSchema1763900000000, PlanSourceHash1763990000000, AuditNoTruncate1764000000000, PlanCoordinatorInput1764100000000, AgencyGroupMembers1764300000000];
 
 // synchronize is off everywhere, tests included: the schema comes only from migrations.
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

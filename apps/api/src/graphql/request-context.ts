@@ -28,6 +28,7 @@ export class Loaders {
   readonly children: DataLoader<string, TaskEntity[]>;
   readonly coordinatorIds: DataLoader<string, string[]>;
   readonly events: DataLoader<string, TaskEventEntity[]>;
+  readonly groupMembers: DataLoader<string, string[]>;
 
   constructor(agencies: AgenciesService, plans: PlansService, tasks: TaskQueryService) {
     this.agency = byId((ids) => agencies.byIds(ids), (a) => a.id);
@@ -49,6 +50,10 @@ export class Loaders {
       return ids.map((id) => rows.filter((row) => row.taskId === id).map((row) => row.agencyId));
     });
     this.events = grouped((ids) => tasks.eventsOf(ids), (e) => e.taskId);
+    this.groupMembers = new DataLoader(async (ids) => {
+      const members = await agencies.membersOf(ids);
+      return ids.map((id) => members.get(id) ?? []);
+    });
   }
 }
 

@@ -16,7 +16,8 @@ import { TaskQueryService, encodeCursor, type TaskPage } from './task-query.serv
 import type { TaskEntity } from './task.entity';
 import { Task, TaskConnection, TaskEvent } from './task.model';
 import { TransitionInput } from './transition.input';
-import { TransitionService, relationsOf } from './transition.service';
+import { relationsOf } from './task-relations';
+import { TransitionService } from './transition.service';
 
 export function toConnection(page: TaskPage): TaskConnection {
   const edges = page.tasks.map((task) => ({ cursor: encodeCursor(task), node: task }));
@@ -96,7 +97,11 @@ export class TasksResolver {
       loaders.plan.load(task.planId),
       loaders.committeeId.load(task.provinceCode),
     ]);
-    return availableEvents(actor, task, relationsOf(task, coordinators, plan, committeeId), this.clock.now());
+    const groups = [task.leadAgencyId, ...coordinators];
+    const members = await loaders.groupMembers.loadMany(groups);
+    const groupMembers = new Map(groups.map((id, i) => [id, Array.isArray(members[i]) ? (members[i] as string[]) : []]));
+    const relations = relationsOf(task, { coordinatorIds: coordinators, plan, committeeId, groupMembers });
+    return availableEvents(actor, task, relations, this.clock.now());
   }
 
   @ResolveField(() => [TaskEvent])

@@ -1,7 +1,8 @@
-import { LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
+import { In, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import { authorize, type TaskRelations } from '@app/approval-rules';
-import { applyTaskEvent, missingCoordinators, replayTask, type StoredTaskSnapshot } from '@app/lifecycle';
+import { applyTaskEvent, replayTask, type StoredTaskSnapshot } from '@app/lifecycle';
 import { PROVINCIAL_COMMITTEE_CODE } from '../agencies/agencies.service';
+import { AgencyGroupMemberEntity } from '../agencies/agency-group-member.entity';
 import { AgencyEntity } from '../agencies/agency.entity';
 import { chainHash, genesisHash } from '../audit/hash-chain';
 import { toStoredMachineEvent } from '../audit/stored-event';
@@ -12,6 +13,7 @@ import { conflict, forbidden, invalidTransition, notFound } from '../common/doma
 import { PlanEntity } from '../plans/plan.entity';
 import { TaskCoordinatorEntity } from './task-coordinator.entity';
 import { TaskEntity } from './task.entity';
+import { relationsOf } from './task-relations';
 import { toMachineEvent, validateCommand, type TransitionCommand, type ValidCommand } from './transition.command';
 
 export type TaskChangedListener = (task: TaskEntity) => void;
@@ -103,7 +105,13 @@ export class TransitionService {
     const coordinators = await manager.find(TaskCoordinatorEntity, { where: { provinceCode: task.provinceCode, taskId: task.id } });
     const plan = await manager.findOne(PlanEntity, { where: { provinceCode: task.provinceCode, id: task.planId } });
     const committee = await manager.findOne(AgencyEntity, { where: { provinceCode: task.provinceCode, code: PROVINCIAL_COMMITTEE_CODE } });
-    return relationsOf(task, coordinators.map((c) => c.agencyId), plan, committee?.id ?? null);
+    const coordinatorIds = coordinators.map((c) => c.agencyId);
+    const memberRows = await manager.find(AgencyGroupMemberEntity, {
+      where: { provinceCode: task.provinceCode, groupId: In([task.leadAgencyId, ...coordinatorIds]) },
+    });
+    const groupMembers = new Map<string, string[]>();
+    for (const row of memberRows) groupMembers.set(row.groupId, [...(groupMembers.get(row.groupId) ?? []), row.memberId]);
+    return relationsOf(task, { coordinatorIds, plan, committeeId: committee?.id ?? null, groupMembers });
   }
 
   private async appendEvent(
@@ -155,24 +163,5 @@ function snapshotColumns(snapshot: StoredTaskSnapshot) {
     dueAt: snapshot.context.dueAt ? new Date(snapshot.context.dueAt) : null,
     originalDueAt: snapshot.context.originalDueAt ? new Date(snapshot.context.originalDueAt) : null,
     late: snapshot.context.late,
-  };
-}
-
-export function relationsOf(
-  task: TaskEntity,
-  coordinatingAgencyIds: string[],
-  plan: Pick<PlanEntity, 'monitoringAgencyId' | 'coordinatorInputRequired'> | null,
-  provincialCommitteeAgencyId: string | null,
-): TaskRelations {
-  const { context } = task.snapshot;
-  return {
-    provinceCode: task.provinceCode,
-    leadAgencyId: task.leadAgencyId,
-    coordinatingAgencyIds,
-    monitoringAgencyId: plan?.monitoringAgencyId ?? null,
-    provincialCommitteeAgencyId,
-    reportedByAgencyId: context.reportedByAgencyId,
-    reportedByUserId: context.reportedByUserId,
-    coordinatorInputMissing: Boolean(plan?.coordinatorInputRequired) && missingCoordinators(context, coordinatingAgencyIds).length > 0,
   };
 }
