@@ -15,7 +15,9 @@ export class DomainError extends Error {
 }
 
 export const unauthenticated = (message: string) => new DomainError('UNAUTHENTICATED', message);
-export const forbidden = (message: string, details: Record<string, unknown> = {}) => new DomainError('FORBIDDEN', message, details);
+// A FORBIDDEN message names the rule that said no (CONTRACT.md).
+export const forbidden = (message: string, details: { rule: string } & Record<string, unknown>) =>
+  new DomainError('FORBIDDEN', message.includes(details.rule) ? message : `${message} (rule ${details.rule})`, details);
 export const notFound = (message: string) => new DomainError('NOT_FOUND', message);
 export const badInput = (message: string, details: Record<string, unknown> = {}) => new DomainError('BAD_USER_INPUT', message, details);
 export const conflict = (message: string, details: Record<string, unknown> = {}) => new DomainError('CONFLICT', message, details);

@@ -35,9 +35,11 @@ export function taskPeriods(snapshot: StoredTaskSnapshot, deadlines: readonly St
   });
 }
 
+// As things stood at asOf: a report or verdict given later does not count yet.
 function status(reportedAt: string | null, verifiedAt: string | null, dueAt: string | null, asOf: Date): PeriodStatus {
-  if (verifiedAt) return 'VERIFIED';
-  if (reportedAt) return 'SUBMITTED';
+  const by = (instant: string | null) => instant !== null && Date.parse(instant) <= asOf.getTime();
+  if (by(verifiedAt)) return 'VERIFIED';
+  if (by(reportedAt)) return 'SUBMITTED';
   return dueAt !== null && Date.parse(dueAt) < asOf.getTime() ? 'MISSING' : 'PENDING';
 }
 

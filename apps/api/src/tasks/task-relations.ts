@@ -1,5 +1,5 @@
 import type { TaskRelations } from '@app/approval-rules';
-import { missingCoordinators, type TaskContext } from '@app/lifecycle';
+import { IncompatibleSnapshotError, missingCoordinators, type TaskContext } from '@app/lifecycle';
 import type { PlanEntity } from '../plans/plan.entity';
 import type { TaskEntity } from './task.entity';
 
@@ -13,7 +13,11 @@ export interface RelationSources {
 // What the approval rules need to know about a task. Staff of a group's registered members act
 // for the group: as lead, and as coordinating agency.
 export function relationsOf(task: TaskEntity, sources: RelationSources): TaskRelations {
-  const { context } = task.snapshot;
+  const context = task.snapshot?.context;
+  // a snapshot edited by hand into something else: refused like any snapshot the machine cannot restore
+  if (!context || typeof context !== 'object' || !Array.isArray(context.contributions)) {
+    throw new IncompatibleSnapshotError(`task ${task.id} has no readable snapshot`);
+  }
   const members = (id: string) => sources.groupMembers.get(id) ?? [];
   return {
     provinceCode: task.provinceCode,
