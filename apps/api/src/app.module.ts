@@ -24,6 +24,9 @@ import { PlanWriterService } from './plans/plan-writer.service';
 import { PlanImportService } from './plans/plan-import.service';
 import { PlanSettingsService } from './plans/plan-settings.service';
 import { PlansService } from './plans/plans.service';
+import { DigestService } from './reminders/digest.service';
+import { NotificationsService } from './reminders/notifications.service';
+import { UpcomingDeadlinesService } from './reminders/upcoming-deadlines.service';
 import { TaskQueryService } from './tasks/task-query.service';
 import { TransitionService } from './tasks/transition.service';
 
@@ -68,6 +71,18 @@ const SERVICES = [
     inject: [DeadlineSweepService, CLOCK],
   },
   {
+    provide: UpcomingDeadlinesService,
+    useFactory: (ds: DataSource, agencies: AgenciesService, clock: Clock) => new UpcomingDeadlinesService(ds, agencies, clock),
+    inject: [DataSource, AgenciesService, CLOCK],
+  },
+  { provide: DigestService, useFactory: (ds: DataSource) => new DigestService(ds), inject: [DataSource] },
+  {
+    provide: NotificationsService,
+    useFactory: (ds: DataSource, agencies: AgenciesService, digest: DigestService, clock: Clock) =>
+      new NotificationsService(ds, agencies, digest, clock),
+    inject: [DataSource, AgenciesService, DigestService, CLOCK],
+  },
+  {
     provide: ActorResolver,
     useFactory: (jwt: JwtService, agencies: AgenciesService) => new ActorResolver(jwt, agencies),
     inject: [JwtService, AgenciesService],
@@ -85,9 +100,9 @@ export class AppModule {
         { provide: CLOCK, useValue: options.clock },
         {
           provide: DeadlineScheduler,
-          useFactory: (sweeper: DeadlineSweepService, clock: Clock) =>
-            new DeadlineScheduler(sweeper, clock, options.config.deadlineSweepIntervalMs, new Logger('DeadlineSweep')),
-          inject: [DeadlineSweepService, CLOCK],
+          useFactory: (sweeper: DeadlineSweepService, clock: Clock, digest: DigestService) =>
+            new DeadlineScheduler(sweeper, clock, options.config.deadlineSweepIntervalMs, new Logger('DeadlineSweep'), digest),
+          inject: [DeadlineSweepService, CLOCK, DigestService],
         },
         { provide: JwtService, useValue: new JwtService({ ...options.config.jwt, secret: options.jwtSecret }) },
         ...SERVICES,

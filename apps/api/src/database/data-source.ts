@@ -5,16 +5,18 @@ import { ProvinceEntity } from '../agencies/province.entity';
 import { TaskEventEntity } from '../audit/task-event.entity';
 import { PlanEntity } from '../plans/plan.entity';
 import { SectionEntity } from '../plans/section.entity';
+import { NotificationEntity } from '../reminders/notification.entity';
 import { TaskCoordinatorEntity } from '../tasks/task-coordinator.entity';
 import { TaskEntity } from '../tasks/task.entity';
 import { InitialSchema1763900000000 } from './migrations/1763900000000-initial-schema';
 import { PlanSourceHash1763990000000 } from './migrations/1763990000000-plan-source-hash';
 import { AuditNoTruncate1764000000000 } from './migrations/1764000000000-audit-no-truncate';
 import { PlanCoordinatorInput1764100000000 } from './migrations/1764100000000-plan-coordinator-input';
+import { Notifications1764200000000 } from './migrations/1764200000000-notifications';
 import { AgencyGroupMembers1764300000000 } from './migrations/1764300000000-agency-group-members';
 
-export const ENTITIES = [ProvinceEntity, AgencyEntity, AgencyGroupMemberEntity, PlanEntity, SectionEntity, TaskEntity, TaskCoordinatorEntity, TaskEventEntity];
-export const MIGRATIONS = [InitialSchema1763900000000, PlanSourceHash1763990000000, AuditNoTruncate1764000000000, PlanCoordinatorInput1764100000000, AgencyGroupMembers1764300000000];
+export const ENTITIES = [ProvinceEntity, AgencyEntity, AgencyGroupMemberEntity, PlanEntity, SectionEntity, TaskEntity, TaskCoordinatorEntity, TaskEventEntity, NotificationEntity];
+export const MIGRATIONS = [InitialSchema1763900000000, PlanSourceHash1763990000000, AuditNoTruncate1764000000000, PlanCoordinatorInput1764100000000, Notifications1764200000000, AgencyGroupMembers1764300000000];
 
 // synchronize is off everywhere, tests included: the schema comes only from migrations.
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -1,4 +1,5 @@
 import type { Clock } from '../common/clock';
+import { vietnamDate } from '../reminders/vietnam-days';
 import type { DeadlineSweepService } from './deadline-sweep.service';
 
 export interface SchedulerLog {
@@ -6,18 +7,27 @@ export interface SchedulerLog {
   error(message: string, trace?: string): void;
 }
 
-// Every instance sweeps on its own timer. Nothing is held in memory: due times live in the
-// database and the sweep's row locks keep instances apart, so a restart or a second instance
-// needs no coordination (hence no job queue). The first sweep runs at start-up.
+// The reminders module's daily digest (DigestService), as the scheduler sees it.
+export interface DailyDigest {
+  runDaily(asOf: Date): Promise<number>;
+}
+
+// Every instance sweeps on its own timer. Nothing that matters is held in memory: due times live
+// in the database and the sweep's row locks keep instances apart, so a restart or a second
+// instance needs no coordination (hence no job queue). The first sweep runs at start-up.
+// After each sweep the daily digest runs once per Vietnam day per instance: the notifications'
+// unique key is the real guard, the remembered date only spares the query on later ticks.
 export class DeadlineScheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private digestDoneFor: string | null = null;
 
   constructor(
     private readonly sweeper: DeadlineSweepService,
     private readonly clock: Clock,
     private readonly intervalMs: number,
     private readonly logger: SchedulerLog,
+    private readonly digest: DailyDigest | null = null,
   ) {}
 
   // Nest calls these lifecycle hooks by name.
@@ -33,16 +43,37 @@ export class DeadlineScheduler {
     await this.running;
   }
 
-  private tick(): void {
-    if (this.running) return; // the previous sweep is still at work
-    this.running = this.sweeper
-      .sweep(this.clock.now())
-      .then((count) => {
-        if (count > 0) this.logger.log(`Deadline sweep: ${count} task(s) became OVERDUE`);
-      })
-      .catch((error: Error) => this.logger.error(`Deadline sweep failed: ${error.message}`, error.stack))
+  // One sweep, then the digest; also what a test drives instead of the timer.
+  tick(): Promise<void> {
+    if (this.running) return this.running; // the previous tick is still at work
+    this.running = this.sweep()
+      .then(() => this.runDigest())
       .finally(() => {
         this.running = null;
       });
+    return this.running;
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      const count = await this.sweeper.sweep(this.clock.now());
+      if (count > 0) this.logger.log(`Deadline sweep: ${count} task(s) became OVERDUE`);
+    } catch (error) {
+      this.logger.error(`Deadline sweep failed: ${(error as Error).message}`, (error as Error).stack);
+    }
+  }
+
+  private async runDigest(): Promise<void> {
+    if (!this.digest) return;
+    const now = this.clock.now();
+    const today = vietnamDate(now);
+    if (this.digestDoneFor === today) return;
+    try {
+      const written = await this.digest.runDaily(now);
+      this.digestDoneFor = today;
+      if (written > 0) this.logger.log(`Daily digest ${today}: ${written} notification(s) written`);
+    } catch (error) {
+      this.logger.error(`Daily digest failed: ${(error as Error).message}`, (error as Error).stack);
+    }
   }
 }

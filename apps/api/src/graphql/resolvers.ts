@@ -7,9 +7,11 @@ import { PlanReportsResolver } from '../deadlines/plan-reports.resolver';
 import { ImportResolver } from '../plans/import.resolver';
 import { PlanSettingsResolver } from '../plans/plan-settings.resolver';
 import { PlansResolver } from '../plans/plans.resolver';
+import { NotificationItemResolver, NotificationsResolver } from '../reminders/notifications.resolver';
+import { UpcomingDeadlinesResolver } from '../reminders/upcoming-deadlines.resolver';
 import { TaskEventResolver } from '../tasks/task-event.resolver';
 import { TasksResolver } from '../tasks/tasks.resolver';
 
 // Every resolver of the schema: the app module serves them, the schema CLI prints them.
 export const RESOLVERS = [AgenciesResolver, PlansResolver, TasksResolver, TaskEventResolver, AuditResolver, ViewerResolver, ImportResolver, DeadlinesResolver,
-  PlanReportsResolver, ContributionResolver, PlanSettingsResolver];
+  PlanReportsResolver, ContributionResolver, PlanSettingsResolver, UpcomingDeadlinesResolver, NotificationsResolver, NotificationItemResolver];

@@ -1,0 +1,58 @@
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import type { AgenciesService } from '../agencies/agencies.service';
+import type { AgencyEntity } from '../agencies/agency.entity';
+import type { Actor } from '../auth/actor';
+import type { Clock } from '../common/clock';
+import { badInput } from '../common/domain-error';
+import { TaskEntity } from '../tasks/task.entity';
+import { endOfVietnamDayAfter } from './vietnam-days';
+import { visibleAgency } from './visible-agency';
+
+export const MAX_WITHIN_DAYS = 366;
+
+// What an agency must deliver soon, and what it is late with: leaf tasks (a split task's children
+// carry the work) the agency leads (chủ trì) or coordinates (phối hợp).
+export class UpcomingDeadlinesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly agencies: AgenciesService,
+    private readonly clock: Clock,
+  ) {}
+
+  // Not yet reported or verified, due from now to the end of the Vietnam day withinDays ahead.
+  async upcoming(actor: Actor, agencyId: string, withinDays: number): Promise<TaskEntity[]> {
+    const days = checkedWithinDays(withinDays);
+    const agency = await visibleAgency(this.agencies, actor, agencyId);
+    const now = this.clock.now();
+    return this.leafTasksOf(agency)
+      .andWhere("t.state NOT IN ('REPORTED', 'VERIFIED')")
+      .andWhere('t.due_at >= :now AND t.due_at <= :until', { now: now.toISOString(), until: endOfVietnamDayAfter(now, days).toISOString() })
+      .getMany();
+  }
+
+  async overdue(actor: Actor, agencyId: string): Promise<TaskEntity[]> {
+    const agency = await visibleAgency(this.agencies, actor, agencyId);
+    return this.leafTasksOf(agency).andWhere("t.state = 'OVERDUE'").getMany();
+  }
+
+  private leafTasksOf(agency: AgencyEntity): SelectQueryBuilder<TaskEntity> {
+    return this.dataSource
+      .getRepository(TaskEntity)
+      .createQueryBuilder('t')
+      .where('t.province_code = :province', { province: agency.provinceCode })
+      .andWhere(
+        '(t.lead_agency_id = :agencyId OR EXISTS (SELECT 1 FROM task_coordinators c WHERE c.province_code = t.province_code AND c.task_id = t.id AND c.agency_id = :agencyId))',
+        { agencyId: agency.id },
+      )
+      .andWhere('NOT EXISTS (SELECT 1 FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.id)')
+      .orderBy('t.due_at', 'ASC')
+      .addOrderBy('t.sort_key', 'ASC');
+  }
+}
+
+function checkedWithinDays(value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > MAX_WITHIN_DAYS) {
+    throw badInput(`withinDays must be between 1 and ${MAX_WITHIN_DAYS}, got ${value}`, { field: 'withinDays' });
+  }
+  return value;
+}
