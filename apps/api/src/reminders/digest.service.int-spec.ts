@@ -1,4 +1,4 @@
-import { runInThisContext } from 'node:vm';
+import { setHostTimeZone } from '../test-support/host-time-zone';
 import type { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '../auth/actor';
 import { AgenciesService } from '../agencies/agencies.service';
@@ -21,14 +21,6 @@ import type { DigestPayload } from './notification.entity';
 import { NotificationsService } from './notifications.service';
 import { AGENCIES } from '../../../../test/support/fixtures';
 
-// jest gives each test file a copy of process.env: TZ must be set on the real one for Date to follow.
-function setHostTimeZone(zone: string | undefined): void {
-  const real = runInThisContext('process') as NodeJS.Process;
-  for (const env of [real.env, process.env]) {
-    if (zone === undefined) delete env.TZ;
-    else env.TZ = zone;
-  }
-}
 
 // Vietnam day D = 2030-03-10 begins at 2030-03-09T17:00Z; the digest of D covers what is due by the end of 03-17.
 const D_START = '2030-03-09T17:00:00.000Z';

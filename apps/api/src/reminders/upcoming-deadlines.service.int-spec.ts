@@ -1,4 +1,4 @@
-import { runInThisContext } from 'node:vm';
+import { setHostTimeZone } from '../test-support/host-time-zone';
 import type { DataSource } from 'typeorm';
 import { AgenciesService } from '../agencies/agencies.service';
 import { SYSTEM_ACTOR } from '../auth/actor';
@@ -17,14 +17,6 @@ import {
 import { TransitionService } from '../tasks/transition.service';
 import { UpcomingDeadlinesService } from './upcoming-deadlines.service';
 
-// jest gives each test file a copy of process.env: TZ must be set on the real one for Date to follow.
-function setHostTimeZone(zone: string | undefined): void {
-  const real = runInThisContext('process') as NodeJS.Process;
-  for (const env of [real.env, process.env]) {
-    if (zone === undefined) delete env.TZ;
-    else env.TZ = zone;
-  }
-}
 
 // Vietnam day D = 2030-03-10 begins at 2030-03-09T17:00Z; "within 7 days" on D reaches the end of 03-17.
 const D_START = '2030-03-09T17:00:00.000Z';

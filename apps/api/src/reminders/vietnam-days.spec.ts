@@ -1,14 +1,6 @@
-import { runInThisContext } from 'node:vm';
+import { setHostTimeZone } from '../test-support/host-time-zone';
 import { endOfVietnamDayAfter, vietnamDate } from './vietnam-days';
 
-// jest gives each test file a copy of process.env: TZ must be set on the real one for Date to follow.
-function setHostTimeZone(zone: string | undefined): void {
-  const real = runInThisContext('process') as NodeJS.Process;
-  for (const env of [real.env, process.env]) {
-    if (zone === undefined) delete env.TZ;
-    else env.TZ = zone;
-  }
-}
 
 describe('vietnam-days', () => {
   // zone → Date#getTimezoneOffset in January, to prove the zone took effect
