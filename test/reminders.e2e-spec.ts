@@ -1,4 +1,4 @@
-import { vietnamDate } from '../apps/api/src/reminders/vietnam-days';
+import { vietnamDate } from '../apps/api/src/common/vietnam-time';
 import { gql, startApiServer, token, type ApiServer } from './support/api-server';
 import { AGENCIES, seedPlan, testPlan, uniqueProvince } from './support/fixtures';
 import { expectError, fire } from './support/e2e-helpers';

@@ -1,5 +1,5 @@
 import type { Clock } from '../common/clock';
-import { vietnamDate } from '../reminders/vietnam-days';
+import { vietnamDate } from '../common/vietnam-time';
 import type { DeadlineSweepService } from './deadline-sweep.service';
 
 export interface SchedulerLog {

@@ -1,7 +1,6 @@
 import type { StoredTaskSnapshot } from '@app/lifecycle';
+import { vietnamDate } from '../common/vietnam-time';
 import type { StoredReportingDeadline } from '../plans/plan.entity';
-
-const OFFSET_MS = 7 * 60 * 60 * 1000;
 
 export type PeriodStatus = 'PENDING' | 'MISSING' | 'SUBMITTED' | 'VERIFIED';
 
@@ -46,9 +45,9 @@ function status(reportedAt: string | null, verifiedAt: string | null, dueAt: str
 // The deadline whose local month-day is the first on or after the due date in its year.
 export function periodLabel(deadlines: readonly StoredReportingDeadline[], dueAt: string | null): string {
   if (dueAt === null) return 'UNSCHEDULED';
-  const local = new Date(Date.parse(dueAt) + OFFSET_MS);
-  const year = local.getUTCFullYear();
-  const monthDay = local.toISOString().slice(5, 10);
+  const local = vietnamDate(new Date(dueAt));
+  const year = Number(local.slice(0, 4));
+  const monthDay = local.slice(5, 10);
   const sorted = [...deadlines].sort((a, b) => a.dueMonthDay.localeCompare(b.dueMonthDay));
   const match = sorted.find((d) => d.dueMonthDay >= monthDay) ?? sorted.find((d) => d.period === 'YEAR') ?? sorted.at(-1);
   return match ? `${year}-${match.period}` : String(year);

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { endOfVietnamDayAfter, vietnamDate } from './vietnam-days';
+import { endOfVietnamDayAfter, vietnamDate } from '../common/vietnam-time';
 
 export const DIGEST_WINDOW_DAYS = 7;
 

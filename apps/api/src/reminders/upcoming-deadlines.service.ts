@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { badInput } from '../common/domain-error';
 import { TaskEntity } from '../tasks/task.entity';
-import { endOfVietnamDayAfter } from './vietnam-days';
+import { endOfVietnamDayAfter } from '../common/vietnam-time';
 import { visibleAgency } from './visible-agency';
 
 export const MAX_WITHIN_DAYS = 366;
