@@ -18,7 +18,8 @@ import { toMachineEvent, validateCommand, type TransitionCommand, type ValidComm
 
 export type TaskChangedListener = (task: TaskEntity) => void;
 
-// One transition = one database transaction: lock, version check, authorize, machine, append, update.
+// One transition = one database transaction: lock the task, authorize, idempotency, version check,
+// machine, append the audit row, update the task.
 export class TransitionService {
   private readonly listeners: TaskChangedListener[] = [];
 
@@ -100,7 +101,7 @@ export class TransitionService {
     return task;
   }
 
-  async relations(manager: EntityManager, task: TaskEntity): Promise<TaskRelations> {
+  private async relations(manager: EntityManager, task: TaskEntity): Promise<TaskRelations> {
     // one connection per transaction: these run one after the other
     const coordinators = await manager.find(TaskCoordinatorEntity, { where: { provinceCode: task.provinceCode, taskId: task.id } });
     const plan = await manager.findOne(PlanEntity, { where: { provinceCode: task.provinceCode, id: task.planId } });
