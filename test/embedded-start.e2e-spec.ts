@@ -49,7 +49,7 @@ describe('embedded start', () => {
     const secret = readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim();
     const [plan] = await samplePlans(server);
     const examples = readmeExamples();
-    expect(examples.length).toBeGreaterThanOrEqual(6);
+    expect(examples.length).toBeGreaterThanOrEqual(8);
     const officer = await signToken({ sub: 'o', province: 'thai-binh', agency: 'so-tu-phap', roles: ['OFFICER'] }, secret);
     const tasks = await gql(server, officer, '{ tasks(first: 20) { edges { node { id ordinal section } } } }');
     const taskId = (tasks.data!.tasks.edges as { node: { id: string; ordinal: string; section: string } }[])
