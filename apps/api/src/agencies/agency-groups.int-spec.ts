@@ -1,6 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { AgenciesService } from './agencies.service';
 import { TransitionService } from '../tasks/transition.service';
+import { TaskQueryService } from '../tasks/task-query.service';
+import { UpcomingDeadlinesService } from '../reminders/upcoming-deadlines.service';
+import { DigestService } from '../reminders/digest.service';
 import type { Actor } from '../auth/actor';
 import { NATIONAL_ADMIN, TestClock, expectDomainError, openDataSource, seedPlan, uniqueProvince, userActor, type SeededPlan } from '../test-support/int-helpers';
 
@@ -72,6 +75,25 @@ describe('agency groups', () => {
     const officer = userActor(seeded, 'justice', ['OFFICER']);
     await expectDomainError(agencies.setGroupMembers(officer, groupId, []), 'FORBIDDEN');
     await expectDomainError(agencies.create(officer, seeded.province.code, 'Sở mới', false, []), 'FORBIDDEN');
+  });
+
+  it('does list a group-led task among the tasks and upcoming deadlines of a member district', async () => {
+    const page = await new TaskQueryService(ds).page(NATIONAL_ADMIN, { agencyId: districtId, planId: seeded.planId });
+    expect(page.tasks.map((t) => t.id)).toEqual([seeded.taskIds[0]]);
+    const upcoming = await new UpcomingDeadlinesService(ds, agencies, clock).upcoming(NATIONAL_ADMIN, districtId, 366);
+    expect(upcoming.map((t) => t.id)).toEqual([seeded.taskIds[0]]);
+    const outside = await new TaskQueryService(ds).page(NATIONAL_ADMIN, { agencyId: outsiderDistrictId, planId: seeded.planId });
+    expect(outside.tasks).toEqual([]);
+  });
+
+  it('does write the daily digest of a group-led overdue task to its member districts, not to the group', async () => {
+    await new DigestService(ds).runDaily(new Date('2031-01-02T02:00:00Z'), { provinceCode: seeded.province.code });
+    const rows: { agency_id: string; payload: { overdue: { taskId: string }[] } }[] = await ds.query(
+      `SELECT agency_id, payload FROM notifications WHERE province_code = $1`, [seeded.province.code]);
+    const byAgency = new Map(rows.map((r) => [r.agency_id, r.payload.overdue.map((i) => i.taskId)]));
+    expect(byAgency.get(districtId)).toEqual([seeded.taskIds[0]]);
+    expect(byAgency.has(groupId)).toBe(false);
+    expect(byAgency.has(outsiderDistrictId)).toBe(false);
   });
 
   it('refuses with CONFLICT when an agency of that name exists', async () => {

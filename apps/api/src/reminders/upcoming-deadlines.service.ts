@@ -4,6 +4,7 @@ import type { AgencyEntity } from '../agencies/agency.entity';
 import type { Actor } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { badInput } from '../common/domain-error';
+import { AGENCY_INVOLVED_SQL } from '../tasks/agency-involvement';
 import { TaskEntity } from '../tasks/task.entity';
 import { endOfVietnamDayAfter } from '../common/vietnam-time';
 import { visibleAgency } from './visible-agency';
@@ -11,7 +12,7 @@ import { visibleAgency } from './visible-agency';
 export const MAX_WITHIN_DAYS = 366;
 
 // What an agency must deliver soon, and what it is late with: leaf tasks (a split task's children
-// carry the work) the agency leads (chủ trì) or coordinates (phối hợp).
+// carry the work) the agency leads (chủ trì) or coordinates (phối hợp), itself or through a group.
 export class UpcomingDeadlinesService {
   constructor(
     private readonly dataSource: DataSource,
@@ -40,10 +41,7 @@ export class UpcomingDeadlinesService {
       .getRepository(TaskEntity)
       .createQueryBuilder('t')
       .where('t.province_code = :province', { province: agency.provinceCode })
-      .andWhere(
-        '(t.lead_agency_id = :agencyId OR EXISTS (SELECT 1 FROM task_coordinators c WHERE c.province_code = t.province_code AND c.task_id = t.id AND c.agency_id = :agencyId))',
-        { agencyId: agency.id },
-      )
+      .andWhere(AGENCY_INVOLVED_SQL, { agencyId: agency.id })
       .andWhere('NOT EXISTS (SELECT 1 FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.id)')
       .orderBy('t.due_at', 'ASC')
       .addOrderBy('t.sort_key', 'ASC');

@@ -4,13 +4,14 @@ import { TaskEventEntity } from '../audit/task-event.entity';
 import { seesProvince, type Actor } from '../auth/actor';
 import { badInput, notFound } from '../common/domain-error';
 import { pageSize, requireUuid } from '../common/validation';
+import { AGENCY_INVOLVED_SQL } from './agency-involvement';
 import { TaskCoordinatorEntity } from './task-coordinator.entity';
 import { TaskEntity } from './task.entity';
 
 export interface TaskFilter {
   planId?: string | null;
   state?: TaskState | null;
-  agencyId?: string | null; // lead or coordinating
+  agencyId?: string | null; // lead or coordinating, itself or as a member of a group
   first?: number | null;
   after?: string | null;
 }
@@ -43,10 +44,7 @@ export class TaskQueryService {
     if (filter.planId) query.andWhere('t.plan_id = :planId', { planId: requireUuid(filter.planId, 'planId') });
     if (filter.state) query.andWhere('t.state = :state', { state: checkedState(filter.state) });
     if (filter.agencyId) {
-      query.andWhere(
-        '(t.lead_agency_id = :agencyId OR EXISTS (SELECT 1 FROM task_coordinators c WHERE c.province_code = t.province_code AND c.task_id = t.id AND c.agency_id = :agencyId))',
-        { agencyId: requireUuid(filter.agencyId, 'agencyId') },
-      );
+      query.andWhere(AGENCY_INVOLVED_SQL, { agencyId: requireUuid(filter.agencyId, 'agencyId') });
     }
     const totalCount = await query.getCount();
     if (filter.after) query.andWhere('t.sort_key > :after', { after: decodeCursor(filter.after) });
