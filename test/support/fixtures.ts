@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createDataSource } from '../../apps/api/src/database/data-source';
 import { PlanWriterService } from '../../apps/api/src/plans/plan-writer.service';
 import type { NewPlan, NewTask } from '../../apps/api/src/plans/new-plan';
-import { endOfLocalDay } from '../../apps/api/src/common/vietnam-time';
+import { endOfLocalDayUtc } from '../../libs/plan-import/src';
 
 // A fresh province per test file, so files never see each other's data.
 export function uniqueProvince(prefix: string): { code: string; name: string } {
@@ -33,7 +33,7 @@ export function testPlan(province: { code: string; name: string }, tasks: Partia
     tasks: tasks.map((task, i) => ({
       sectionOrdinal: 'I', ordinal: String(i + 1), title: `Nhiệm vụ thử nghiệm số ${i + 1}`,
       leadAgencyCode: AGENCIES.justice.code, coordinatingAgencyCodes: [AGENCIES.ict.code], timeframe: `Năm ${year}`,
-      dueAt: endOfLocalDay(year, 12, 31).toISOString(), target: null, note: null, ...task,
+      dueAt: endOfLocalDayUtc(`${year}-12-31`), target: null, note: null, ...task,
     })),
   };
 }

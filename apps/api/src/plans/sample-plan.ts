@@ -1,10 +1,11 @@
-import { endOfLocalDay } from '../common/vietnam-time';
+import { endOfLocalDayUtc } from '@app/plan-import';
 import type { NewPlan, NewTask } from './new-plan';
 
 // A small invented plan in the shape of the real documents, loaded into an empty database so a
 // fresh install has something to query. Its year follows the clock, so its deadlines stay current.
 export function samplePlan(year: number): NewPlan {
-  const due = (month: number, day: number) => endOfLocalDay(year, month, day).toISOString();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const due = (month: number, day: number) => endOfLocalDayUtc(`${year}-${pad(month)}-${pad(day)}`);
   const recurring = [due(6, 5), due(12, 5)];
   const task = (t: Omit<NewTask, 'note' | 'target' | 'dueAt'> & Partial<NewTask>): NewTask => ({
     note: null, target: null, dueAt: t.periodDueDates?.[0] ?? due(12, 31), ...t,
@@ -47,7 +48,7 @@ export function samplePlan(year: number): NewPlan {
       task({ sectionOrdinal: 'I', ordinal: '3', title: 'Theo dõi, đôn đốc giải quyết hồ sơ trễ hạn tại Trung tâm Phục vụ hành chính công', leadAgencyCode: 'van-phong-ubnd-tinh', coordinatingAgencyCodes: ['cac-so-ban-nganh', 'ubnd-cac-huyen-thi-xa-thanh-pho'], timeframe: 'Thường xuyên', periodDueDates: recurring }),
       task({ sectionOrdinal: 'II', ordinal: '1', title: 'Nâng tỷ lệ hồ sơ trực tuyến toàn trình trên Cổng dịch vụ công của tỉnh', leadAgencyCode: 'so-thong-tin-va-truyen-thong', coordinatingAgencyCodes: ['van-phong-ubnd-tinh', 'cac-so-ban-nganh'], timeframe: `Năm ${year}`, target: 'Tối thiểu 60% hồ sơ trực tuyến toàn trình' }),
       task({ sectionOrdinal: 'II', ordinal: '2', title: 'Duy trì kênh tiếp nhận phản ánh, kiến nghị của doanh nghiệp trên môi trường số', leadAgencyCode: 'so-thong-tin-va-truyen-thong', coordinatingAgencyCodes: ['so-ke-hoach-va-dau-tu'], timeframe: 'Thường xuyên', periodDueDates: recurring }),
-      task({ sectionOrdinal: 'III', ordinal: '1', title: 'Số hóa hồ sơ địa chính và kết nối dữ liệu đất đai với cơ quan thuế', leadAgencyCode: 'so-tai-nguyen-va-moi-truong', coordinatingAgencyCodes: ['cuc-thue-tinh', 'ubnd-cac-huyen-thi-xa-thanh-pho'], timeframe: `${year}-${year + 2}`, dueAt: endOfLocalDay(year + 2, 12, 31).toISOString() }),
+      task({ sectionOrdinal: 'III', ordinal: '1', title: 'Số hóa hồ sơ địa chính và kết nối dữ liệu đất đai với cơ quan thuế', leadAgencyCode: 'so-tai-nguyen-va-moi-truong', coordinatingAgencyCodes: ['cuc-thue-tinh', 'ubnd-cac-huyen-thi-xa-thanh-pho'], timeframe: `${year}-${year + 2}`, dueAt: endOfLocalDayUtc(`${year + 2}-12-31`) }),
       task({ sectionOrdinal: 'III', ordinal: '2', title: 'Đẩy mạnh hoàn thuế điện tử, rút ngắn thời gian nộp thuế của doanh nghiệp', leadAgencyCode: 'cuc-thue-tinh', coordinatingAgencyCodes: [], timeframe: 'Thường xuyên', periodDueDates: recurring }),
       task({ sectionOrdinal: 'III', ordinal: '3', title: 'Tổ chức hội nghị đối thoại định kỳ giữa lãnh đạo tỉnh và cộng đồng doanh nghiệp', leadAgencyCode: 'so-cong-thuong', coordinatingAgencyCodes: ['so-ke-hoach-va-dau-tu'], timeframe: `Quý III/${year}`, dueAt: due(9, 30) }),
     ],
