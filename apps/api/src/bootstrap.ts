@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { PlanEntity } from './plans/plan.entity';
+import { PlanEntity } from './database/entities/plan.entity';
 import { PlanWriterService } from './plans/plan-writer.service';
 import { samplePlan } from './plans/sample-plan';
 import { systemClock, type Clock } from './common/clock';

@@ -3,7 +3,7 @@ import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nest
 import type { Actor } from '../auth/actor';
 import { CurrentActor, Loaders as RequestLoaders } from '../auth/current-actor.decorator';
 import type { Loaders } from '../graphql/request-context';
-import type { AgencyEntity } from './agency.entity';
+import type { AgencyEntity } from '../database/entities/agency.entity';
 import { Agency, Province } from './agency.model';
 import { AgenciesService } from './agencies.service';
 

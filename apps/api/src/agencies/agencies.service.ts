@@ -5,9 +5,9 @@ import { badInput, conflict, forbidden, notFound } from '../common/domain-error'
 import type { Actor } from '../auth/actor';
 import { hasRole, seesProvince } from '../auth/actor';
 import { LIMITS, requiredText, requireUuid } from '../common/validation';
-import { AgencyGroupMemberEntity } from './agency-group-member.entity';
-import { AgencyEntity } from './agency.entity';
-import { ProvinceEntity } from './province.entity';
+import { AgencyGroupMemberEntity } from '../database/entities/agency-group-member.entity';
+import { AgencyEntity } from '../database/entities/agency.entity';
+import { ProvinceEntity } from '../database/entities/province.entity';
 
 export const PROVINCIAL_COMMITTEE_CODE = 'uy-ban-nhan-dan-tinh';
 

@@ -5,10 +5,10 @@ import { seesProvince, type Actor } from '../auth/actor';
 import { notFound } from '../common/domain-error';
 import { canonicalJson } from './canonical-json';
 import { requireUuid } from '../common/validation';
-import { PlanEntity } from '../plans/plan.entity';
-import { TaskEntity } from '../tasks/task.entity';
+import { PlanEntity } from '../database/entities/plan.entity';
+import { TaskEntity } from '../database/entities/task.entity';
 import { verifyChain } from './hash-chain';
-import { TaskEventEntity } from './task-event.entity';
+import { TaskEventEntity } from '../database/entities/task-event.entity';
 
 export interface ReplayResult {
   state: TaskState;

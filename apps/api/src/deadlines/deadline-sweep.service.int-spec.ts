@@ -17,7 +17,7 @@ import {
   userActor,
   type SeededPlan,
 } from '../test-support/int-helpers';
-import type { TaskEntity } from '../tasks/task.entity';
+import type { TaskEntity } from '../database/entities/task.entity';
 import { TransitionService } from '../tasks/transition.service';
 import { DeadlineSweepService } from './deadline-sweep.service';
 import { DeadlinesService } from './deadlines.service';

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { IncompatibleSnapshotError } from '@app/lifecycle';
 import { SYSTEM_ACTOR } from '../auth/actor';
 import { DomainError } from '../common/domain-error';
-import { TaskEntity } from '../tasks/task.entity';
+import { TaskEntity } from '../database/entities/task.entity';
 import type { TransitionService } from '../tasks/transition.service';
 
 export const SWEEP_BATCH_SIZE = 200;

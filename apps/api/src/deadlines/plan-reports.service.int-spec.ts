@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { endOfLocalDayUtc } from '@app/plan-import';
-import { PlanEntity } from '../plans/plan.entity';
+import { PlanEntity } from '../database/entities/plan.entity';
 import {
   cast,
   expectDomainError,

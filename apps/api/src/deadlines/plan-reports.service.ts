@@ -4,8 +4,8 @@ import { seesProvince } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { notFound } from '../common/domain-error';
 import { requireUuid, validInstant } from '../common/validation';
-import { PlanEntity } from '../plans/plan.entity';
-import { TaskEntity } from '../tasks/task.entity';
+import { PlanEntity } from '../database/entities/plan.entity';
+import { TaskEntity } from '../database/entities/task.entity';
 import { taskPeriods, type TaskPeriodView } from './reporting-periods';
 
 export interface PlanReportRow {

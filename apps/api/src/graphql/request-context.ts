@@ -1,14 +1,14 @@
 import DataLoader from 'dataloader';
 import type { AgenciesService } from '../agencies/agencies.service';
-import type { AgencyEntity } from '../agencies/agency.entity';
-import type { ProvinceEntity } from '../agencies/province.entity';
-import type { TaskEventEntity } from '../audit/task-event.entity';
+import type { AgencyEntity } from '../database/entities/agency.entity';
+import type { ProvinceEntity } from '../database/entities/province.entity';
+import type { TaskEventEntity } from '../database/entities/task-event.entity';
 import type { Actor } from '../auth/actor';
-import type { PlanEntity } from '../plans/plan.entity';
+import type { PlanEntity } from '../database/entities/plan.entity';
 import type { PlanProgress, PlansService } from '../plans/plans.service';
-import type { SectionEntity } from '../plans/section.entity';
+import type { SectionEntity } from '../database/entities/section.entity';
 import type { TaskQueryService } from '../tasks/task-query.service';
-import type { TaskEntity } from '../tasks/task.entity';
+import type { TaskEntity } from '../database/entities/task.entity';
 
 export interface RequestContext {
   actor: Actor | null;

@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { PlanImportError, parsePlanText, slugify, type DraftPlan } from '@app/plan-import';
-import { AgencyEntity } from '../agencies/agency.entity';
-import { ProvinceEntity } from '../agencies/province.entity';
+import { AgencyEntity } from '../database/entities/agency.entity';
+import { ProvinceEntity } from '../database/entities/province.entity';
 import { hasRole, type Actor } from '../auth/actor';
 import { badInput, conflict, forbidden } from '../common/domain-error';
 import { docxToPlanText } from './documents/docx-text';
 import { xlsxToPlanText } from './documents/xlsx-text';
 import { draftToPlan } from './draft-to-plan';
 import type { NewPlan } from './new-plan';
-import { PlanEntity } from './plan.entity';
+import { PlanEntity } from '../database/entities/plan.entity';
 import type { PlanWriterService } from './plan-writer.service';
 
 export const IMPORT_FORMATS = ['PLAN_TEXT', 'DOCX', 'XLSX'] as const;

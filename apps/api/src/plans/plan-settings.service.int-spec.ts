@@ -15,7 +15,7 @@ import {
   type SeededPlan,
 } from '../test-support/int-helpers';
 import { TransitionService } from '../tasks/transition.service';
-import type { StoredReportingDeadline } from './plan.entity';
+import type { StoredReportingDeadline } from '../database/entities/plan.entity';
 import { PlanSettingsService, type PlanSettingsCommand } from './plan-settings.service';
 
 const DEFAULT_DEADLINES = [{ period: 'H1', dueMonthDay: '06-05' }, { period: 'YEAR', dueMonthDay: '12-05' }];

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { hasRole, seesProvince, type Actor } from '../auth/actor';
 import { badInput, forbidden, notFound } from '../common/domain-error';
 import { requireUuid } from '../common/validation';
-import { PlanEntity, type StoredReportingDeadline } from './plan.entity';
+import { PlanEntity, type StoredReportingDeadline } from '../database/entities/plan.entity';
 
 export interface PlanSettingsCommand {
   planId: string;

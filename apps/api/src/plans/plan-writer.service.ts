@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { createTaskSnapshot, type TaskInput } from '@app/lifecycle';
 import { PROVINCIAL_COMMITTEE_CODE } from '../agencies/agencies.service';
-import { AgencyEntity } from '../agencies/agency.entity';
-import { ProvinceEntity } from '../agencies/province.entity';
+import { AgencyEntity } from '../database/entities/agency.entity';
+import { ProvinceEntity } from '../database/entities/province.entity';
 import { badInput } from '../common/domain-error';
-import { TaskCoordinatorEntity } from '../tasks/task-coordinator.entity';
-import { TaskEntity } from '../tasks/task.entity';
+import { TaskCoordinatorEntity } from '../database/entities/task-coordinator.entity';
+import { TaskEntity } from '../database/entities/task.entity';
 import type { NewPlan, NewTask } from './new-plan';
-import { PlanEntity } from './plan.entity';
-import { SectionEntity } from './section.entity';
+import { PlanEntity } from '../database/entities/plan.entity';
+import { SectionEntity } from '../database/entities/section.entity';
 
 // Writes a whole plan (registry entries, plan, sections, tasks) in one transaction.
 export class PlanWriterService {

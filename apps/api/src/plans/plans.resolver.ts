@@ -9,7 +9,7 @@ import type { Loaders } from '../graphql/request-context';
 import { TaskQueryService } from '../tasks/task-query.service';
 import { TaskConnection } from '../tasks/task.model';
 import { toConnection } from '../tasks/tasks.resolver';
-import type { PlanEntity } from './plan.entity';
+import type { PlanEntity } from '../database/entities/plan.entity';
 import { Plan, PlanProgress } from './plan.model';
 import { PlansService } from './plans.service';
 

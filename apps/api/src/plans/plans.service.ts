@@ -3,9 +3,9 @@ import { TASK_STATES, type TaskState } from '@app/lifecycle';
 import { seesProvince, type Actor } from '../auth/actor';
 import { badInput } from '../common/domain-error';
 import { requireUuid } from '../common/validation';
-import { TaskEntity } from '../tasks/task.entity';
-import { PlanEntity } from './plan.entity';
-import { SectionEntity } from './section.entity';
+import { TaskEntity } from '../database/entities/task.entity';
+import { PlanEntity } from '../database/entities/plan.entity';
+import { SectionEntity } from '../database/entities/section.entity';
 
 export interface PlanProgress {
   total: number;

@@ -17,7 +17,7 @@ import {
   type SeededPlan,
 } from '../test-support/int-helpers';
 import { DigestService } from './digest.service';
-import type { DigestPayload } from './notification.entity';
+import type { DigestPayload } from '../database/entities/notification.entity';
 import { NotificationsService } from './notifications.service';
 import { AGENCIES } from '../../../../test/support/fixtures';
 

@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor';
 import { CurrentActor, Loaders as RequestLoaders } from '../auth/current-actor.decorator';
 import type { Loaders } from '../graphql/request-context';
 import { Task } from '../tasks/task.model';
-import type { DigestItem, NotificationEntity } from './notification.entity';
+import type { DigestItem, NotificationEntity } from '../database/entities/notification.entity';
 import { NotificationsService } from './notifications.service';
 import { Notification, NotificationItem } from './reminders.model';
 

@@ -5,7 +5,7 @@ import type { Clock } from '../common/clock';
 import { badInput, forbidden, notFound } from '../common/domain-error';
 import { pageSize, requireUuid, validInstant } from '../common/validation';
 import type { DigestService } from './digest.service';
-import { NotificationEntity } from './notification.entity';
+import { NotificationEntity } from '../database/entities/notification.entity';
 import { visibleAgency } from './visible-agency';
 
 export interface NotificationFilter {

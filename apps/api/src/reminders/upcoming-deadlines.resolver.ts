@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
-import type { TaskEntity } from '../tasks/task.entity';
+import type { TaskEntity } from '../database/entities/task.entity';
 import { Task } from '../tasks/task.model';
 import { UpcomingDeadlinesService } from './upcoming-deadlines.service';
 

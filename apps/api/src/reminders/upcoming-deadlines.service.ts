@@ -1,11 +1,11 @@
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { AgenciesService } from '../agencies/agencies.service';
-import type { AgencyEntity } from '../agencies/agency.entity';
+import type { AgencyEntity } from '../database/entities/agency.entity';
 import type { Actor } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { badInput } from '../common/domain-error';
 import { AGENCY_INVOLVED_SQL } from '../tasks/agency-involvement';
-import { TaskEntity } from '../tasks/task.entity';
+import { TaskEntity } from '../database/entities/task.entity';
 import { endOfVietnamDayAfter } from '../common/vietnam-time';
 import { visibleAgency } from './visible-agency';
 

@@ -1,5 +1,5 @@
 import type { AgenciesService } from '../agencies/agencies.service';
-import type { AgencyEntity } from '../agencies/agency.entity';
+import type { AgencyEntity } from '../database/entities/agency.entity';
 import { seesProvince, type Actor } from '../auth/actor';
 import { notFound } from '../common/domain-error';
 import { requireUuid } from '../common/validation';

@@ -1,12 +1,12 @@
 import { In, type DataSource } from 'typeorm';
 import { isTaskState, type TaskState } from '@app/lifecycle';
-import { TaskEventEntity } from '../audit/task-event.entity';
+import { TaskEventEntity } from '../database/entities/task-event.entity';
 import { seesProvince, type Actor } from '../auth/actor';
 import { badInput, notFound } from '../common/domain-error';
 import { pageSize, requireUuid } from '../common/validation';
 import { AGENCY_INVOLVED_SQL } from './agency-involvement';
-import { TaskCoordinatorEntity } from './task-coordinator.entity';
-import { TaskEntity } from './task.entity';
+import { TaskCoordinatorEntity } from '../database/entities/task-coordinator.entity';
+import { TaskEntity } from '../database/entities/task.entity';
 
 export interface TaskFilter {
   planId?: string | null;

@@ -1,7 +1,7 @@
 import type { TaskRelations } from '@app/approval-rules';
 import { IncompatibleSnapshotError, missingCoordinators, type TaskContext } from '@app/lifecycle';
-import type { PlanEntity } from '../plans/plan.entity';
-import type { TaskEntity } from './task.entity';
+import type { PlanEntity } from '../database/entities/plan.entity';
+import type { TaskEntity } from '../database/entities/task.entity';
 
 export interface RelationSources {
   coordinatorIds: readonly string[]; // the task's own coordinating agencies (groups included)

@@ -13,7 +13,7 @@ import { taskPeriods } from '../deadlines/reporting-periods';
 import { availableEvents } from './available-events';
 import { rollUpState } from './task-rollup';
 import { TaskQueryService, encodeCursor, type TaskPage } from './task-query.service';
-import type { TaskEntity } from './task.entity';
+import type { TaskEntity } from '../database/entities/task.entity';
 import { Task, TaskConnection, TaskEvent } from './task.model';
 import { TransitionInput } from './transition.input';
 import { relationsOf } from './task-relations';

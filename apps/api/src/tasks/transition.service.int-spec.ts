@@ -21,7 +21,7 @@ import {
   userActor,
   type SeededPlan,
 } from '../test-support/int-helpers';
-import type { TaskEntity } from './task.entity';
+import type { TaskEntity } from '../database/entities/task.entity';
 import type { TransitionCommand } from './transition.command';
 import { TransitionService } from './transition.service';
 

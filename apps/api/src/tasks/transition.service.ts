@@ -2,17 +2,17 @@ import { In, LessThanOrEqual, type DataSource, type EntityManager } from 'typeor
 import { authorize, type TaskRelations } from '@app/approval-rules';
 import { applyTaskEvent, replayTask, type StoredTaskSnapshot } from '@app/lifecycle';
 import { PROVINCIAL_COMMITTEE_CODE } from '../agencies/agencies.service';
-import { AgencyGroupMemberEntity } from '../agencies/agency-group-member.entity';
-import { AgencyEntity } from '../agencies/agency.entity';
+import { AgencyGroupMemberEntity } from '../database/entities/agency-group-member.entity';
+import { AgencyEntity } from '../database/entities/agency.entity';
 import { chainHash, genesisHash } from '../audit/hash-chain';
 import { toStoredMachineEvent } from '../audit/stored-event';
-import { TaskEventEntity } from '../audit/task-event.entity';
+import { TaskEventEntity } from '../database/entities/task-event.entity';
 import { toRuleActor, seesProvince, type Actor } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { conflict, forbidden, invalidTransition, notFound } from '../common/domain-error';
-import { PlanEntity } from '../plans/plan.entity';
-import { TaskCoordinatorEntity } from './task-coordinator.entity';
-import { TaskEntity } from './task.entity';
+import { PlanEntity } from '../database/entities/plan.entity';
+import { TaskCoordinatorEntity } from '../database/entities/task-coordinator.entity';
+import { TaskEntity } from '../database/entities/task.entity';
 import { relationsOf } from './task-relations';
 import { toMachineEvent, validateCommand, type TransitionCommand, type ValidCommand } from './transition.command';
 

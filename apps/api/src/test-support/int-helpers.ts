@@ -3,14 +3,14 @@ import type { DataSource } from 'typeorm';
 import type { Role } from '@app/approval-rules';
 import { testPlan, uniqueProvince } from '../../../../test/support/fixtures';
 import { PROVINCIAL_COMMITTEE_CODE } from '../agencies/agencies.service';
-import { TaskEventEntity } from '../audit/task-event.entity';
+import { TaskEventEntity } from '../database/entities/task-event.entity';
 import type { Actor } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { DomainError, type ErrorCode } from '../common/domain-error';
 import { createDataSource } from '../database/data-source';
 import type { NewPlan, NewTask } from '../plans/new-plan';
 import { PlanWriterService } from '../plans/plan-writer.service';
-import { TaskEntity } from '../tasks/task.entity';
+import { TaskEntity } from '../database/entities/task.entity';
 
 // Shared pieces of the int tier: a movable clock, seeding, hand-built actors, error and row checks.
 
