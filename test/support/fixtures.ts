@@ -3,6 +3,8 @@ import { createDataSource } from '../../apps/api/src/database/data-source';
 import { PlanWriterService } from '../../apps/api/src/plans/plan-writer.service';
 import type { NewPlan, NewTask } from '../../apps/api/src/plans/new-plan';
 import { endOfLocalDayUtc } from '../../libs/plan-import/src';
+import { createServices } from '../../apps/api/src/services';
+import { systemClock } from '../../apps/api/src/common/clock';
 
 // A fresh province per test file, so files never see each other's data.
 export function uniqueProvince(prefix: string): { code: string; name: string } {
@@ -43,7 +45,7 @@ export async function seedPlan(plan: NewPlan): Promise<{ planId: string }> {
   const dataSource = createDataSource(process.env.TEST_DATABASE_URL!);
   await dataSource.initialize();
   try {
-    const written = await new PlanWriterService(dataSource).write(plan);
+    const written = await createServices({ dataSource: dataSource, clock: systemClock }).planWriter.write(plan);
     return { planId: written.id };
   } finally {
     await dataSource.destroy();

@@ -2,8 +2,6 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { PlanEntity } from './database/entities/plan.entity';
-import { PlanWriterService } from './plans/plan-writer.service';
 import { samplePlan } from './plans/sample-plan';
 import { systemClock, type Clock } from './common/clock';
 import { localYear } from './common/vietnam-time';
@@ -11,6 +9,7 @@ import { loadConfig, type AppConfig } from './config/app-config';
 import { createDataSource } from './database/data-source';
 import { QueryCounter } from './database/query-counter';
 import { resolveDatabase, resolveJwtSecret, runMigrations } from './database/database-bootstrap';
+import { createServices, type Services } from './services';
 
 export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock = systemClock): Promise<NestFastifyApplication> {
   const logger = new Logger('Bootstrap');
@@ -20,15 +19,16 @@ export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock =
   await dataSource.initialize();
   const applied = await runMigrations(dataSource);
   logger.log(`Database ready (${database.embedded ? 'embedded' : 'DATABASE_URL'}); ${applied} migration(s) applied`);
-  if (database.embedded || config.loadSample) await loadSampleIfEmpty(dataSource, clock, logger);
   const jwtSecret = await resolveJwtSecret(config);
   if (!jwtSecret && !config.jwt.jwksUrl) throw new Error('AUTH_JWT_SECRET (or AUTH_JWKS_URL) must be set when DATABASE_URL is set');
+  const services = createServices({ dataSource, clock, jwt: { ...config.jwt, secret: jwtSecret } });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ config, dataSource, jwtSecret, clock }),
+    AppModule.forRoot({ config, services }),
     // a 10 MB document arrives as about 13.4 MB of base64
     new FastifyAdapter({ bodyLimit: 16 * 1024 * 1024 }),
     { logger: loggerLevels(config.logLevel) },
   );
+  if (database.embedded || config.loadSample) await loadSampleIfEmpty(services, logger);
   redirectBrowsersToGraphiql(app);
   if (counter) exposeQueryCount(app, counter);
   app.enableShutdownHooks();
@@ -41,9 +41,9 @@ export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock =
   return app;
 }
 
-async function loadSampleIfEmpty(dataSource: import('typeorm').DataSource, clock: Clock, logger: Logger): Promise<void> {
-  if ((await dataSource.getRepository(PlanEntity).count()) > 0) return;
-  const plan = await new PlanWriterService(dataSource).write(samplePlan(localYear(clock.now())));
+async function loadSampleIfEmpty(services: Services, logger: Logger): Promise<void> {
+  if (await services.repositories.plans.any()) return;
+  const plan = await services.planWriter.write(samplePlan(localYear(services.clock.now())));
   logger.log(`Loaded the sample plan ${plan.number} (${plan.provinceCode}) into the empty database`);
 }
 

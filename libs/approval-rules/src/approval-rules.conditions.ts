@@ -12,7 +12,12 @@ const same = (a: string | null, b: string | null): boolean => a !== null && a ==
 const isCommitteeLeader = (actor: RuleActor, r: TaskRelations): boolean =>
   hasRole(actor, 'LEADER') && same(actor.agencyId, r.provincialCommitteeAgencyId);
 
-const ledByMonitoring = (r: TaskRelations): boolean => same(r.leadAgencyId, r.monitoringAgencyId);
+// The agency acts for the lead: it is the lead, or a registered member of the lead group.
+const actsForLead = (agencyId: string | null, r: TaskRelations): boolean =>
+  same(agencyId, r.leadAgencyId) || (agencyId !== null && (r.leadGroupMemberIds ?? []).includes(agencyId));
+
+// Directly or through a group it belongs to: the monitoring agency cannot review its own work.
+const ledByMonitoring = (r: TaskRelations): boolean => actsForLead(r.monitoringAgencyId, r);
 
 export const CONDITIONS: Readonly<Record<ConditionName, Condition>> = Object.freeze({
   'has-auditor-role': {
@@ -49,7 +54,7 @@ export const CONDITIONS: Readonly<Record<ConditionName, Condition>> = Object.fre
   },
   'member-of-lead-agency': {
     description: "the actor's agency is the task's lead agency (chủ trì), or a registered member of it when the lead is a group",
-    test: (actor, r) => same(actor.agencyId, r.leadAgencyId) || (actor.agencyId !== null && (r.leadGroupMemberIds ?? []).includes(actor.agencyId)),
+    test: (actor, r) => actsForLead(actor.agencyId, r),
   },
   'coordinator-input-missing': {
     description:
@@ -67,18 +72,17 @@ export const CONDITIONS: Readonly<Record<ConditionName, Condition>> = Object.fre
   },
   'reporter-or-lead-agency': {
     description:
-      "the actor submitted the report under review, or the actor's agency submitted it or leads the task",
+      "the actor submitted the report under review, or the actor's agency submitted it or leads the task " +
+      '(itself or as a registered member of the lead group)',
     test: (actor, r) =>
-      same(actor.userId, r.reportedByUserId) ||
-      same(actor.agencyId, r.reportedByAgencyId) ||
-      same(actor.agencyId, r.leadAgencyId),
+      same(actor.userId, r.reportedByUserId) || same(actor.agencyId, r.reportedByAgencyId) || actsForLead(actor.agencyId, r),
   },
   'task-led-by-monitoring-agency': {
-    description: "the task's lead agency is the plan's monitoring agency itself",
+    description: "the task's lead agency is the plan's monitoring agency, or a group the monitoring agency is a registered member of",
     test: (_actor, r) => ledByMonitoring(r),
   },
   'task-not-led-by-monitoring-agency': {
-    description: "the task's lead agency is not the plan's monitoring agency",
+    description: "the task's lead agency is neither the plan's monitoring agency nor a group it is a member of",
     test: (_actor, r) => !ledByMonitoring(r),
   },
   'plan-has-no-monitoring-agency': {

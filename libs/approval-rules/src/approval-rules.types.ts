@@ -38,8 +38,8 @@ export interface TaskRelations {
   // not contributed in the current period, which no LEADER waived (lifecycle's missingCoordinators)
   coordinatorInputMissing: boolean;
   // when the lead agency is a group ("UBND các huyện, thị xã, thành phố"): its registered members,
-  // whose staff act for the lead
-  leadGroupMemberIds?: readonly string[];
+  // whose staff act for the lead ([] when the lead is no group)
+  leadGroupMemberIds: readonly string[];
 }
 
 // rule = id of the rule that decided; reason = a sentence naming it (used in FORBIDDEN messages).

@@ -34,6 +34,7 @@ const relationsArb: fc.Arbitrary<TaskRelations> = fc.record({
   reportedByAgencyId: nullable(agencyArb),
   reportedByUserId: nullable(fc.constantFrom(...users)),
   coordinatorInputMissing: fc.boolean(),
+  leadGroupMemberIds: fc.subarray(agencies),
 });
 
 const eventArb = fc.constantFrom(...RULE_EVENT_TYPES);

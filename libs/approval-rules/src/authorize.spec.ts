@@ -26,11 +26,17 @@ const TASK: TaskRelations = {
   reportedByAgencyId: LEAD,
   reportedByUserId: 'u-lead-officer',
   coordinatorInputMissing: false,
+  leadGroupMemberIds: [],
 };
 // The plan requires coordinator input and a coordinating agency has not contributed this period.
 const INPUT_MISSING: TaskRelations = { ...TASK, coordinatorInputMissing: true };
 const MONITORING_LED: TaskRelations = { ...TASK, leadAgencyId: MONITORING, reportedByAgencyId: MONITORING };
 const UNMONITORED: TaskRelations = { ...TASK, monitoringAgencyId: null };
+// The lead is a group ("UBND các huyện") whose registered members include the monitoring agency.
+const GROUP = 'ubnd-cac-huyen';
+const GROUP_WITH_MONITORING: TaskRelations = {
+  ...TASK, leadAgencyId: GROUP, leadGroupMemberIds: [MONITORING, UNRELATED], reportedByAgencyId: UNRELATED, reportedByUserId: 'u-member',
+};
 
 const user = (agencyId: string | null, roles: Role[], extra: Partial<RuleActor> = {}): RuleActor => ({
   kind: 'user',
@@ -112,6 +118,17 @@ const ALLOWED_CASES: Case[] = [
 ];
 
 const DENIED_CASES: Case[] = [
+  // four eyes through groups: a member of the lead group never reviews the group's report
+  ...REVIEW_EVENTS.flatMap((e) => [
+    deny(e, 'four-eyes-own-report', 'a supervisor of the monitoring agency is a member of the lead group',
+      monitoringSupervisor, GROUP_WITH_MONITORING),
+    deny(e, 'four-eyes-own-report', "a supervisor of another member of the lead group reviews the group's report",
+      user(UNRELATED, ['SUPERVISOR'], { userId: 'u-other' }), { ...GROUP_WITH_MONITORING, reportedByAgencyId: GROUP, reportedByUserId: 'u-x' }),
+    deny(e, 'monitoring-led-needs-leader', 'the monitoring agency leads through a group it belongs to (reviewer outside the group)',
+      user(COORDINATING, ['SUPERVISOR']), GROUP_WITH_MONITORING),
+    allow(e, 'leader-verifies-monitoring-led', 'a LEADER reviews a task the monitoring agency leads through a group',
+      leader, GROUP_WITH_MONITORING),
+  ]),
   deny('START', 'no-rule-allows', 'an officer of an agency outside the lead group fires it',
     user(UNRELATED, ['OFFICER']), { ...TASK, leadGroupMemberIds: [COORDINATING] }),
   // nothing to waive: the plan does not require the input, or every coordinating agency gave it

@@ -3,3 +3,4 @@ export * from './approval-rules.conditions';
 export * from './approval-rules.table';
 export * from './authorize';
 export * from './render-rules';
+export * from './admin-policy';

@@ -1,12 +1,14 @@
 export * from './task.types';
 export * from './task.errors';
 export { taskMachine } from './task.machine';
+export type { RecordedTaskEvent } from './task-lifecycle';
 export type { TaskMachine } from './task.machine';
 export {
   acceptedEventTypes,
   applyTaskEvent,
   canApply,
   createTaskSnapshot,
+  replayRecordedTask,
   replayTask,
   restoreTaskSnapshot,
 } from './task-lifecycle';

@@ -16,6 +16,7 @@ import {
   TaskEvent,
   TaskEventType,
   TaskInput,
+  TaskState,
   TransitionOutcome,
 } from './task.types';
 
@@ -113,13 +114,33 @@ export function acceptedEventTypes(stored: StoredTaskSnapshot, at: string): Task
   return TASK_EVENT_TYPES.filter((type) => refusal(current, snapshot, representativeEvent(type, at, current)) === null);
 }
 
+// An event as the audit trail recorded it: the states it left and entered are checked on replay.
+export interface RecordedTaskEvent {
+  event: TaskEvent;
+  fromState: TaskState | null;
+  toState: TaskState;
+}
+
 // Stops at the first refused event: a state built on a broken history would mean nothing.
-export function replayTask(input: TaskInput, events: TaskEvent[]): TaskReplayResult {
+export function replayTask(input: TaskInput, events: readonly TaskEvent[]): TaskReplayResult {
+  return fold(input, events.length, (i) => ({ event: events[i], fromState: null, toState: null }));
+}
+
+// The audit's replay: every event must be taken and leave and enter the states its row records.
+export function replayRecordedTask(input: TaskInput, events: readonly RecordedTaskEvent[]): TaskReplayResult {
+  return fold(input, events.length, (i) => events[i]);
+}
+
+type Step = { event: TaskEvent; fromState: TaskState | null; toState: TaskState | null };
+
+function fold(input: TaskInput, count: number, step: (i: number) => Step): TaskReplayResult {
   let snapshot = createTaskSnapshot(input);
-  for (let i = 0; i < events.length; i++) {
-    const outcome = applyTaskEvent(snapshot, events[i]);
-    if (!outcome.taken) return { snapshot, applied: i, rejectedAt: i };
+  for (let i = 0; i < count; i++) {
+    const { event, fromState, toState } = step(i);
+    if (fromState !== null && snapshot.state !== fromState) return { snapshot, applied: i, rejectedAt: i };
+    const outcome = applyTaskEvent(snapshot, event);
+    if (!outcome.taken || (toState !== null && outcome.snapshot.state !== toState)) return { snapshot, applied: i, rejectedAt: i };
     snapshot = outcome.snapshot;
   }
-  return { snapshot, applied: events.length, rejectedAt: null };
+  return { snapshot, applied: count, rejectedAt: null };
 }

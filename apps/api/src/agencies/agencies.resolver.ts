@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor';
-import { CurrentActor, Loaders as RequestLoaders } from '../auth/current-actor.decorator';
+import { CurrentActor, Loaders as RequestLoaders } from '../graphql/current-actor.decorator';
 import type { Loaders } from '../graphql/request-context';
-import type { AgencyEntity } from '../database/entities/agency.entity';
+import type { AgencyEntity } from '../repositories/agency.repository';
 import { Agency, Province } from './agency.model';
 import { AgenciesService } from './agencies.service';
 

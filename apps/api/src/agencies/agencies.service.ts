@@ -1,90 +1,59 @@
-import { randomUUID } from 'node:crypto';
-import { In, type DataSource } from 'typeorm';
 import { slugify } from '@app/plan-import';
-import { badInput, conflict, forbidden, notFound } from '../common/domain-error';
 import type { Actor } from '../auth/actor';
-import { hasRole, seesProvince } from '../auth/actor';
+import { requireAdmin } from '../auth/admin-policy';
+import { badInput, conflict, notFound } from '../common/domain-error';
+import { Scope } from '../common/scope';
 import { LIMITS, requiredText, requireUuid } from '../common/validation';
-import { AgencyGroupMemberEntity } from '../database/entities/agency-group-member.entity';
-import { AgencyEntity } from '../database/entities/agency.entity';
-import { ProvinceEntity } from '../database/entities/province.entity';
+import type { AgencyEntity, AgencyRepository } from '../repositories/agency.repository';
 
-export const PROVINCIAL_COMMITTEE_CODE = 'uy-ban-nhan-dan-tinh';
+export { PROVINCIAL_COMMITTEE_CODE } from '../repositories/agency.repository';
+
+const MAX_ALIASES = 50;
+const MAX_MEMBERS = 200;
 
 export class AgenciesService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly agencies: AgencyRepository) {}
 
-  async listForProvince(actor: Actor, provinceCode: string): Promise<AgencyEntity[]> {
-    if (provinceCode.length > 100) throw badInput('provinceCode is too long');
-    if (!seesProvince(actor, provinceCode)) return [];
-    return this.dataSource.getRepository(AgencyEntity).find({ where: { provinceCode }, order: { name: 'ASC' } });
+  // provinceCode narrows the viewer's scope: another province is FORBIDDEN, "" BAD_USER_INPUT.
+  listForProvince(actor: Actor, provinceCode: string): Promise<AgencyEntity[]> {
+    const scope = Scope.ofActor(actor).narrow(provinceCode);
+    return this.agencies.listForProvince(scope, provinceCode);
   }
 
-  async findByCode(provinceCode: string, code: string): Promise<AgencyEntity | null> {
-    return this.dataSource.getRepository(AgencyEntity).findOne({ where: { provinceCode, code } });
-  }
-
-  async byIds(ids: readonly string[]): Promise<AgencyEntity[]> {
-    if (ids.length === 0) return [];
-    return this.dataSource.getRepository(AgencyEntity).find({ where: { id: In([...ids]) } });
-  }
-
-  async committeeIdsByProvince(provinceCodes: readonly string[]): Promise<Map<string, string>> {
-    const rows = await this.dataSource
-      .getRepository(AgencyEntity)
-      .find({ where: { provinceCode: In([...provinceCodes]), code: PROVINCIAL_COMMITTEE_CODE } });
-    return new Map(rows.map((row) => [row.provinceCode, row.id]));
-  }
-
-  // Member agencies of each group (an agency that is no group has none).
-  async membersOf(groupIds: readonly string[]): Promise<Map<string, string[]>> {
-    const rows = groupIds.length === 0 ? [] : await this.dataSource.getRepository(AgencyGroupMemberEntity).find({ where: { groupId: In([...groupIds]) } });
-    const members = new Map<string, string[]>(groupIds.map((id) => [id, []]));
-    for (const row of rows) members.get(row.groupId)!.push(row.memberId);
-    return members;
+  // An agency of another province answers like one that does not exist.
+  async getVisible(actor: Actor, agencyId: string): Promise<AgencyEntity> {
+    const agency = await this.agencies.findById(Scope.ofActor(actor), requireUuid(agencyId, 'agencyId'));
+    if (!agency) throw notFound(`No agency with id ${agencyId}`);
+    return agency;
   }
 
   async create(actor: Actor, provinceCode: string, name: string, isGroup: boolean, aliases: string[]): Promise<AgencyEntity> {
-    this.requireAdmin(actor, provinceCode);
+    Scope.ofActor(actor).narrow(provinceCode);
+    requireAdmin(actor, 'manage-registry', provinceCode);
     const cleanName = requiredText(name, 'name', 300).trim();
     const code = slugify(cleanName);
     if (!code) throw badInput('name must contain letters');
-    if (!(await this.dataSource.getRepository(ProvinceEntity).exists({ where: { code: provinceCode } }))) {
-      throw notFound(`No province "${provinceCode}"`);
-    }
-    if (await this.findByCode(provinceCode, code)) throw conflict(`Province ${provinceCode} already has an agency with code "${code}"`);
-    const agency = { provinceCode, id: randomUUID(), code, name: cleanName, isGroup, aliases: aliases.map((a) => requiredText(a, 'aliases', LIMITS.comment)) };
-    await this.dataSource.getRepository(AgencyEntity).insert(agency);
-    return Object.assign(new AgencyEntity(), agency);
+    if (aliases.length > MAX_ALIASES) throw badInput(`aliases: at most ${MAX_ALIASES}`, { field: 'aliases' });
+    if (!(await this.agencies.provinceExists(provinceCode))) throw notFound(`No province "${provinceCode}"`);
+    if (await this.agencies.findByCode(provinceCode, code)) throw conflict(`Province ${provinceCode} already has an agency with code "${code}"`);
+    return this.agencies.insert(provinceCode, { code, name: cleanName, isGroup, aliases: aliases.map((a) => requiredText(a, 'aliases', LIMITS.comment)) });
   }
 
   // Replaces the members of a group agency; members are agencies of the same province, not groups.
   async setGroupMembers(actor: Actor, groupId: string, memberIds: string[]): Promise<AgencyEntity> {
-    const group = await this.dataSource.getRepository(AgencyEntity).findOne({ where: { id: requireUuid(groupId, 'groupId') } });
-    if (!group || !seesProvince(actor, group.provinceCode)) throw notFound(`No agency with id ${groupId}`);
-    this.requireAdmin(actor, group.provinceCode);
+    const scope = Scope.ofActor(actor);
+    const group = await this.agencies.findById(scope, requireUuid(groupId, 'groupId'));
+    if (!group) throw notFound(`No agency with id ${groupId}`);
+    requireAdmin(actor, 'manage-registry', group.provinceCode);
     if (!group.isGroup) throw badInput(`${group.name} is not a group agency`);
+    if (memberIds.length > MAX_MEMBERS) throw badInput(`memberIds: at most ${MAX_MEMBERS}`, { field: 'memberIds' });
     const ids = [...new Set(memberIds.map((id) => requireUuid(id, 'memberIds')))];
-    const members = await this.byIds(ids);
-    const wrong = ids.filter((id) => !members.some((m) => m.id === id && m.provinceCode === group.provinceCode && !m.isGroup));
-    if (wrong.length > 0) throw badInput(`Not agencies of ${group.provinceCode} that can be members: ${wrong.join(', ')}`);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.delete(AgencyGroupMemberEntity, { provinceCode: group.provinceCode, groupId: group.id });
-      if (ids.length > 0) {
-        await manager.insert(AgencyGroupMemberEntity, ids.map((memberId) => ({ provinceCode: group.provinceCode, groupId: group.id, memberId })));
-      }
-    });
+    const members = await this.agencies.byIds(Scope.province(group.provinceCode), ids);
+    const missing = ids.filter((id) => !members.some((m) => m.id === id));
+    if (missing.length > 0) throw notFound(`No agency of ${group.provinceCode} with id ${missing.join(', ')}`);
+    const groups = members.filter((m) => m.isGroup);
+    if (groups.length > 0) throw badInput(`Groups cannot be members of a group: ${groups.map((g) => g.name).join(', ')}`);
+    await this.agencies.replaceGroupMembers(group, ids);
     return group;
-  }
-
-  private requireAdmin(actor: Actor, provinceCode: string): void {
-    if (!hasRole(actor, 'ADMIN') || !seesProvince(actor, provinceCode)) {
-      throw forbidden(`Managing the agencies of ${provinceCode} needs the ADMIN role for that province`, { rule: 'registry-needs-admin' });
-    }
-  }
-
-  async provincesByCodes(codes: readonly string[]): Promise<ProvinceEntity[]> {
-    if (codes.length === 0) return [];
-    return this.dataSource.getRepository(ProvinceEntity).find({ where: { code: In([...codes]) } });
   }
 }

@@ -6,6 +6,10 @@ import { UpcomingDeadlinesService } from '../reminders/upcoming-deadlines.servic
 import { DigestService } from '../reminders/digest.service';
 import type { Actor } from '../auth/actor';
 import { NATIONAL_ADMIN, TestClock, expectDomainError, openDataSource, seedPlan, uniqueProvince, userActor, type SeededPlan } from '../test-support/int-helpers';
+import { createServices } from '../services';
+import { systemClock } from '../common/clock';
+import { Scope } from '../common/scope';
+import { createRepositories } from '../repositories/repositories';
 
 // "UBND các huyện, thị xã, thành phố" leads or coordinates many tasks: the staff of its registered
 // members act for it.
@@ -24,8 +28,8 @@ describe('agency groups', () => {
 
   beforeAll(async () => {
     ds = await openDataSource();
-    agencies = new AgenciesService(ds);
-    transitions = new TransitionService(ds, clock);
+    agencies = createServices({ dataSource: ds, clock: systemClock }).agencies;
+    transitions = createServices({ dataSource: ds, clock: clock }).transitions;
     const groupCode = 'ubnd-cac-huyen-thi-xa-thanh-pho';
     seeded = await seedPlan(ds, uniqueProvince('int-groups'), [{ leadAgencyCode: groupCode, coordinatingAgencyCodes: [groupCode] }, {}], {
       agencies: [
@@ -35,7 +39,7 @@ describe('agency groups', () => {
         { code: groupCode, name: 'UBND các huyện, thị xã, thành phố', isGroup: true },
       ],
     });
-    groupId = (await agencies.findByCode(seeded.province.code, groupCode))!.id;
+    groupId = (await createRepositories(ds).agencies.findByCode(seeded.province.code, groupCode))!.id;
     districtId = (await agencies.create(NATIONAL_ADMIN, seeded.province.code, 'UBND huyện Mỹ Xuyên', false, ['UBND H. Mỹ Xuyên'])).id;
     outsiderDistrictId = (await agencies.create(NATIONAL_ADMIN, seeded.province.code, 'UBND huyện Kế Sách', false, [])).id;
     await agencies.setGroupMembers(NATIONAL_ADMIN, groupId, [districtId]);
@@ -44,7 +48,7 @@ describe('agency groups', () => {
   afterAll(async () => ds.destroy());
 
   it('does list the members of a group when they are set', async () => {
-    expect((await agencies.membersOf([groupId])).get(groupId)).toEqual([districtId]);
+    expect((await createRepositories(ds).agencies.membersOf(Scope.national(), [groupId])).get(groupId)).toEqual([districtId]);
   });
 
   it('does let a member district start a task its group leads', async () => {
@@ -61,10 +65,10 @@ describe('agency groups', () => {
     await expectDomainError(transitions.transition(district(outsiderDistrictId, 'ke-sach'), { taskId: seeded.taskIds[0], event: 'CONTRIBUTE', comment: 'x' }), 'FORBIDDEN');
   });
 
-  it('refuses with BAD_USER_INPUT when a group is given a group or an unknown agency as member', async () => {
+  it('refuses a group as member (BAD_USER_INPUT) and an unknown agency (NOT_FOUND)', async () => {
     await expectDomainError(agencies.setGroupMembers(NATIONAL_ADMIN, groupId, [groupId]), 'BAD_USER_INPUT');
-    await expectDomainError(agencies.setGroupMembers(NATIONAL_ADMIN, groupId, ['00000000-0000-4000-8000-000000000000']), 'BAD_USER_INPUT');
-    expect((await agencies.membersOf([groupId])).get(groupId)).toEqual([districtId]);
+    await expectDomainError(agencies.setGroupMembers(NATIONAL_ADMIN, groupId, ['00000000-0000-4000-8000-000000000000']), 'NOT_FOUND');
+    expect((await createRepositories(ds).agencies.membersOf(Scope.national(), [groupId])).get(groupId)).toEqual([districtId]);
   });
 
   it('refuses with BAD_USER_INPUT when members are set on an agency that is no group', async () => {
@@ -78,16 +82,16 @@ describe('agency groups', () => {
   });
 
   it('does list a group-led task among the tasks and upcoming deadlines of a member district', async () => {
-    const page = await new TaskQueryService(ds).page(NATIONAL_ADMIN, { agencyId: districtId, planId: seeded.planId });
+    const page = await createServices({ dataSource: ds, clock: systemClock }).taskQueries.page(NATIONAL_ADMIN, { agencyId: districtId, planId: seeded.planId });
     expect(page.tasks.map((t) => t.id)).toEqual([seeded.taskIds[0]]);
-    const upcoming = await new UpcomingDeadlinesService(ds, agencies, clock).upcoming(NATIONAL_ADMIN, districtId, 366);
+    const upcoming = await createServices({ dataSource: ds, clock: clock }).upcomingDeadlines.upcoming(NATIONAL_ADMIN, districtId, 366);
     expect(upcoming.map((t) => t.id)).toEqual([seeded.taskIds[0]]);
-    const outside = await new TaskQueryService(ds).page(NATIONAL_ADMIN, { agencyId: outsiderDistrictId, planId: seeded.planId });
+    const outside = await createServices({ dataSource: ds, clock: systemClock }).taskQueries.page(NATIONAL_ADMIN, { agencyId: outsiderDistrictId, planId: seeded.planId });
     expect(outside.tasks).toEqual([]);
   });
 
   it('does write the daily digest of a group-led overdue task to its member districts, not to the group', async () => {
-    await new DigestService(ds).runDaily(new Date('2031-01-02T02:00:00Z'), { provinceCode: seeded.province.code });
+    await createServices({ dataSource: ds, clock: systemClock }).digest.runDaily(Scope.province(seeded.province.code), new Date('2031-01-02T02:00:00Z'));
     const rows: { agency_id: string; payload: { overdue: { taskId: string }[] } }[] = await ds.query(
       `SELECT agency_id, payload FROM notifications WHERE province_code = $1`, [seeded.province.code]);
     const byAgency = new Map(rows.map((r) => [r.agency_id, r.payload.overdue.map((i) => i.taskId)]));

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, GraphQLISODateTime, ID, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor';
-import { CurrentActor } from '../auth/current-actor.decorator';
+import { CurrentActor } from '../graphql/current-actor.decorator';
 import { validInstant } from '../common/validation';
 import { AuditVerification, ReplayResult } from '../tasks/task.model';
 import { AuditService } from './audit.service';

@@ -18,6 +18,8 @@ import {
 import { TransitionService } from '../tasks/transition.service';
 import { AuditService } from './audit.service';
 import { chainHash, verifyChain } from './hash-chain';
+import { createServices } from '../services';
+import { systemClock } from '../common/clock';
 
 const START_AT = new Date('2030-03-01T02:00:00.000Z');
 const AFTER_DUE = new Date('2031-01-10T02:00:00.000Z');
@@ -34,7 +36,7 @@ describe(AuditService.name, () => {
     ds = await openDataSource();
     province = uniqueProvince('int-audit');
     actors = cast(await seedPlan(ds, province, []));
-    audit = new AuditService(ds);
+    audit = createServices({ dataSource: ds, clock: systemClock }).audit;
   });
 
   afterAll(async () => {
@@ -43,7 +45,7 @@ describe(AuditService.name, () => {
 
   beforeEach(() => {
     clock = new TestClock(START_AT);
-    transitions = new TransitionService(ds, clock);
+    transitions = createServices({ dataSource: ds, clock: clock }).transitions;
   });
 
   const fire = (actor: Actor, taskId: string, event: Parameters<TransitionService['transition']>[1]['event'], extra = {}) =>

@@ -6,6 +6,9 @@ import { DomainError } from '../common/domain-error';
 import { AGENCY_CODES, expectDomainError, openDataSource, seedPlan, uniqueProvince, type SeededPlan } from '../test-support/int-helpers';
 import { ActorResolver } from './actor-resolver.service';
 import { JwtService, signToken, type TokenClaims } from './jwt.service';
+import { createServices } from '../services';
+import { systemClock } from '../common/clock';
+import { createRepositories } from '../repositories/repositories';
 
 const SECRET = 'int-test-secret-that-is-long-enough-for-hs256';
 
@@ -17,7 +20,7 @@ describe(ActorResolver.name, () => {
   beforeAll(async () => {
     ds = await openDataSource();
     seeded = await seedPlan(ds, uniqueProvince('int-auth'), []);
-    resolver = new ActorResolver(new JwtService({ secret: SECRET, jwksUrl: null, issuer: null, audience: null }), new AgenciesService(ds));
+    resolver = new ActorResolver(new JwtService({ secret: SECRET, jwksUrl: null, issuer: null, audience: null }), createRepositories(ds).agencies);
   });
 
   afterAll(async () => {

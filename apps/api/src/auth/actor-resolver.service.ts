@@ -1,5 +1,5 @@
 import { unauthenticated } from '../common/domain-error';
-import type { AgenciesService } from '../agencies/agencies.service';
+import type { AgencyRepository } from '../repositories/agency.repository';
 import type { Actor } from './actor';
 import type { JwtService, TokenClaims } from './jwt.service';
 
@@ -11,7 +11,7 @@ export class ActorResolver {
 
   constructor(
     private readonly jwt: JwtService,
-    private readonly agencies: AgenciesService,
+    private readonly agencies: AgencyRepository,
   ) {}
 
   async fromAuthorization(header: string | undefined | null): Promise<Actor> {

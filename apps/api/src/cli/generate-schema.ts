@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { RESOLVERS } from '../graphql/resolvers';
+import { RESOLVERS } from '../resolvers';
 
 export const SCHEMA_FILE = resolve(__dirname, '../../../../../../../schema.graphql');
 

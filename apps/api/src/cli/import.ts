@@ -8,8 +8,9 @@ import { DomainError } from '../common/domain-error';
 import { loadConfig } from '../config/app-config';
 import { createDataSource } from '../database/data-source';
 import { resolveDatabase, runMigrations } from '../database/database-bootstrap';
-import { PlanImportService, type ImportFormat, type ImportOutcome } from '../plans/plan-import.service';
-import { PlanWriterService } from '../plans/plan-writer.service';
+import type { ImportFormat, ImportOutcome } from '../plans/plan-import.service';
+import { systemClock } from '../common/clock';
+import { createServices } from '../services';
 
 const USAGE = 'usage: npm run import -- FILE [--province CODE] [--dry-run]   (FILE: .txt plan text, .docx or .xlsx)';
 const OPERATOR: Actor = { kind: 'user', userId: 'cli:import', provinceCode: '*', agencyCode: null, agencyId: null, roles: ['ADMIN'] };
@@ -40,8 +41,8 @@ export async function main(argv: string[]): Promise<number> {
     await dataSource.initialize();
     await runMigrations(dataSource);
     bar.update(2, { stage: values['dry-run'] ? 'parsing (dry run: nothing is written)' : 'parsing and writing' });
-    const importer = new PlanImportService(dataSource, new PlanWriterService(dataSource));
-    const outcome = await importer.import(OPERATOR, { format, content, provinceCode: values.province, dryRun: values['dry-run'] });
+    const { planImport } = createServices({ dataSource, clock: systemClock });
+    const outcome = await planImport.import(OPERATOR, { format, content, provinceCode: values.province, dryRun: values['dry-run'] });
     bar.update(4, { stage: 'done' });
     bar.stop();
     printSummary(outcome);

@@ -1,4 +1,5 @@
 import type { Clock } from '../common/clock';
+import { Scope } from '../common/scope';
 import { vietnamDate } from '../common/vietnam-time';
 import type { DeadlineSweepService } from './deadline-sweep.service';
 
@@ -9,7 +10,7 @@ export interface SchedulerLog {
 
 // The reminders module's daily digest (DigestService), as the scheduler sees it.
 export interface DailyDigest {
-  runDaily(asOf: Date): Promise<number>;
+  runDaily(scope: Scope, asOf: Date): Promise<number>;
 }
 
 // Every instance sweeps on its own timer. Nothing that matters is held in memory: due times live
@@ -56,7 +57,7 @@ export class DeadlineScheduler {
 
   private async sweep(): Promise<void> {
     try {
-      const count = await this.sweeper.sweep(this.clock.now());
+      const count = await this.sweeper.sweep(Scope.national(), this.clock.now());
       if (count > 0) this.logger.log(`Deadline sweep: ${count} task(s) became OVERDUE`);
     } catch (error) {
       this.logger.error(`Deadline sweep failed: ${(error as Error).message}`, (error as Error).stack);
@@ -69,7 +70,7 @@ export class DeadlineScheduler {
     const today = vietnamDate(now);
     if (this.digestDoneFor === today) return;
     try {
-      const written = await this.digest.runDaily(now);
+      const written = await this.digest.runDaily(Scope.national(), now);
       this.digestDoneFor = today;
       if (written > 0) this.logger.log(`Daily digest ${today}: ${written} notification(s) written`);
     } catch (error) {

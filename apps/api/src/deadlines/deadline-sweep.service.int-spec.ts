@@ -21,6 +21,9 @@ import type { TaskEntity } from '../database/entities/task.entity';
 import { TransitionService } from '../tasks/transition.service';
 import { DeadlineSweepService } from './deadline-sweep.service';
 import { DeadlinesService } from './deadlines.service';
+import { createServices } from '../services';
+import { systemClock } from '../common/clock';
+import { Scope } from '../common/scope';
 
 // "Năm 2023": due at the end of 31 Dec 2023 in Vietnam (UTC+7), whatever the host's TZ.
 const DUE_2023 = '2023-12-31T16:59:59.999Z';
@@ -63,7 +66,6 @@ describe(DeadlineSweepService.name, () => {
   let clock: TestClock;
   let transitions: TransitionService;
   let sweeper: DeadlineSweepService;
-  let notified: TaskEntity[];
 
   beforeAll(async () => {
     ds = await openDataSource();
@@ -75,10 +77,8 @@ describe(DeadlineSweepService.name, () => {
 
   beforeEach(() => {
     clock = new TestClock(BEFORE_2030);
-    transitions = new TransitionService(ds, clock);
-    notified = [];
-    transitions.onTaskChanged((task) => notified.push({ ...task }));
-    sweeper = new DeadlineSweepService(ds, transitions);
+    transitions = createServices({ dataSource: ds, clock: clock }).transitions;
+    sweeper = createServices({ dataSource: ds, clock: systemClock }).sweeper;
   });
 
   async function deadlineEvents(taskId: string) {
@@ -98,15 +98,15 @@ describe(DeadlineSweepService.name, () => {
 
         const seeded = await seedPlan(ds, uniqueProvince('int-sweep-tz'), [{ timeframe: 'Năm 2023', dueAt }], { year: 2023 });
         const [taskId] = seeded.taskIds;
-        const scope = { provinceCode: seeded.province.code };
+        const scope = Scope.province(seeded.province.code);
         expect((await taskRow(ds, taskId)).dueAt).toEqual(new Date(DUE_2023));
 
-        expect(await sweeper.sweep(LAST_SECOND_2023, scope)).toBe(0);
-        expect(await sweeper.sweep(DUE_INSTANT_2023, scope)).toBe(0);
+        expect(await sweeper.sweep(scope, LAST_SECOND_2023)).toBe(0);
+        expect(await sweeper.sweep(scope, DUE_INSTANT_2023)).toBe(0);
         expect((await taskRow(ds, taskId)).state).toBe('ASSIGNED');
         expect(await eventRows(ds, taskId)).toEqual([]);
 
-        expect(await sweeper.sweep(FIRST_INSTANT_2024, scope)).toBe(1);
+        expect(await sweeper.sweep(scope, FIRST_INSTANT_2024)).toBe(1);
         const task = await taskRow(ds, taskId);
         expect({ state: task.state, version: task.version, dueAt: task.dueAt }).toEqual({ state: 'OVERDUE', version: 1, dueAt: new Date(DUE_2023) });
         const events = await eventRows(ds, taskId);
@@ -115,7 +115,7 @@ describe(DeadlineSweepService.name, () => {
         ]);
 
         // exactly once: a later sweep finds nothing more to do
-        expect(await sweeper.sweep(new Date(FIRST_INSTANT_2024.getTime() + DAY), scope)).toBe(0);
+        expect(await sweeper.sweep(scope, new Date(FIRST_INSTANT_2024.getTime() + DAY))).toBe(0);
         expect(await eventRows(ds, taskId)).toHaveLength(1);
       });
     });
@@ -148,13 +148,13 @@ describe(DeadlineSweepService.name, () => {
       expect(splitChildren.every(Boolean)).toBe(true);
 
       const actors = cast(seeded);
-      const setup = new TransitionService(ds, new TestClock(BEFORE_2030));
+      const setup = createServices({ dataSource: ds, clock: new TestClock(BEFORE_2030) }).transitions;
       for (const id of [ids.inProgress, ids.reported, ids.verified, ids.rejectedLate]) await setup.transition(actors.lead, { taskId: id, event: 'START' });
       for (const id of [ids.reported, ids.verified, ids.rejectedLate]) {
         await setup.transition(actors.lead, { taskId: id, event: 'SUBMIT_REPORT', report: { summary: 'Báo cáo' } });
       }
       await setup.transition(actors.supervisor, { taskId: ids.verified, event: 'VERIFY' });
-      const late = new TransitionService(ds, new TestClock(AFTER_2030));
+      const late = createServices({ dataSource: ds, clock: new TestClock(AFTER_2030) }).transitions;
       await late.transition(actors.supervisor, { taskId: ids.rejectedLate, event: 'REJECT', comment: 'Chưa đạt yêu cầu' });
       expect((await taskRow(ds, ids.rejectedLate)).state).toBe('OVERDUE');
     });
@@ -166,7 +166,7 @@ describe(DeadlineSweepService.name, () => {
         before.set(id, { state: row.state, version: row.version, events: (await eventRows(ds, id)).length });
       }
 
-      const fired = await sweeper.sweep(AFTER_2030, { provinceCode: seeded.province.code });
+      const fired = await sweeper.sweep(Scope.province(seeded.province.code), AFTER_2030);
 
       expect(fired).toBe(4); // assigned, in progress and the two children of the split task
       for (const id of [ids.assigned, ids.inProgress, ...splitChildren]) {
@@ -179,18 +179,16 @@ describe(DeadlineSweepService.name, () => {
         const row = await taskRow(ds, id);
         expect({ id, state: row.state, version: row.version, events: (await eventRows(ds, id)).length }).toEqual({ id, ...before.get(id)! });
       }
-      expect(notified.map((t) => t.id).sort()).toEqual([ids.assigned, ids.inProgress, ...splitChildren].sort());
     });
 
     it('does fire nothing more when the same tasks are swept again later', async () => {
-      expect(await sweeper.sweep(new Date(AFTER_2030.getTime() + 30 * DAY), { provinceCode: seeded.province.code })).toBe(0);
+      expect(await sweeper.sweep(Scope.province(seeded.province.code), new Date(AFTER_2030.getTime() + 30 * DAY))).toBe(0);
       for (const id of [ids.assigned, ids.inProgress, ...splitChildren]) expect(await deadlineEvents(id)).toHaveLength(1);
       expect(await deadlineEvents(ids.split)).toHaveLength(0);
-      expect(notified).toEqual([]);
     });
 
     it('does sweep a task that is not due yet once a later sweep passes its due time', async () => {
-      expect(await sweeper.sweep(new Date('2032-01-01T00:00:00+07:00'), { provinceCode: seeded.province.code })).toBe(1);
+      expect(await sweeper.sweep(Scope.province(seeded.province.code), new Date('2032-01-01T00:00:00+07:00'))).toBe(1);
       expect((await taskRow(ds, ids.notDue)).state).toBe('OVERDUE');
       expect((await taskRow(ds, ids.undated)).state).toBe('ASSIGNED');
       expect((await taskRow(ds, ids.reported)).state).toBe('REPORTED');
@@ -211,10 +209,10 @@ describe(DeadlineSweepService.name, () => {
     }
 
     it('does sweep only the named province when a provinceCode is given', async () => {
-      expect(await sweeper.sweep(AFTER_2030, { provinceCode: north.province.code })).toBe(2);
+      expect(await sweeper.sweep(Scope.province(north.province.code), AFTER_2030)).toBe(2);
       expect(await states(north)).toEqual(['OVERDUE', 'OVERDUE']);
       expect(await states(south)).toEqual(['ASSIGNED']);
-      expect(await sweeper.sweep(AFTER_2030, { provinceCode: south.province.code })).toBe(1);
+      expect(await sweeper.sweep(Scope.province(south.province.code), AFTER_2030)).toBe(1);
       expect(await states(south)).toEqual(['OVERDUE']);
     });
 
@@ -269,9 +267,9 @@ describe(DeadlineSweepService.name, () => {
       expect(seeded.taskIds).toHaveLength(300);
       const second = await openDataSource();
       try {
-        const instances = [ds, second].map((dataSource) => new DeadlineSweepService(dataSource, new TransitionService(dataSource, new TestClock(AFTER_2030))));
-        const options = { provinceCode: seeded.province.code, batchSize: 20 };
-        const fired = await Promise.all(instances.map((instance) => instance.sweep(AFTER_2030, options)));
+        const instances = [ds, second].map((dataSource) => createServices({ dataSource: dataSource, clock: new TestClock(AFTER_2030) }).sweeper);
+        const scope = Scope.province(seeded.province.code);
+        const fired = await Promise.all(instances.map((instance) => instance.sweep(scope, AFTER_2030, 20)));
 
         expect(fired[0] + fired[1]).toBe(300);
         // both instances took batches: the race was real
@@ -291,7 +289,7 @@ describe(DeadlineSweepService.name, () => {
           [seeded.province.code],
         );
         expect(summary).toEqual({ overdue: 300, v1: 300, events: 300 });
-        expect(await Promise.all(instances.map((instance) => instance.sweep(AFTER_2030, options)))).toEqual([0, 0]);
+        expect(await Promise.all(instances.map((instance) => instance.sweep(scope, AFTER_2030, 20)))).toEqual([0, 0]);
       } finally {
         await second.destroy();
       }
@@ -315,7 +313,7 @@ describe(DeadlineSweepService.name, () => {
       await ds.query(`UPDATE tasks SET snapshot = ${expression} WHERE id = $1`, [broken]);
       try {
         // batches of 2 over five tasks due at the same time: whichever batch holds the broken task goes on
-        const fired = await sweeper.sweep(AFTER_2030, { provinceCode: seeded.province.code, batchSize: 2 });
+        const fired = await sweeper.sweep(Scope.province(seeded.province.code), AFTER_2030, 2);
 
         expect(fired).toBe(4);
         for (const id of others) {
@@ -329,7 +327,7 @@ describe(DeadlineSweepService.name, () => {
         await ds.query('UPDATE tasks SET snapshot = $2::jsonb WHERE id = $1', [broken, original]);
       }
       // once repaired, the next sweep takes it
-      expect(await sweeper.sweep(new Date(AFTER_2030.getTime() + MINUTE), { provinceCode: seeded.province.code })).toBe(1);
+      expect(await sweeper.sweep(Scope.province(seeded.province.code), new Date(AFTER_2030.getTime() + MINUTE))).toBe(1);
       expect((await taskRow(ds, broken)).state).toBe('OVERDUE');
     });
   });
@@ -338,7 +336,7 @@ describe(DeadlineSweepService.name, () => {
     const seeded = await seedPlan(ds, uniqueProvince('int-sweep-asof'), [{ dueAt: DUE_2030 }]);
     clock.set('2035-01-01T00:00:00.000Z');
     const asOf = new Date('2031-01-01T00:00:00+07:00');
-    expect(await sweeper.sweep(asOf, { provinceCode: seeded.province.code })).toBe(1);
+    expect(await sweeper.sweep(Scope.province(seeded.province.code), asOf)).toBe(1);
     const [event] = await eventRows(ds, seeded.taskIds[0]);
     expect(event).toMatchObject({ type: 'DEADLINE_PASSED', at: asOf });
     expect((await taskRow(ds, seeded.taskIds[0])).snapshot.state).toBe('OVERDUE');

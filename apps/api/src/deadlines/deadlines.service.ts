@@ -1,6 +1,7 @@
-import { hasRole, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
+import { requireAdmin } from '../auth/admin-policy';
 import type { Clock } from '../common/clock';
-import { forbidden } from '../common/domain-error';
+import { Scope } from '../common/scope';
 import { validInstant } from '../common/validation';
 import type { DeadlineSweepService } from './deadline-sweep.service';
 
@@ -11,9 +12,10 @@ export class DeadlinesService {
     private readonly clock: Clock,
   ) {}
 
+  // A province's ADMIN sweeps that province, a national ADMIN every province.
   async runSweep(actor: Actor, asOf: Date | null): Promise<number> {
-    if (!hasRole(actor, 'ADMIN')) throw forbidden('Running the deadline sweep needs the ADMIN role', { rule: 'sweep-needs-admin' });
+    requireAdmin(actor, 'run-deadline-sweep', null);
     const at = validInstant(asOf, 'asOf') ?? this.clock.now();
-    return this.sweeper.sweep(at, { provinceCode: actor.provinceCode === '*' ? null : actor.provinceCode });
+    return this.sweeper.sweep(Scope.ofActor(actor), at);
   }
 }

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, GraphQLISODateTime, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Agency } from '../agencies/agency.model';
 import type { Actor } from '../auth/actor';
-import { CurrentActor, Loaders as RequestLoaders } from '../auth/current-actor.decorator';
+import { CurrentActor, Loaders as RequestLoaders } from '../graphql/current-actor.decorator';
 import type { Loaders } from '../graphql/request-context';
 import { PlanReportRow } from './deadlines.model';
 import { PlanReportsService } from './plan-reports.service';

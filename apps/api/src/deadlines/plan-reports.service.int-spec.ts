@@ -17,6 +17,9 @@ import { TransitionService } from '../tasks/transition.service';
 import { DeadlineSweepService } from './deadline-sweep.service';
 import { PlanReportsService, type PlanReportRow } from './plan-reports.service';
 import { taskPeriods, type TaskPeriodView } from './reporting-periods';
+import { createServices } from '../services';
+import { systemClock } from '../common/clock';
+import { Scope } from '../common/scope';
 
 // testPlan's reporting deadlines: H1 on 06-05, YEAR on 12-05, each at the end of the local day.
 const H1_DUE = endOfLocalDayUtc('2030-06-05'); // 2030-06-05T16:59:59.999Z
@@ -46,8 +49,8 @@ describe(PlanReportsService.name, () => {
 
   beforeEach(() => {
     clock = new TestClock('2030-03-01T02:00:00.000Z');
-    transitions = new TransitionService(ds, clock);
-    reports = new PlanReportsService(ds, clock);
+    transitions = createServices({ dataSource: ds, clock: clock }).transitions;
+    reports = createServices({ dataSource: ds, clock: clock }).planReports;
   });
 
   async function deadlinesOf(planId: string) {
@@ -69,7 +72,7 @@ describe(PlanReportsService.name, () => {
     });
 
     beforeEach(() => {
-      sweeper = new DeadlineSweepService(ds, transitions);
+      sweeper = createServices({ dataSource: ds, clock: systemClock }).sweeper;
     });
 
     // the clock is shared by the steps of one test; each test continues where the last one stopped
@@ -155,7 +158,7 @@ describe(PlanReportsService.name, () => {
 
     it('does count period 2 as missing and the sweep marks the task OVERDUE when the YEAR deadline passes without a report', async () => {
       clock.set('2030-12-05T23:00:00+07:00');
-      expect(await sweeper.sweep(clock.now(), { provinceCode: seeded.province.code })).toBe(0);
+      expect(await sweeper.sweep(Scope.province(seeded.province.code), clock.now())).toBe(0);
       expect((await periods())[1].status).toBe('PENDING');
 
       clock.set('2030-12-06T00:00:00+07:00');
@@ -164,7 +167,7 @@ describe(PlanReportsService.name, () => {
         row(justice(), '2030-H1', H1_DUE, { expected: 1, submitted: 1, onTime: 1, verified: 1 }),
         row(justice(), '2030-YEAR', YEAR_DUE, { expected: 1, missing: 1 }),
       ]);
-      expect(await sweeper.sweep(clock.now(), { provinceCode: seeded.province.code })).toBe(1);
+      expect(await sweeper.sweep(Scope.province(seeded.province.code), clock.now())).toBe(1);
       expect((await taskRow(ds, taskId)).state).toBe('OVERDUE');
     });
 
@@ -235,7 +238,7 @@ describe(PlanReportsService.name, () => {
 
       const actors = cast(seeded);
       const ictLead = userActor(seeded, 'ict', ['OFFICER'], 'ict-lead');
-      const setup = new TransitionService(ds, new TestClock('2030-05-01T02:00:00.000Z'));
+      const setup = createServices({ dataSource: ds, clock: new TestClock('2030-05-01T02:00:00.000Z') }).transitions;
       for (const ordinal of ['1', '3']) {
         await setup.transition(actors.lead, { taskId: byOrdinal.get(ordinal)!, event: 'START' });
         await setup.transition(actors.lead, { taskId: byOrdinal.get(ordinal)!, event: 'SUBMIT_REPORT', report: { summary: `Báo cáo ${ordinal}` } });

@@ -1,11 +1,10 @@
-import type { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
-import { seesProvince } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { notFound } from '../common/domain-error';
+import { Scope } from '../common/scope';
 import { requireUuid, validInstant } from '../common/validation';
-import { PlanEntity } from '../database/entities/plan.entity';
-import { TaskEntity } from '../database/entities/task.entity';
+import type { PlanRepository } from '../repositories/plan.repository';
+import type { TaskRepository } from '../repositories/task.repository';
 import { taskPeriods, type TaskPeriodView } from './reporting-periods';
 
 export interface PlanReportRow {
@@ -21,23 +20,22 @@ export interface PlanReportRow {
   pending: number; // not due yet, no report
 }
 
+export interface PlanReportsDeps {
+  plans: PlanRepository;
+  tasks: TaskRepository;
+  clock: Clock;
+}
+
 // Per lead agency and reporting period: which reports are in, late or missing.
 export class PlanReportsService {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: PlanReportsDeps) {}
 
   async planReports(actor: Actor, planId: string, asOf: Date | null): Promise<PlanReportRow[]> {
-    const plan = await this.dataSource.getRepository(PlanEntity).findOne({ where: { id: requireUuid(planId, 'planId') } });
-    if (!plan || !seesProvince(actor, plan.provinceCode)) throw notFound(`No plan with id ${planId}`);
-    const at = validInstant(asOf, 'asOf') ?? this.clock.now();
-    const tasks = await this.dataSource
-      .getRepository(TaskEntity)
-      .createQueryBuilder('t')
-      .where('t.province_code = :province AND t.plan_id = :planId', { province: plan.provinceCode, planId: plan.id })
-      .andWhere('NOT EXISTS (SELECT 1 FROM tasks c WHERE c.province_code = t.province_code AND c.parent_id = t.id)')
-      .getMany();
+    const scope = Scope.ofActor(actor);
+    const plan = await this.deps.plans.findById(scope, requireUuid(planId, 'planId'));
+    if (!plan) throw notFound(`No plan with id ${planId}`);
+    const at = validInstant(asOf, 'asOf') ?? this.deps.clock.now();
+    const tasks = await this.deps.tasks.leafTasksOfPlan(scope, plan.id);
     const rows = new Map<string, PlanReportRow>();
     for (const task of tasks) {
       for (const period of taskPeriods(task.snapshot, plan.reportingDeadlines, at)) add(rows, task.leadAgencyId, period);

@@ -1,6 +1,6 @@
 import type { StoredTaskSnapshot } from '@app/lifecycle';
 import { vietnamDate } from '../common/vietnam-time';
-import type { StoredReportingDeadline } from '../database/entities/plan.entity';
+import type { StoredReportingDeadline } from '../repositories/plan.repository';
 
 export type PeriodStatus = 'PENDING' | 'MISSING' | 'SUBMITTED' | 'VERIFIED';
 

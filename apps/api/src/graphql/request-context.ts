@@ -1,14 +1,11 @@
 import DataLoader from 'dataloader';
-import type { AgenciesService } from '../agencies/agencies.service';
-import type { AgencyEntity } from '../database/entities/agency.entity';
-import type { ProvinceEntity } from '../database/entities/province.entity';
-import type { TaskEventEntity } from '../database/entities/task-event.entity';
 import type { Actor } from '../auth/actor';
-import type { PlanEntity } from '../database/entities/plan.entity';
-import type { PlanProgress, PlansService } from '../plans/plans.service';
-import type { SectionEntity } from '../database/entities/section.entity';
-import type { TaskQueryService } from '../tasks/task-query.service';
-import type { TaskEntity } from '../database/entities/task.entity';
+import { Scope } from '../common/scope';
+import type { AgencyEntity, ProvinceEntity } from '../repositories/agency.repository';
+import type { PlanEntity, PlanProgress, SectionEntity } from '../repositories/plan.repository';
+import type { Repositories } from '../repositories/repositories';
+import type { TaskEventEntity } from '../repositories/task-event.repository';
+import type { TaskAuthorizationRow, TaskEntity } from '../repositories/task.repository';
 
 export interface RequestContext {
   actor: Actor | null;
@@ -16,11 +13,13 @@ export interface RequestContext {
   loaders: Loaders;
 }
 
-// Per-request DataLoaders: a page of tasks with their agencies costs a constant number of queries.
+export type LoaderSources = Pick<Repositories, 'agencies' | 'plans' | 'tasks' | 'events'>;
+
+// Per-request DataLoaders within the viewer's scope: a page of tasks with their agencies costs a
+// constant number of queries, and nothing outside the scope can be loaded by id.
 export class Loaders {
   readonly agency: DataLoader<string, AgencyEntity | null>;
   readonly province: DataLoader<string, ProvinceEntity | null>;
-  readonly committeeId: DataLoader<string, string | null>;
   readonly plan: DataLoader<string, PlanEntity | null>;
   readonly progress: DataLoader<string, PlanProgress>;
   readonly section: DataLoader<string, SectionEntity | null>;
@@ -29,30 +28,34 @@ export class Loaders {
   readonly coordinatorIds: DataLoader<string, string[]>;
   readonly events: DataLoader<string, TaskEventEntity[]>;
   readonly groupMembers: DataLoader<string, string[]>;
+  readonly authorization: DataLoader<string, TaskAuthorizationRow | null>;
 
-  constructor(agencies: AgenciesService, plans: PlansService, tasks: TaskQueryService) {
-    this.agency = byId((ids) => agencies.byIds(ids), (a) => a.id);
-    this.province = byId((codes) => agencies.provincesByCodes(codes), (p) => p.code);
-    this.committeeId = new DataLoader(async (codes) => {
-      const ids = await agencies.committeeIdsByProvince(codes);
-      return codes.map((code) => ids.get(code) ?? null);
-    });
-    this.plan = byId((ids) => plans.byIds(ids), (p) => p.id);
+  constructor(sources: LoaderSources, actor: Actor | null) {
+    // without an actor nothing resolves (the guard refuses first); an empty province matches no row
+    const scope = actor ? Scope.ofActor(actor) : Scope.province('');
+    const { agencies, plans, tasks, events } = sources;
+    this.agency = byId((ids) => agencies.byIds(scope, ids), (a) => a.id);
+    this.province = byId((codes) => agencies.provincesByCodes(scope, codes), (p) => p.code);
+    this.plan = byId((ids) => plans.byIds(scope, ids), (p) => p.id);
     this.progress = new DataLoader(async (ids) => {
-      const progress = await plans.progress(ids);
+      const progress = await plans.progress(scope, ids);
       return ids.map((id) => progress.get(id)!);
     });
-    this.section = byId((ids) => plans.sectionsByIds(ids), (s) => s.id);
-    this.task = byId((ids) => tasks.byIds(ids), (t) => t.id);
-    this.children = grouped((ids) => tasks.childrenOf(ids), (t) => t.parentId!);
+    this.section = byId((ids) => plans.sectionsByIds(scope, ids), (s) => s.id);
+    this.task = byId((ids) => tasks.byIds(scope, ids), (t) => t.id);
+    this.children = grouped((ids) => tasks.childrenOf(scope, ids), (t) => t.parentId!);
     this.coordinatorIds = new DataLoader(async (ids) => {
-      const rows = await tasks.coordinatorsOf(ids);
+      const rows = await tasks.coordinatorsOf(scope, ids);
       return ids.map((id) => rows.filter((row) => row.taskId === id).map((row) => row.agencyId));
     });
-    this.events = grouped((ids) => tasks.eventsOf(ids), (e) => e.taskId);
+    this.events = grouped((ids) => events.eventsOf(scope, ids), (e) => e.taskId);
     this.groupMembers = new DataLoader(async (ids) => {
-      const members = await agencies.membersOf(ids);
+      const members = await agencies.membersOf(scope, ids);
       return ids.map((id) => members.get(id) ?? []);
+    });
+    this.authorization = new DataLoader(async (ids) => {
+      const rows = await tasks.authorizationRows(scope, ids);
+      return ids.map((id) => rows.get(id) ?? null);
     });
   }
 }

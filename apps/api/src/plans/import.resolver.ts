@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import type { DraftPlan } from '@app/plan-import';
 import type { Actor } from '../auth/actor';
-import { CurrentActor } from '../auth/current-actor.decorator';
+import { CurrentActor } from '../graphql/current-actor.decorator';
 import { DraftPlanPreview, ImportPlanInput, ImportResult } from './import-plan.model';
 import { PlanImportService, type ImportFormat } from './plan-import.service';
 

@@ -1,4 +1,4 @@
-import type { StoredReportingDeadline } from '../database/entities/plan.entity';
+import type { StoredReportingDeadline } from '../repositories/plan.repository';
 
 // A plan ready to be written: what the sample and the importer produce.
 export interface NewPlan {

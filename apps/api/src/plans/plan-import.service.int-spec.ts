@@ -18,6 +18,8 @@ import { agencyIds, DAY, expectDomainError, NATIONAL_ADMIN, NATIONAL_AUDITOR, op
 import { TransitionService } from '../tasks/transition.service';
 import { PlanImportService, type ImportCommand, type ImportOutcome } from './plan-import.service';
 import { PlanWriterService } from './plan-writer.service';
+import { createServices } from '../services';
+import { systemClock } from '../common/clock';
 
 // PlanImportService on a real PostgreSQL: documents (text, DOCX, XLSX) become plans, tasks and
 // registry entries in one transaction; dry runs, re-imports, conflicts and every refusal write
@@ -42,7 +44,7 @@ describe(PlanImportService.name, () => {
 
   beforeAll(async () => {
     ds = await openDataSource();
-    importer = new PlanImportService(ds, new PlanWriterService(ds));
+    importer = createServices({ dataSource: ds, clock: systemClock }).planImport;
   });
 
   afterAll(async () => {
@@ -128,7 +130,7 @@ describe(PlanImportService.name, () => {
       expect(row.input).toEqual({ dueAt: '2030-06-15T16:59:59.999Z', periodDueDates: ['2030-06-15T16:59:59.999Z', '2030-12-15T16:59:59.999Z'] });
 
       const clock = new TestClock('2030-03-01T02:00:00.000Z');
-      const transitions = new TransitionService(ds, clock);
+      const transitions = createServices({ dataSource: ds, clock: clock }).transitions;
       const seeded = { province: plan.province, agencies: await agencyIds(ds, plan.province.code) };
       const lead = userActor(seeded, 'ict', ['OFFICER'], 'ict-officer');
       const supervisor = userActor(seeded, 'monitoring', ['SUPERVISOR'], 'planning-supervisor');

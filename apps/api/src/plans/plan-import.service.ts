@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { PlanImportError, parsePlanText, slugify, type DraftPlan } from '@app/plan-import';
-import { AgencyEntity } from '../database/entities/agency.entity';
-import { ProvinceEntity } from '../database/entities/province.entity';
-import { hasRole, type Actor } from '../auth/actor';
-import { badInput, conflict, forbidden } from '../common/domain-error';
+import type { Actor } from '../auth/actor';
+import { requireAdmin } from '../auth/admin-policy';
+import { badInput, conflict } from '../common/domain-error';
+import { Scope } from '../common/scope';
+import type { AgencyRepository } from '../repositories/agency.repository';
+import type { PlanEntity, PlanRepository } from '../repositories/plan.repository';
+import { isUniqueViolation, type Transactions } from '../repositories/transaction';
 import { docxToPlanText } from './documents/docx-text';
 import { xlsxToPlanText } from './documents/xlsx-text';
 import { draftToPlan } from './draft-to-plan';
 import type { NewPlan } from './new-plan';
-import { PlanEntity } from '../database/entities/plan.entity';
 import type { PlanWriterService } from './plan-writer.service';
 
 export const IMPORT_FORMATS = ['PLAN_TEXT', 'DOCX', 'XLSX'] as const;
@@ -35,22 +36,26 @@ export interface ImportOutcome {
 }
 
 // Document → draft (pure library) → plan, in one transaction; a failed import writes nothing.
+export interface PlanImportDeps {
+  agencies: AgencyRepository;
+  plans: PlanRepository;
+  transactions: Transactions;
+  writer: PlanWriterService;
+}
+
 export class PlanImportService {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly writer: PlanWriterService,
-  ) {}
+  constructor(private readonly deps: PlanImportDeps) {}
 
   async import(actor: Actor, command: ImportCommand): Promise<ImportOutcome> {
-    if (!hasRole(actor, 'ADMIN')) throw forbidden('Importing plans needs the ADMIN role', { rule: 'import-needs-admin' });
+    requireAdmin(actor, 'import-plan', null);
+    const scope = Scope.ofActor(actor);
+    const provinceHint = command.provinceCode !== null && command.provinceCode !== undefined ? checkedProvinceCode(command.provinceCode) : null;
+    if (provinceHint) scope.narrow(provinceHint);
     const text = await documentText(command);
-    const provinceHint = command.provinceCode ? checkedProvinceCode(command.provinceCode) : null;
-    const draft = await this.parse(text, provinceHint);
+    const draft = await this.parse(scope, text, provinceHint);
     const provinceCode = provinceHint ?? draft.provinceCode;
     if (!provinceCode) throw badInput('The document does not say which province it is from: give provinceCode');
-    if (actor.provinceCode !== '*' && actor.provinceCode !== provinceCode) {
-      throw forbidden(`Your token is for province "${actor.provinceCode}", not "${provinceCode}"`, { rule: 'other-province' });
-    }
+    requireAdmin(actor, 'import-plan', provinceCode);
     const sourceHash = fingerprint(text);
     const conversion = draftToPlan(draft, { code: provinceCode, name: await this.provinceName(provinceCode, draft) }, sourceHash);
     const warnings = [...draft.warnings, ...conversion.warnings];
@@ -59,30 +64,30 @@ export class PlanImportService {
       return await this.write(command, conversion.plan, draft, warnings, provinceCode);
     } catch (error) {
       // the same document imported at the same moment: the other import won the unique index
-      if ((error as { driverError?: { code?: string } }).driverError?.code !== '23505') throw error;
+      if (!isUniqueViolation(error)) throw error;
       return this.write(command, conversion.plan, draft, warnings, provinceCode);
     }
   }
 
   private write(command: ImportCommand, plan: NewPlan, draft: DraftPlan, warnings: string[], provinceCode: string): Promise<ImportOutcome> {
     const { sourceHash } = plan;
-    return this.dataSource.transaction(async (manager) => {
-      const existing = await manager.findOne(PlanEntity, { where: { provinceCode, sourceHash: sourceHash ?? undefined } });
+    return this.deps.transactions.run(async (tx) => {
+      const existing = sourceHash ? await this.deps.plans.findBySourceHash(tx, provinceCode, sourceHash) : null;
       if (existing) {
         const note = `This document was already imported as plan ${existing.number} on ${existing.createdAt.toISOString()}; nothing was changed`;
         return { status: 'ALREADY_IMPORTED', plan: existing, tasksCreated: 0, warnings: [note, ...warnings], draft, provinceCode };
       }
       const { number, issuedOn } = plan;
-      const clash = await manager.findOne(PlanEntity, { where: { provinceCode, number, ...(issuedOn ? { issuedOn } : {}) } });
+      const clash = await this.deps.plans.findByNumber(tx, provinceCode, number, issuedOn);
       if (clash) throw conflict(`Plan ${number} of ${issuedOn ?? 'unknown date'} already exists with a different text (id ${clash.id})`);
       if (command.dryRun) return { status: 'DRY_RUN', plan: null, tasksCreated: 0, warnings, draft, provinceCode };
-      const written = await this.writer.writeIn(manager, plan);
+      const written = await this.deps.writer.writeIn(tx, plan);
       return { status: 'CREATED', plan: written.plan, tasksCreated: written.tasksCreated, warnings, draft, provinceCode };
     });
   }
 
-  private async parse(text: string, provinceCode: string | null): Promise<DraftPlan> {
-    const known = provinceCode ? await this.dataSource.getRepository(AgencyEntity).find({ where: { provinceCode } }) : [];
+  private async parse(scope: Scope, text: string, provinceCode: string | null): Promise<DraftPlan> {
+    const known = provinceCode ? await this.deps.agencies.knownAgencies(scope, provinceCode) : [];
     try {
       return parsePlanText(text, { knownAgencies: known.map((a) => ({ name: a.name, aliases: a.aliases, isGroup: a.isGroup })) });
     } catch (error) {
@@ -92,8 +97,8 @@ export class PlanImportService {
   }
 
   private async provinceName(code: string, draft: DraftPlan): Promise<string> {
-    const existing = await this.dataSource.getRepository(ProvinceEntity).findOne({ where: { code } });
-    return existing?.name ?? (draft.provinceCode === code && draft.provinceName ? draft.provinceName : code);
+    const existing = await this.deps.agencies.provinceName(code);
+    return existing ?? (draft.provinceCode === code && draft.provinceName ? draft.provinceName : code);
   }
 }
 
@@ -128,6 +133,7 @@ function decodeBase64(content: string): Buffer {
 }
 
 function checkedProvinceCode(code: string): string {
+  if (code.trim() === '') throw badInput('provinceCode must not be empty: leave it out to use the province the document names', { field: 'provinceCode' });
   const slug = slugify(code);
   if (slug !== code || code.length > 60) throw badInput(`provinceCode must be a slug such as "soc-trang", got "${code.slice(0, 60)}"`);
   return code;

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, Field, ID, InputType, Mutation, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor';
-import { CurrentActor } from '../auth/current-actor.decorator';
+import { CurrentActor } from '../graphql/current-actor.decorator';
 import { Plan } from './plan.model';
 import { PlanSettingsService } from './plan-settings.service';
 

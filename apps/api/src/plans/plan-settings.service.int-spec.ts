@@ -17,6 +17,8 @@ import {
 import { TransitionService } from '../tasks/transition.service';
 import type { StoredReportingDeadline } from '../database/entities/plan.entity';
 import { PlanSettingsService, type PlanSettingsCommand } from './plan-settings.service';
+import { createServices } from '../services';
+import { systemClock } from '../common/clock';
 
 const DEFAULT_DEADLINES = [{ period: 'H1', dueMonthDay: '06-05' }, { period: 'YEAR', dueMonthDay: '12-05' }];
 
@@ -58,7 +60,7 @@ describe(PlanSettingsService.name, () => {
 
   beforeAll(async () => {
     ds = await openDataSource();
-    service = new PlanSettingsService(ds);
+    service = createServices({ dataSource: ds, clock: systemClock }).planSettings;
   });
 
   afterAll(async () => {
@@ -191,7 +193,7 @@ describe(PlanSettingsService.name, () => {
     it('does hold the lead agency report back until coordination when on, and let it through when turned off again', async () => {
       const actors = cast(seeded);
       const taskId = seeded.taskIds[0];
-      const transitions = new TransitionService(ds, new TestClock('2030-03-01T02:00:00.000Z'));
+      const transitions = createServices({ dataSource: ds, clock: new TestClock('2030-03-01T02:00:00.000Z') }).transitions;
       await transitions.transition(actors.lead, { taskId, event: 'START' });
 
       await update(admin, { coordinatorInputRequired: true });

@@ -1,8 +1,9 @@
-import type { DataSource } from 'typeorm';
-import { hasRole, seesProvince, type Actor } from '../auth/actor';
-import { badInput, forbidden, notFound } from '../common/domain-error';
+import type { Actor } from '../auth/actor';
+import { requireAdmin } from '../auth/admin-policy';
+import { badInput, notFound } from '../common/domain-error';
+import { Scope } from '../common/scope';
 import { requireUuid } from '../common/validation';
-import { PlanEntity, type StoredReportingDeadline } from '../database/entities/plan.entity';
+import type { PlanEntity, PlanRepository, PlanSettingsChanges, StoredReportingDeadline } from '../repositories/plan.repository';
 
 export interface PlanSettingsCommand {
   planId: string;
@@ -17,12 +18,12 @@ const PERIODS = /^(H1|H2|YEAR|Q[1-4]|M(0[1-9]|1[0-2]))$/;
 // tasks created afterwards: an existing task keeps the schedule it was created with (it is the
 // start of its audit chain); move one task's due time with an extension.
 export class PlanSettingsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly plans: PlanRepository) {}
 
   async update(actor: Actor, command: PlanSettingsCommand): Promise<PlanEntity> {
-    if (!hasRole(actor, 'ADMIN')) throw forbidden('Changing plan settings needs the ADMIN role', { rule: 'plan-settings-need-admin' });
+    requireAdmin(actor, 'edit-plan-settings', null);
     const id = requireUuid(command.planId, 'planId');
-    const changes: Partial<PlanEntity> = {};
+    const changes: PlanSettingsChanges = {};
     if (command.coordinatorInputRequired !== undefined && command.coordinatorInputRequired !== null) {
       changes.coordinatorInputRequired = command.coordinatorInputRequired;
     }
@@ -30,12 +31,11 @@ export class PlanSettingsService {
     if (command.consolidationDeadlines) {
       changes.consolidationDeadlines = checkedDeadlines(command.consolidationDeadlines, 'consolidationDeadlines');
     }
-    const repository = this.dataSource.getRepository(PlanEntity);
-    const plan = await repository.findOne({ where: { id } });
-    if (!plan || !seesProvince(actor, plan.provinceCode)) throw notFound(`No plan with id ${command.planId}`);
+    const scope = Scope.ofActor(actor);
+    const plan = await this.plans.findById(scope, id);
+    if (!plan) throw notFound(`No plan with id ${command.planId}`);
     if (Object.keys(changes).length === 0) return plan;
-    await repository.update({ provinceCode: plan.provinceCode, id }, changes);
-    return Object.assign(plan, changes);
+    return this.plans.updateSettings(scope, plan, changes);
   }
 }
 

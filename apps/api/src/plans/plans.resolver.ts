@@ -1,26 +1,18 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import type { TaskState } from '@app/lifecycle';
+import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Agency, Province } from '../agencies/agency.model';
 import type { Actor } from '../auth/actor';
-import { CurrentActor, Loaders as RequestLoaders } from '../auth/current-actor.decorator';
-import { TaskStateEnum } from '../graphql/enums';
+import { CurrentActor, Loaders as RequestLoaders } from '../graphql/current-actor.decorator';
 import type { Loaders } from '../graphql/request-context';
-import { TaskQueryService } from '../tasks/task-query.service';
-import { TaskConnection } from '../tasks/task.model';
-import { toConnection } from '../tasks/tasks.resolver';
-import type { PlanEntity } from '../database/entities/plan.entity';
+import type { PlanEntity } from '../repositories/plan.repository';
 import { Plan, PlanProgress } from './plan.model';
 import { PlansService } from './plans.service';
 
 @Resolver(() => Plan)
 export class PlansResolver {
-  constructor(
-    @Inject(PlansService) private readonly planService: PlansService,
-    @Inject(TaskQueryService) private readonly taskQueries: TaskQueryService,
-  ) {}
+  constructor(@Inject(PlansService) private readonly planService: PlansService) {}
 
-  @Query(() => [Plan], { description: "Plans of a province (default: the viewer's)" })
+  @Query(() => [Plan], { description: "Plans of a province (default: every province the viewer sees); another province is FORBIDDEN" })
   plans(@CurrentActor() actor: Actor, @Args('provinceCode', { nullable: true }) provinceCode?: string): Promise<PlanEntity[]> {
     return this.planService.list(actor, provinceCode);
   }
@@ -38,17 +30,6 @@ export class PlansResolver {
   @ResolveField(() => Agency, { nullable: true, description: 'Who consolidates the reports (đầu mối theo dõi)' })
   monitoringAgency(@Parent() plan: PlanEntity, @RequestLoaders() loaders: Loaders) {
     return plan.monitoringAgencyId ? loaders.agency.load(plan.monitoringAgencyId) : null;
-  }
-
-  @ResolveField(() => TaskConnection)
-  async tasks(
-    @Parent() plan: PlanEntity,
-    @CurrentActor() actor: Actor,
-    @Args('first', { type: () => Int, nullable: true }) first?: number,
-    @Args('after', { nullable: true }) after?: string,
-    @Args('state', { type: () => TaskStateEnum, nullable: true }) state?: TaskState,
-  ): Promise<TaskConnection> {
-    return toConnection(await this.taskQueries.page(actor, { planId: plan.id, first, after, state }));
   }
 
   @ResolveField(() => PlanProgress)

@@ -15,6 +15,10 @@ import {
 } from '../test-support/int-helpers';
 import { TransitionService } from '../tasks/transition.service';
 import { PlansService, type PlanProgress } from './plans.service';
+import { createServices } from '../services';
+import { systemClock } from '../common/clock';
+import { createRepositories } from '../repositories/repositories';
+import { Scope } from '../common/scope';
 
 const BEFORE_DUE = new Date('2030-03-01T02:00:00.000Z');
 const AFTER_DUE = new Date('2031-01-10T02:00:00.000Z');
@@ -39,7 +43,7 @@ describe(PlansService.name, () => {
 
   beforeAll(async () => {
     ds = await openDataSource();
-    plans = new PlansService(ds);
+    plans = createServices({ dataSource: ds, clock: systemClock }).plans;
   });
 
   afterAll(async () => {
@@ -61,7 +65,7 @@ describe(PlansService.name, () => {
       seeded = await seedPlan(ds, uniqueProvince('int-plans'), Array.from({ length: 10 }, () => ({})));
       actors = cast(seeded);
       clock = new TestClock(BEFORE_DUE);
-      transitions = new TransitionService(ds, clock);
+      transitions = createServices({ dataSource: ds, clock: clock }).transitions;
       const { lead, supervisor } = actors;
       const report = { report: { summary: 'Báo cáo' } };
       // before the due time
@@ -88,7 +92,7 @@ describe(PlansService.name, () => {
     });
 
     it('counts every state, overdue, verifiedOnTime and verifiedLate when tasks were walked through the lifecycle', async () => {
-      const progress = await plans.progress([seeded.planId]);
+      const progress = await createRepositories(ds).plans.progress(Scope.national(), [seeded.planId]);
       expect(progress.get(seeded.planId)).toEqual({
         total: 10,
         byState: [
@@ -106,7 +110,7 @@ describe(PlansService.name, () => {
 
     it('agrees with the tasks table when counted independently', async () => {
       const rows: { state: string; late: boolean }[] = await ds.query('SELECT state, late FROM tasks WHERE plan_id = $1', [seeded.planId]);
-      const progress = (await plans.progress([seeded.planId])).get(seeded.planId)!;
+      const progress = (await createRepositories(ds).plans.progress(Scope.national(), [seeded.planId])).get(seeded.planId)!;
       for (const { state, count } of progress.byState) expect(count).toBe(rows.filter((r) => r.state === state).length);
       expect(progress.verifiedLate).toBe(rows.filter((r) => r.state === 'VERIFIED' && r.late).length);
       expect(progress.byState.reduce((sum, s) => sum + s.count, 0)).toBe(progress.total);
@@ -115,7 +119,7 @@ describe(PlansService.name, () => {
     it('answers zero counts for every state when a plan has no tasks or is unknown', async () => {
       const empty = await seedPlan(ds, seeded.province, []);
       const unknown = randomUUID();
-      const progress = await plans.progress([empty.planId, unknown, seeded.planId]);
+      const progress = await createRepositories(ds).plans.progress(Scope.national(), [empty.planId, unknown, seeded.planId]);
       expect(progress.get(empty.planId)).toEqual(EMPTY);
       expect(progress.get(unknown)).toEqual(EMPTY);
       expect(progress.get(seeded.planId)?.total).toBe(10);
@@ -126,7 +130,7 @@ describe(PlansService.name, () => {
       const [parent, childA, childB] = split.taskIds;
       await ds.query('UPDATE tasks SET parent_id = $1 WHERE id = ANY($2::uuid[])', [parent, [childA, childB]]);
       await transitions.transition(actors.lead, { taskId: childA, event: 'START' });
-      const progress = (await plans.progress([split.planId])).get(split.planId)!;
+      const progress = (await createRepositories(ds).plans.progress(Scope.national(), [split.planId])).get(split.planId)!;
       expect(progress.total).toBe(2);
       expect(progress.byState.filter((s) => s.count > 0)).toEqual([
         { state: 'ASSIGNED', count: 1 },

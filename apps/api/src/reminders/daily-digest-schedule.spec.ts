@@ -19,14 +19,14 @@ describe('DeadlineScheduler daily digest', () => {
     digestFails = false;
     logs.length = 0;
     const sweeper = {
-      sweep: async (asOf: Date) => {
+      sweep: async (_scope: unknown, asOf: Date) => {
         calls.push(`sweep ${asOf.toISOString()}`);
         if (sweepFails) throw new Error('database away');
         return 0;
       },
     } as unknown as DeadlineSweepService;
     const digest: DailyDigest = {
-      runDaily: async (asOf: Date) => {
+      runDaily: async (_scope: unknown, asOf: Date) => {
         calls.push(`digest ${asOf.toISOString()}`);
         if (digestFails) throw new Error('digest broke');
         return 2;

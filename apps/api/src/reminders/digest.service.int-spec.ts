@@ -20,6 +20,9 @@ import { DigestService } from './digest.service';
 import type { DigestPayload } from '../database/entities/notification.entity';
 import { NotificationsService } from './notifications.service';
 import { AGENCIES } from '../../../../test/support/fixtures';
+import { createServices } from '../services';
+import { systemClock } from '../common/clock';
+import { Scope } from '../common/scope';
 
 
 // Vietnam day D = 2030-03-10 begins at 2030-03-09T17:00Z; the digest of D covers what is due by the end of 03-17.
@@ -59,7 +62,7 @@ async function seed(ds: DataSource, prefix: string): Promise<SeededPlan> {
   const seeded = await seedPlan(ds, uniqueProvince(prefix), TASKS, { agencies: [...Object.values(AGENCIES), GROUP] });
   const actors = cast(seeded);
   const id = (ordinal: string) => seeded.taskIds[ORDER.indexOf(ordinal)];
-  const transitions = new TransitionService(ds, new TestClock('2030-03-05T00:00:00Z'));
+  const transitions = createServices({ dataSource: ds, clock: new TestClock('2030-03-05T00:00:00Z') }).transitions;
   for (const [ordinal, lead] of [['6', actors.lead], ['12', actors.supervisor]] as const) {
     await transitions.transition(lead, { taskId: id(ordinal), event: 'START' });
     await transitions.transition(lead, { taskId: id(ordinal), event: 'SUBMIT_REPORT', report: { summary: 'Đã hoàn thành' } });
@@ -93,7 +96,7 @@ describe(DigestService.name, () => {
 
   beforeAll(async () => {
     ds = await openDataSource();
-    digest = new DigestService(ds);
+    digest = createServices({ dataSource: ds, clock: systemClock }).digest;
   });
 
   afterAll(async () => {
@@ -114,10 +117,10 @@ describe(DigestService.name, () => {
     it('writes one digest per agency for the Vietnam date with the 7-day window ending at local midnight', async () => {
       const { code } = seeded.province;
       // 1 ms apart, on either side of local midnight: two Vietnam dates, two windows
-      expect(await digest.runDaily(new Date(BEFORE_D), { provinceCode: code })).toBe(3);
-      expect(await digest.runDaily(new Date(D_START), { provinceCode: code })).toBe(3);
-      expect(await digest.runDaily(new Date(D_LAST_MS), { provinceCode: code })).toBe(0);
-      expect(await digest.runDaily(new Date(D_PLUS_1), { provinceCode: code })).toBe(3);
+      expect(await digest.runDaily(Scope.province(code), new Date(BEFORE_D))).toBe(3);
+      expect(await digest.runDaily(Scope.province(code), new Date(D_START))).toBe(3);
+      expect(await digest.runDaily(Scope.province(code), new Date(D_LAST_MS))).toBe(0);
+      expect(await digest.runDaily(Scope.province(code), new Date(D_PLUS_1))).toBe(3);
       // no digest for the group (9), for the far-off task (11) or the VERIFIED one (12); 6 is REPORTED
       expect(await digests(ds, code)).toEqual([
         { agency: tax, date: '2030-03-09', dueSoon: ['7.2'], overdue: [] },
@@ -143,10 +146,10 @@ describe(DigestService.name, () => {
     });
 
     it('writes nothing more when run again later the same day', async () => {
-      expect(await digest.runDaily(new Date('2030-03-12T01:00:00Z'), { provinceCode: code })).toBe(3);
+      expect(await digest.runDaily(Scope.province(code), new Date('2030-03-12T01:00:00Z'))).toBe(3);
       const before = await digests(ds, code);
-      expect(await digest.runDaily(new Date('2030-03-12T01:00:00Z'), { provinceCode: code })).toBe(0);
-      expect(await digest.runDaily(new Date('2030-03-12T16:59:59.999Z'), { provinceCode: code })).toBe(0);
+      expect(await digest.runDaily(Scope.province(code), new Date('2030-03-12T01:00:00Z'))).toBe(0);
+      expect(await digest.runDaily(Scope.province(code), new Date('2030-03-12T16:59:59.999Z'))).toBe(0);
       expect(await digests(ds, code)).toEqual(before);
     });
 
@@ -171,10 +174,10 @@ describe(DigestService.name, () => {
     it('writes each digest once when several instances run the same day at the same moment', async () => {
       const second = await openDataSource();
       try {
-        const instances = [digest, new DigestService(second), new DigestService(ds), new DigestService(second)];
+        const instances = [digest, createServices({ dataSource: second, clock: systemClock }).digest, createServices({ dataSource: ds, clock: systemClock }).digest, createServices({ dataSource: second, clock: systemClock }).digest];
         for (let day = 14; day <= 20; day += 1) {
           const asOf = new Date(Date.UTC(2030, 2, day - 1, 17)); // local midnight starting 2030-03-<day>
-          const written = await Promise.all(instances.map((instance) => instance.runDaily(asOf, { provinceCode: code })));
+          const written = await Promise.all(instances.map((instance) => instance.runDaily(Scope.province(code), asOf)));
           expect({ day, written: written.reduce((sum, n) => sum + n, 0) }).toEqual({ day, written: 3 });
         }
         const counts: { date: string; rows: number; agencies: number }[] = await ds.query(
@@ -201,7 +204,7 @@ describe(NotificationsService.name, () => {
   beforeAll(async () => {
     ds = await openDataSource();
     clock = new TestClock('2030-03-12T01:00:00Z');
-    service = new NotificationsService(ds, new AgenciesService(ds), new DigestService(ds), clock);
+    service = createServices({ dataSource: ds, clock: clock }).notifications;
     seeded = await seed(ds, 'int-notify');
     other = await seed(ds, 'int-notify-other');
     actors = cast(seeded);

@@ -1,59 +1,16 @@
-import type { DataSource } from 'typeorm';
+import type { Scope } from '../common/scope';
 import { endOfVietnamDayAfter, vietnamDate } from '../common/vietnam-time';
+import type { NotificationRepository } from '../repositories/notification.repository';
 
 export const DIGEST_WINDOW_DAYS = 7;
 
-export interface DigestOptions {
-  provinceCode?: string | null; // null = every province
-}
-
-// One statement: every non-group agency leading a leaf task (itself, or as a registered member of
-// the group agency that leads it) that is overdue (OVERDUE, or due passed
-// and not yet swept) or due by the end of the Vietnam day 7 days ahead gets one row for the day.
-// ON CONFLICT DO NOTHING on the unique key lets instances and reruns race safely; the NOT EXISTS
-// skips the work for agencies already done today.
-const DIGEST_SQL = `
-WITH responsible AS (
-  SELECT t.*, r.agency_id
-  FROM tasks t
-  CROSS JOIN LATERAL (
-    SELECT t.lead_agency_id AS agency_id
-    UNION
-    SELECT g.member_id FROM agency_group_members g WHERE g.province_code = t.province_code AND g.group_id = t.lead_agency_id
-  ) r
-), due AS (
-  SELECT t.province_code, t.agency_id, t.due_at, t.sort_key,
-         (t.state = 'OVERDUE' OR t.due_at < $1::timestamptz) AS overdue,
-         jsonb_build_object('taskId', t.id, 'ordinal', t.ordinal, 'title', t.title,
-           'dueAt', to_char(t.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS item
-  FROM responsible t
-  JOIN agencies a ON a.province_code = t.province_code AND a.id = t.agency_id
-  WHERE NOT a.is_group
-    AND t.state NOT IN ('REPORTED', 'VERIFIED')
-    AND (t.state = 'OVERDUE' OR t.due_at <= $2::timestamptz)
-    AND ($4::text IS NULL OR t.province_code = $4::text)
-    AND NOT EXISTS (SELECT 1 FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.id)
-    AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.province_code = t.province_code AND n.agency_id = t.agency_id
-                    AND n.kind = 'DAILY_DIGEST' AND n.digest_date = $3::date)
-)
-INSERT INTO notifications (province_code, id, agency_id, kind, digest_date, payload)
-SELECT province_code, gen_random_uuid(), agency_id, 'DAILY_DIGEST', $3::date,
-       jsonb_build_object(
-         'dueSoon', coalesce(jsonb_agg(item ORDER BY due_at, sort_key) FILTER (WHERE NOT overdue), '[]'::jsonb),
-         'overdue', coalesce(jsonb_agg(item ORDER BY due_at, sort_key) FILTER (WHERE overdue), '[]'::jsonb))
-FROM due
-GROUP BY province_code, agency_id
-ON CONFLICT (province_code, agency_id, kind, digest_date) DO NOTHING
-RETURNING id`;
-
-// Writes the daily digests (no sending: a gateway reads the undelivered rows).
+// Writes the daily digests (no sending: a gateway reads the undelivered rows), once per agency
+// and Vietnam day however many instances run it.
 export class DigestService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly notifications: NotificationRepository) {}
 
   // Returns how many digests this call wrote (0 when they were already written for the day).
-  async runDaily(asOf: Date, options: DigestOptions = {}): Promise<number> {
-    const params = [asOf.toISOString(), endOfVietnamDayAfter(asOf, DIGEST_WINDOW_DAYS).toISOString(), vietnamDate(asOf), options.provinceCode ?? null];
-    const rows: unknown[] = await this.dataSource.query(DIGEST_SQL, params);
-    return rows.length;
+  runDaily(scope: Scope, asOf: Date): Promise<number> {
+    return this.notifications.writeDailyDigests(scope, asOf, endOfVietnamDayAfter(asOf, DIGEST_WINDOW_DAYS), vietnamDate(asOf));
   }
 }

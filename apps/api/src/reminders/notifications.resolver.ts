@@ -2,10 +2,10 @@ import { Inject } from '@nestjs/common';
 import { Args, GraphQLISODateTime, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Agency } from '../agencies/agency.model';
 import type { Actor } from '../auth/actor';
-import { CurrentActor, Loaders as RequestLoaders } from '../auth/current-actor.decorator';
+import { CurrentActor, Loaders as RequestLoaders } from '../graphql/current-actor.decorator';
 import type { Loaders } from '../graphql/request-context';
 import { Task } from '../tasks/task.model';
-import type { DigestItem, NotificationEntity } from '../database/entities/notification.entity';
+import type { DigestItem, NotificationEntity } from '../repositories/notification.repository';
 import { NotificationsService } from './notifications.service';
 import { Notification, NotificationItem } from './reminders.model';
 

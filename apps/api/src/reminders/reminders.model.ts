@@ -1,6 +1,6 @@
 import { Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { DateScalar } from '../graphql/date.scalar';
-import { NOTIFICATION_KINDS } from '../database/entities/notification.entity';
+import { NOTIFICATION_KINDS } from '../repositories/notification.repository';
 
 export const NotificationKindEnum = Object.fromEntries(NOTIFICATION_KINDS.map((kind) => [kind, kind])) as Record<
   (typeof NOTIFICATION_KINDS)[number],

@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor';
-import { CurrentActor } from '../auth/current-actor.decorator';
-import type { TaskEntity } from '../database/entities/task.entity';
+import { CurrentActor } from '../graphql/current-actor.decorator';
+import type { TaskEntity } from '../repositories/task.repository';
 import { Task } from '../tasks/task.model';
 import { UpcomingDeadlinesService } from './upcoming-deadlines.service';
 

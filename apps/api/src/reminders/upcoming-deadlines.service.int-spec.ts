@@ -16,6 +16,8 @@ import {
 } from '../test-support/int-helpers';
 import { TransitionService } from '../tasks/transition.service';
 import { UpcomingDeadlinesService } from './upcoming-deadlines.service';
+import { createServices } from '../services';
+import { systemClock } from '../common/clock';
 
 
 // Vietnam day D = 2030-03-10 begins at 2030-03-09T17:00Z; "within 7 days" on D reaches the end of 03-17.
@@ -54,12 +56,12 @@ describe(UpcomingDeadlinesService.name, () => {
   beforeAll(async () => {
     ds = await openDataSource();
     clock = new TestClock(D_START);
-    service = new UpcomingDeadlinesService(ds, new AgenciesService(ds), clock);
+    service = createServices({ dataSource: ds, clock: clock }).upcomingDeadlines;
     seeded = await seedPlan(ds, uniqueProvince('int-upcoming'), TASKS);
     other = await seedPlan(ds, uniqueProvince('int-upcoming-other'), [{ dueAt: '2030-03-12T05:00:00.000Z' }]);
     actors = cast(seeded);
     const id = (ordinal: string) => seeded.taskIds[ordinalIndex(ordinal)];
-    const transitions = new TransitionService(ds, new TestClock('2030-03-05T00:00:00Z'));
+    const transitions = createServices({ dataSource: ds, clock: new TestClock('2030-03-05T00:00:00Z') }).transitions;
     await transitions.transition(actors.lead, { taskId: id('6'), event: 'START' });
     await transitions.transition(actors.lead, { taskId: id('6'), event: 'SUBMIT_REPORT', report: { summary: 'Đã hoàn thành' } });
     await transitions.transition(actors.lead, { taskId: id('7'), event: 'START' });

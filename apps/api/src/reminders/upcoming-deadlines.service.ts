@@ -1,50 +1,35 @@
-import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { AgenciesService } from '../agencies/agencies.service';
-import type { AgencyEntity } from '../database/entities/agency.entity';
 import type { Actor } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { badInput } from '../common/domain-error';
-import { AGENCY_INVOLVED_SQL } from '../tasks/agency-involvement';
-import { TaskEntity } from '../database/entities/task.entity';
+import { Scope } from '../common/scope';
 import { endOfVietnamDayAfter } from '../common/vietnam-time';
-import { visibleAgency } from './visible-agency';
+import type { TaskEntity, TaskRepository } from '../repositories/task.repository';
 
 export const MAX_WITHIN_DAYS = 366;
+
+export interface UpcomingDeadlinesDeps {
+  tasks: TaskRepository;
+  agencies: AgenciesService;
+  clock: Clock;
+}
 
 // What an agency must deliver soon, and what it is late with: leaf tasks (a split task's children
 // carry the work) the agency leads (chủ trì) or coordinates (phối hợp), itself or through a group.
 export class UpcomingDeadlinesService {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly agencies: AgenciesService,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: UpcomingDeadlinesDeps) {}
 
   // Not yet reported or verified, due from now to the end of the Vietnam day withinDays ahead.
   async upcoming(actor: Actor, agencyId: string, withinDays: number): Promise<TaskEntity[]> {
     const days = checkedWithinDays(withinDays);
-    const agency = await visibleAgency(this.agencies, actor, agencyId);
-    const now = this.clock.now();
-    return this.leafTasksOf(agency)
-      .andWhere("t.state NOT IN ('REPORTED', 'VERIFIED')")
-      .andWhere('t.due_at >= :now AND t.due_at <= :until', { now: now.toISOString(), until: endOfVietnamDayAfter(now, days).toISOString() })
-      .getMany();
+    const agency = await this.deps.agencies.getVisible(actor, agencyId);
+    const now = this.deps.clock.now();
+    return this.deps.tasks.leafTasksOfAgency(Scope.ofActor(actor), agency.id, { from: now, until: endOfVietnamDayAfter(now, days) });
   }
 
   async overdue(actor: Actor, agencyId: string): Promise<TaskEntity[]> {
-    const agency = await visibleAgency(this.agencies, actor, agencyId);
-    return this.leafTasksOf(agency).andWhere("t.state = 'OVERDUE'").getMany();
-  }
-
-  private leafTasksOf(agency: AgencyEntity): SelectQueryBuilder<TaskEntity> {
-    return this.dataSource
-      .getRepository(TaskEntity)
-      .createQueryBuilder('t')
-      .where('t.province_code = :province', { province: agency.provinceCode })
-      .andWhere(AGENCY_INVOLVED_SQL, { agencyId: agency.id })
-      .andWhere('NOT EXISTS (SELECT 1 FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.id)')
-      .orderBy('t.due_at', 'ASC')
-      .addOrderBy('t.sort_key', 'ASC');
+    const agency = await this.deps.agencies.getVisible(actor, agencyId);
+    return this.deps.tasks.leafTasksOfAgency(Scope.ofActor(actor), agency.id, 'OVERDUE');
   }
 }
 

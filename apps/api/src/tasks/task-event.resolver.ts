@@ -1,6 +1,6 @@
 import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { Agency } from '../agencies/agency.model';
-import { Loaders as RequestLoaders } from '../auth/current-actor.decorator';
+import { Loaders as RequestLoaders } from '../graphql/current-actor.decorator';
 import type { Loaders } from '../graphql/request-context';
 import { TaskEvent } from './task.model';
 

@@ -16,6 +16,10 @@ import {
 } from '../test-support/int-helpers';
 import { encodeCursor, TaskQueryService } from './task-query.service';
 import { TransitionService } from './transition.service';
+import { createServices } from '../services';
+import { systemClock } from '../common/clock';
+import { createRepositories } from '../repositories/repositories';
+import { Scope } from '../common/scope';
 
 describe(TaskQueryService.name, () => {
   let ds: DataSource;
@@ -28,7 +32,7 @@ describe(TaskQueryService.name, () => {
 
   beforeAll(async () => {
     ds = await openDataSource();
-    query = new TaskQueryService(ds);
+    query = createServices({ dataSource: ds, clock: systemClock }).taskQueries;
     const province = uniqueProvince('int-query');
     big = await seedPlan(ds, province, Array.from({ length: 45 }, () => ({})));
     small = await seedPlan(ds, province, [
@@ -43,7 +47,7 @@ describe(TaskQueryService.name, () => {
 
     // a few state changes in the small plan: [0] IN_PROGRESS, [1] OVERDUE, [2] and [3] ASSIGNED
     const clock = new TestClock('2030-03-01T00:00:00Z');
-    const transitions = new TransitionService(ds, clock);
+    const transitions = createServices({ dataSource: ds, clock: clock }).transitions;
     await transitions.transition(userActor(small, 'tax', ['OFFICER']), { taskId: small.taskIds[0], event: 'START' });
     clock.set('2031-01-05T00:00:00Z');
     await transitions.transition(SYSTEM_ACTOR, { taskId: small.taskIds[1], event: 'DEADLINE_PASSED' });
@@ -187,31 +191,36 @@ describe(TaskQueryService.name, () => {
     });
   });
 
-  describe('getById', () => {
+  describe('findById', () => {
     it('returns the task when the actor sees its province', async () => {
-      expect((await query.getById(actors.lead, big.taskIds[0])).id).toBe(big.taskIds[0]);
-      expect((await query.getById(NATIONAL_AUDITOR, other.taskIds[0])).id).toBe(other.taskIds[0]);
+      expect((await query.findById(actors.lead, big.taskIds[0]))?.id).toBe(big.taskIds[0]);
+      expect((await query.findById(NATIONAL_AUDITOR, other.taskIds[0]))?.id).toBe(other.taskIds[0]);
     });
 
-    it('answers NOT_FOUND when the task is in another province or does not exist', async () => {
-      await expectDomainError(query.getById(stranger, big.taskIds[0]), 'NOT_FOUND');
+    it('answers null when the task is in another province or does not exist, BAD_USER_INPUT for a malformed id', async () => {
       expect(await query.findById(stranger, big.taskIds[0])).toBeNull();
-      await expectDomainError(query.getById(actors.lead, randomUUID()), 'NOT_FOUND');
-      await expectDomainError(query.getById(actors.lead, 'nope'), 'BAD_USER_INPUT');
+      expect(await query.findById(actors.lead, randomUUID())).toBeNull();
+      await expectDomainError(query.findById(actors.lead, 'nope'), 'BAD_USER_INPUT');
     });
   });
 
   describe('batch look-ups', () => {
-    it('returns the coordinators and events of the given tasks only', async () => {
-      const coordinators = await query.coordinatorsOf([small.taskIds[1], small.taskIds[3]]);
+    it('returns the coordinators and events of the given tasks only, within the scope', async () => {
+      const repos = createRepositories(ds);
+      const national = Scope.national();
+      const coordinators = await repos.tasks.coordinatorsOf(national, [small.taskIds[1], small.taskIds[3]]);
       expect(coordinators.map((c) => c.agencyId).sort()).toEqual([small.agencies.ict, small.agencies.tax].sort());
-      const events = await query.eventsOf(small.taskIds);
+      const events = await repos.events.eventsOf(national, small.taskIds);
       expect(events.map((e) => [e.taskId, e.seq, e.type])).toEqual(
         expect.arrayContaining([[small.taskIds[0], 1, 'START'], [small.taskIds[1], 1, 'DEADLINE_PASSED']]),
       );
       expect(events).toHaveLength(2);
-      expect(await query.byIds([])).toEqual([]);
-      expect((await query.byIds(small.taskIds)).map((t) => t.id).sort()).toEqual([...small.taskIds].sort());
+      expect(await repos.tasks.byIds(national, [])).toEqual([]);
+      expect((await repos.tasks.byIds(national, small.taskIds)).map((t) => t.id).sort()).toEqual([...small.taskIds].sort());
+      const elsewhere = Scope.province(other.province.code);
+      expect(await repos.tasks.byIds(elsewhere, small.taskIds)).toEqual([]);
+      expect(await repos.events.eventsOf(elsewhere, small.taskIds)).toEqual([]);
+      expect(await repos.tasks.coordinatorsOf(elsewhere, small.taskIds)).toEqual([]);
     });
   });
 });

@@ -1,12 +1,13 @@
-import { In, type DataSource } from 'typeorm';
 import { isTaskState, type TaskState } from '@app/lifecycle';
-import { TaskEventEntity } from '../database/entities/task-event.entity';
-import { seesProvince, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
+import { Scope } from '../common/scope';
 import { badInput, notFound } from '../common/domain-error';
 import { pageSize, requireUuid } from '../common/validation';
-import { AGENCY_INVOLVED_SQL } from './agency-involvement';
-import { TaskCoordinatorEntity } from '../database/entities/task-coordinator.entity';
-import { TaskEntity } from '../database/entities/task.entity';
+import type { AgencyRepository } from '../repositories/agency.repository';
+import type { PlanEntity, PlanRepository } from '../repositories/plan.repository';
+import type { TaskEntity, TaskPage, TaskRepository } from '../repositories/task.repository';
+
+export type { TaskPage };
 
 export interface TaskFilter {
   planId?: string | null;
@@ -16,60 +17,43 @@ export interface TaskFilter {
   after?: string | null;
 }
 
-export interface TaskPage {
-  tasks: TaskEntity[];
-  hasNextPage: boolean;
-  totalCount: number;
+export interface TaskQueryDeps {
+  tasks: TaskRepository;
+  plans: PlanRepository;
+  agencies: AgencyRepository;
 }
 
-// Read side of tasks: keyset pages and batch look-ups for DataLoaders (a page costs O(1) queries).
+// Read side of tasks: single tasks and keyset pages, always within the viewer's scope.
 export class TaskQueryService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly deps: TaskQueryDeps) {}
 
-  async findById(actor: Actor, id: string): Promise<TaskEntity | null> {
-    const task = await this.dataSource.getRepository(TaskEntity).findOne({ where: { id: requireUuid(id, 'id') } });
-    return task && seesProvince(actor, task.provinceCode) ? task : null;
+  findById(actor: Actor, id: string): Promise<TaskEntity | null> {
+    return this.deps.tasks.findById(Scope.ofActor(actor), requireUuid(id, 'id'));
   }
 
-  async getById(actor: Actor, id: string): Promise<TaskEntity> {
-    const task = await this.findById(actor, id);
-    if (!task) throw notFound(`No task with id ${id}`);
-    return task;
-  }
-
+  // A plan or agency of another province answers like one that does not exist.
   async page(actor: Actor, filter: TaskFilter): Promise<TaskPage> {
-    const first = pageSize(filter.first);
-    const query = this.dataSource.getRepository(TaskEntity).createQueryBuilder('t');
-    if (actor.provinceCode !== '*') query.andWhere('t.province_code = :province', { province: actor.provinceCode });
-    if (filter.planId) query.andWhere('t.plan_id = :planId', { planId: requireUuid(filter.planId, 'planId') });
-    if (filter.state) query.andWhere('t.state = :state', { state: checkedState(filter.state) });
-    if (filter.agencyId) {
-      query.andWhere(AGENCY_INVOLVED_SQL, { agencyId: requireUuid(filter.agencyId, 'agencyId') });
-    }
-    const totalCount = await query.getCount();
-    if (filter.after) query.andWhere('t.sort_key > :after', { after: decodeCursor(filter.after) });
-    const rows = await query.orderBy('t.sort_key', 'ASC').take(first + 1).getMany();
-    return { tasks: rows.slice(0, first), hasNextPage: rows.length > first, totalCount };
+    const scope = Scope.ofActor(actor);
+    const planId = filter.planId ? requireUuid(filter.planId, 'planId') : null;
+    const agencyId = filter.agencyId ? requireUuid(filter.agencyId, 'agencyId') : null;
+    const query = checkedPage(filter);
+    if (planId && !(await this.deps.plans.findById(scope, planId))) throw notFound(`No plan with id ${planId}`);
+    if (agencyId && !(await this.deps.agencies.findById(scope, agencyId))) throw notFound(`No agency with id ${agencyId}`);
+    return this.deps.tasks.page(scope, { ...query, planId, agencyId });
   }
 
-  async byIds(ids: readonly string[]): Promise<TaskEntity[]> {
-    return ids.length === 0 ? [] : this.dataSource.getRepository(TaskEntity).find({ where: { id: In([...ids]) } });
+  // Plan.tasks: the plan was already found within the viewer's scope.
+  pageOfPlan(actor: Actor, plan: PlanEntity, filter: Omit<TaskFilter, 'planId' | 'agencyId'>): Promise<TaskPage> {
+    return this.deps.tasks.page(Scope.ofActor(actor), { ...checkedPage(filter), planId: plan.id });
   }
+}
 
-  async childrenOf(parentIds: readonly string[]): Promise<TaskEntity[]> {
-    if (parentIds.length === 0) return [];
-    return this.dataSource.getRepository(TaskEntity).find({ where: { parentId: In([...parentIds]) }, order: { sortKey: 'ASC' } });
-  }
-
-  async coordinatorsOf(taskIds: readonly string[]): Promise<TaskCoordinatorEntity[]> {
-    if (taskIds.length === 0) return [];
-    return this.dataSource.getRepository(TaskCoordinatorEntity).find({ where: { taskId: In([...taskIds]) } });
-  }
-
-  async eventsOf(taskIds: readonly string[]): Promise<TaskEventEntity[]> {
-    if (taskIds.length === 0) return [];
-    return this.dataSource.getRepository(TaskEventEntity).find({ where: { taskId: In([...taskIds]) }, order: { seq: 'ASC' } });
-  }
+function checkedPage(filter: TaskFilter) {
+  return {
+    first: pageSize(filter.first),
+    state: filter.state ? checkedState(filter.state) : null,
+    afterSortKey: filter.after ? decodeCursor(filter.after) : null,
+  };
 }
 
 export function encodeCursor(task: TaskEntity): string {

@@ -1,36 +1,44 @@
 import type { TaskRelations } from '@app/approval-rules';
 import { IncompatibleSnapshotError, missingCoordinators, type TaskContext } from '@app/lifecycle';
-import type { PlanEntity } from '../database/entities/plan.entity';
-import type { TaskEntity } from '../database/entities/task.entity';
-
-export interface RelationSources {
-  coordinatorIds: readonly string[]; // the task's own coordinating agencies (groups included)
-  plan: Pick<PlanEntity, 'monitoringAgencyId' | 'coordinatorInputRequired'> | null;
-  committeeId: string | null;
-  groupMembers: ReadonlyMap<string, readonly string[]>; // members of the lead and coordinating groups
-}
+import type { TaskAuthorizationRow } from '../repositories/task.repository';
+import type { TaskEntity } from '../repositories/task.repository';
 
 // What the approval rules need to know about a task. Staff of a group's registered members act
 // for the group: as lead, and as coordinating agency.
-export function relationsOf(task: TaskEntity, sources: RelationSources): TaskRelations {
-  const context = task.snapshot?.context;
-  // a snapshot edited by hand into something else: refused like any snapshot the machine cannot restore
-  if (!context || typeof context !== 'object' || !Array.isArray(context.contributions)) {
-    throw new IncompatibleSnapshotError(`task ${task.id} has no readable snapshot`);
-  }
-  const members = (id: string) => sources.groupMembers.get(id) ?? [];
+export function relationsOf(row: TaskAuthorizationRow): TaskRelations {
+  const { task } = row;
+  const context = readableContext(task);
+  const members = (id: string) => row.groupMembers.get(id) ?? [];
   return {
     provinceCode: task.provinceCode,
     leadAgencyId: task.leadAgencyId,
     leadGroupMemberIds: members(task.leadAgencyId),
-    coordinatingAgencyIds: [...new Set(sources.coordinatorIds.flatMap((id) => [id, ...members(id)]))],
-    monitoringAgencyId: sources.plan?.monitoringAgencyId ?? null,
-    provincialCommitteeAgencyId: sources.committeeId,
+    coordinatingAgencyIds: [...new Set(row.coordinatorIds.flatMap((id) => [id, ...members(id)]))],
+    monitoringAgencyId: row.monitoringAgencyId,
+    provincialCommitteeAgencyId: row.committeeId,
     reportedByAgencyId: context.reportedByAgencyId,
     reportedByUserId: context.reportedByUserId,
-    coordinatorInputMissing:
-      Boolean(sources.plan?.coordinatorInputRequired) && missingInput(context, sources.coordinatorIds, members).length > 0,
+    coordinatorInputMissing: row.coordinatorInputRequired && missingInput(context, row.coordinatorIds, members).length > 0,
   };
+}
+
+// The system (the deadline sweep) needs no relations beyond the task's own: its rule looks at none.
+export function ownRelationsOf(task: TaskEntity): TaskRelations {
+  const context = readableContext(task);
+  return {
+    provinceCode: task.provinceCode, leadAgencyId: task.leadAgencyId, leadGroupMemberIds: [], coordinatingAgencyIds: [],
+    monitoringAgencyId: null, provincialCommitteeAgencyId: null, coordinatorInputMissing: false,
+    reportedByAgencyId: context.reportedByAgencyId, reportedByUserId: context.reportedByUserId,
+  };
+}
+
+// A snapshot edited by hand into something else: refused like any snapshot the machine cannot restore.
+function readableContext(task: TaskEntity): TaskContext {
+  const context = task.snapshot?.context;
+  if (!context || typeof context !== 'object' || !Array.isArray(context.contributions)) {
+    throw new IncompatibleSnapshotError(`task ${task.id} has no readable snapshot`);
+  }
+  return context;
 }
 
 // A coordinating group has given its input when any of its members contributed this period.

@@ -3,20 +3,15 @@ import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '
 import type { TaskEventType, TaskState } from '@app/lifecycle';
 import { Agency } from '../agencies/agency.model';
 import type { Actor } from '../auth/actor';
-import { CurrentActor, Loaders as RequestLoaders } from '../auth/current-actor.decorator';
-import { CLOCK, type Clock } from '../common/clock';
+import { CurrentActor, Loaders as RequestLoaders } from '../graphql/current-actor.decorator';
 import { TaskEventTypeEnum, TaskStateEnum } from '../graphql/enums';
 import type { Loaders } from '../graphql/request-context';
 import { Plan } from '../plans/plan.model';
-import { Contribution, PendingExtension, TaskPeriod } from '../deadlines/deadlines.model';
-import { taskPeriods } from '../deadlines/reporting-periods';
-import { availableEvents } from './available-events';
 import { rollUpState } from './task-rollup';
+import type { TaskEntity } from '../repositories/task.repository';
 import { TaskQueryService, encodeCursor, type TaskPage } from './task-query.service';
-import type { TaskEntity } from '../database/entities/task.entity';
 import { Task, TaskConnection, TaskEvent } from './task.model';
 import { TransitionInput } from './transition.input';
-import { relationsOf } from './task-relations';
 import { TransitionService } from './transition.service';
 
 export function toConnection(page: TaskPage): TaskConnection {
@@ -29,7 +24,6 @@ export class TasksResolver {
   constructor(
     @Inject(TaskQueryService) private readonly taskQueries: TaskQueryService,
     @Inject(TransitionService) private readonly transitions: TransitionService,
-    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Query(() => Task, { nullable: true })
@@ -91,46 +85,18 @@ export class TasksResolver {
 
   @ResolveField(() => [TaskEventTypeEnum], { description: 'Events the current viewer may fire now (none on a split task: its children take them)' })
   async availableEvents(@Parent() task: TaskEntity, @CurrentActor() actor: Actor, @RequestLoaders() loaders: Loaders) {
-    if ((await loaders.children.load(task.id)).length > 0) return [];
-    const [coordinators, plan, committeeId] = await Promise.all([
-      loaders.coordinatorIds.load(task.id),
-      loaders.plan.load(task.planId),
-      loaders.committeeId.load(task.provinceCode),
-    ]);
-    const groups = [task.leadAgencyId, ...coordinators];
-    const members = await loaders.groupMembers.loadMany(groups);
-    const groupMembers = new Map(groups.map((id, i) => [id, Array.isArray(members[i]) ? (members[i] as string[]) : []]));
-    const relations = relationsOf(task, { coordinatorIds: coordinators, plan, committeeId, groupMembers });
-    return availableEvents(actor, task, relations, this.clock.now());
+    const row = await loaders.authorization.load(task.id);
+    return row ? this.transitions.availableEvents(actor, row) : [];
   }
 
   @ResolveField(() => [TaskEvent])
   async history(@Parent() task: TaskEntity, @RequestLoaders() loaders: Loaders) {
     return (await loaders.events.load(task.id)).map((event) => ({
       ...event,
-      comment: stringOrNull(event.payload.comment ?? event.payload.reason),
+      comment: eventComment(event.payload),
       reportSummary: stringOrNull((event.payload.report as { summary?: unknown } | undefined)?.summary ?? event.payload.text),
       dueAt: dateOrNull(event.payload.newDueAt ?? event.payload.proposedDueAt),
     }));
-  }
-
-  @ResolveField(() => [TaskPeriod], { description: 'Reporting periods: each with its due time, report and verdict' })
-  async periods(@Parent() task: TaskEntity, @RequestLoaders() loaders: Loaders) {
-    const plan = await loaders.plan.load(task.planId);
-    return taskPeriods(task.snapshot, plan?.reportingDeadlines ?? [], this.clock.now()).map((p) => ({
-      ...p, dueAt: dateOrNull(p.dueAt), reportedAt: dateOrNull(p.reportedAt), verifiedAt: dateOrNull(p.verifiedAt),
-    }));
-  }
-
-  @ResolveField(() => PendingExtension, { nullable: true, description: 'An extension request waiting for a LEADER' })
-  pendingExtension(@Parent() task: TaskEntity) {
-    const pending = task.snapshot.context.pendingExtension;
-    return pending ? { ...pending, requestedAt: new Date(pending.requestedAt), proposedDueAt: new Date(pending.proposedDueAt) } : null;
-  }
-
-  @ResolveField(() => [Contribution], { description: 'Inputs of the coordinating agencies (phối hợp), every period' })
-  contributions(@Parent() task: TaskEntity) {
-    return task.snapshot.context.contributions.map((c) => ({ ...c, at: new Date(c.at) }));
   }
 
   @ResolveField(() => Task, { nullable: true })
@@ -142,6 +108,12 @@ export class TasksResolver {
   children(@Parent() task: TaskEntity, @RequestLoaders() loaders: Loaders) {
     return loaders.children.load(task.id);
   }
+}
+
+// The comment of an event, whatever its type calls it (a request's reason, a contribution's text
+// is its report summary).
+function eventComment(payload: Record<string, unknown>): string | null {
+  return stringOrNull(payload.comment ?? payload.reason);
 }
 
 function stringOrNull(value: unknown): string | null {

@@ -1,159 +1,121 @@
-import { In, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
-import { authorize, type TaskRelations } from '@app/approval-rules';
-import { applyTaskEvent, replayTask, type StoredTaskSnapshot } from '@app/lifecycle';
-import { PROVINCIAL_COMMITTEE_CODE } from '../agencies/agencies.service';
-import { AgencyGroupMemberEntity } from '../database/entities/agency-group-member.entity';
-import { AgencyEntity } from '../database/entities/agency.entity';
+import { authorize } from '@app/approval-rules';
+import { acceptedEventTypes, applyTaskEvent, replayTask, type StoredTaskSnapshot, type TaskEventType } from '@app/lifecycle';
 import { chainHash, genesisHash } from '../audit/hash-chain';
 import { toStoredMachineEvent } from '../audit/stored-event';
-import { TaskEventEntity } from '../database/entities/task-event.entity';
-import { toRuleActor, seesProvince, type Actor } from '../auth/actor';
+import { SYSTEM_ACTOR, toRuleActor, type Actor } from '../auth/actor';
+import { Scope } from '../common/scope';
 import type { Clock } from '../common/clock';
 import { conflict, forbidden, invalidTransition, notFound } from '../common/domain-error';
-import { PlanEntity } from '../database/entities/plan.entity';
-import { TaskCoordinatorEntity } from '../database/entities/task-coordinator.entity';
-import { TaskEntity } from '../database/entities/task.entity';
-import { relationsOf } from './task-relations';
+import type { TaskEventRepository } from '../repositories/task-event.repository';
+import { TaskEntity, type TaskAuthorizationRow, type TaskRepository, type TransitionWrite } from '../repositories/task.repository';
+import { isUniqueViolation, type Transactions, type Tx } from '../repositories/transaction';
+import { ownRelationsOf, relationsOf } from './task-relations';
 import { toMachineEvent, validateCommand, type TransitionCommand, type ValidCommand } from './transition.command';
 
-export type TaskChangedListener = (task: TaskEntity) => void;
+export interface TransitionDeps {
+  tasks: TaskRepository;
+  events: TaskEventRepository;
+  transactions: Transactions;
+  clock: Clock;
+}
 
-// One transition = one database transaction: lock the task, authorize, idempotency, version check,
-// machine, append the audit row, update the task.
+type Decided = { task: TaskEntity; write: TransitionWrite | null };
+
+// One transition = one transaction of at most five statements: BEGIN, the task locked with its
+// authorization context, the event appended, the task row updated, COMMIT. The checks run in this
+// order: visible, not split, authorized, idempotent retry, expected version, taken by the machine.
 export class TransitionService {
-  private readonly listeners: TaskChangedListener[] = [];
-
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly clock: Clock,
-  ) {}
-
-  onTaskChanged(listener: TaskChangedListener): void {
-    this.listeners.push(listener);
-  }
+  constructor(private readonly deps: TransitionDeps) {}
 
   async transition(actor: Actor, command: TransitionCommand): Promise<TaskEntity> {
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const valid = validateCommand(command, now);
-    const { task, changed } = await this.dataSource.transaction('READ COMMITTED', (manager) => this.apply(manager, actor, valid, now));
-    if (changed) this.notify(task);
-    return task;
+    try {
+      return await this.deps.transactions.run((tx) => this.transitionIn(tx, actor, valid, now));
+    } catch (error) {
+      // the same idempotencyKey raced in from another request: its event is committed now
+      if (valid.idempotencyKey === null || !isUniqueViolation(error)) throw error;
+      return this.deps.transactions.run((tx) => this.transitionIn(tx, actor, valid, now));
+    }
   }
 
-  notify(task: TaskEntity): void {
-    for (const listener of this.listeners) listener(task);
+  // The events this viewer may fire now: what the machine takes, joined with what the rules allow.
+  availableEvents(actor: Actor, row: TaskAuthorizationRow): TaskEventType[] {
+    if (row.hasChildren) return [];
+    const ruleActor = toRuleActor(actor, row.task.provinceCode);
+    const relations = relationsOf(row);
+    const now = this.deps.clock.now().toISOString();
+    return acceptedEventTypes(row.task.snapshot, now).filter((type) => authorize(ruleActor, relations, type).allowed);
   }
 
-  private async apply(manager: EntityManager, actor: Actor, command: ValidCommand, now: Date) {
-    return this.applyToLocked(manager, actor, await this.lockTask(manager, actor, command.taskId), command, now);
+  // The deadline sweep: DEADLINE_PASSED on a batch the caller locked, written in two statements.
+  // Returns the tasks that changed; a task the machine refuses is reported through `refused`.
+  async passDeadlines(tx: Tx, tasks: readonly TaskEntity[], asOf: Date, refused: (task: TaskEntity, error: unknown) => void): Promise<TaskEntity[]> {
+    const decided: Decided[] = [];
+    for (const task of tasks) {
+      try {
+        const command: ValidCommand = { taskId: task.id, type: 'DEADLINE_PASSED', expectedVersion: null, idempotencyKey: null, data: {} };
+        const decision = authorize(toRuleActor(SYSTEM_ACTOR, task.provinceCode), ownRelationsOf(task), command.type);
+        if (!decision.allowed) throw forbidden(decision.reason, { rule: decision.rule });
+        decided.push(this.decide(SYSTEM_ACTOR, task, command, asOf));
+      } catch (error) {
+        refused(task, error);
+      }
+    }
+    const writes = decided.flatMap((d) => (d.write ? [d.write] : []));
+    await this.deps.tasks.applyTransitions(tx, writes);
+    return decided.filter((d) => d.write).map((d) => d.task);
   }
 
-  // For callers that locked the task themselves (the deadline sweep locks a batch, skipping locked rows).
-  async applyToLocked(manager: EntityManager, actor: Actor, task: TaskEntity, command: ValidCommand, now: Date) {
-    if (await manager.exists(TaskEntity, { where: { provinceCode: task.provinceCode, parentId: task.id } })) {
+  private async transitionIn(tx: Tx, actor: Actor, command: ValidCommand, now: Date): Promise<TaskEntity> {
+    const row = await this.deps.tasks.lockForTransition(tx, Scope.ofActor(actor), command.taskId, command.idempotencyKey);
+    if (!row) throw notFound(`No task with id ${command.taskId}`);
+    const { task } = row;
+    if (row.hasChildren) {
       throw invalidTransition(`Task ${task.ordinal} is split per lead agency: fire ${command.type} on its child tasks`, { state: task.state });
     }
-    const decision = authorize(toRuleActor(actor, task.provinceCode), await this.relations(manager, task), command.type);
+    const relations = relationsOf(row);
+    const decision = authorize(toRuleActor(actor, task.provinceCode), relations, command.type);
     if (!decision.allowed) throw forbidden(decision.reason, { rule: decision.rule });
-    if (command.idempotencyKey !== null) {
-      const first = await this.firstResult(manager, task, command);
-      if (first) return { task: first, changed: false };
-    }
+    if (row.idempotent) return this.firstResult(tx, task, row.idempotent, command);
+    const { task: next, write } = this.decide(actor, task, command, now);
+    if (write) await this.deps.tasks.applyTransitions(tx, [write]);
+    return next;
+  }
+
+  // Version check, machine, and the rows to write; no I/O.
+  private decide(actor: Actor, task: TaskEntity, command: ValidCommand, now: Date): Decided {
     if (command.expectedVersion !== null && command.expectedVersion !== task.version) {
       throw conflict(`Task version is ${task.version}, not ${command.expectedVersion}: reload the task and try again`, {
         currentVersion: task.version,
       });
     }
-    const payload = { ...command.data, by: { userId: actor.userId, agencyId: actor.agencyId } };
+    const payload = JSON.parse(JSON.stringify({ ...command.data, by: { userId: actor.userId, agencyId: actor.agencyId } })) as Record<string, unknown>;
     const outcome = applyTaskEvent(task.snapshot, toMachineEvent(command.type, now, payload));
     if (!outcome.taken) {
       throw invalidTransition(`A task in state ${task.state} does not take ${command.type}: ${outcome.reason}`, { state: task.state });
     }
-    await this.appendEvent(manager, task, actor, command, payload, now, outcome.snapshot);
-    const updated = await this.saveSnapshot(manager, task, outcome.snapshot);
-    return { task: updated, changed: true };
+    const event = {
+      taskId: task.id, seq: task.version + 1, type: command.type, fromState: task.state, toState: outcome.snapshot.state,
+      actor: actor.userId, actorAgencyId: actor.agencyId, at: now, payload, machineVersion: outcome.snapshot.machineVersion,
+    };
+    const prevHash = task.lastHash ?? genesisHash(task.id, task.input);
+    const hash = chainHash(prevHash, event);
+    const columns = { ...snapshotColumns(outcome.snapshot), version: event.seq, lastHash: hash };
+    return {
+      task: Object.assign(new TaskEntity(), task, columns, { updatedAt: now }),
+      write: { provinceCode: task.provinceCode, taskId: task.id, event: { ...event, idempotencyKey: command.idempotencyKey, prevHash, hash }, task: columns },
+    };
   }
 
   // A retried idempotencyKey answers the task as the first request left it, rebuilt from the trail.
-  private async firstResult(manager: EntityManager, task: TaskEntity, command: ValidCommand): Promise<TaskEntity | null> {
-    const first = await manager.findOne(TaskEventEntity, {
-      where: { provinceCode: task.provinceCode, taskId: task.id, idempotencyKey: command.idempotencyKey! },
-    });
-    if (!first) return null;
+  private async firstResult(tx: Tx, task: TaskEntity, first: { seq: number; type: TaskEventType }, command: ValidCommand): Promise<TaskEntity> {
     if (first.type !== command.type) {
       throw conflict(`idempotencyKey "${command.idempotencyKey}" was already used for a ${first.type} event on this task`);
     }
-    const events = await manager.find(TaskEventEntity, {
-      where: { provinceCode: task.provinceCode, taskId: task.id, seq: LessThanOrEqual(first.seq) },
-      order: { seq: 'ASC' },
-    });
+    const events = await this.deps.events.eventsUpTo(tx, task.provinceCode, task.id, first.seq);
     const { snapshot } = replayTask(task.input, events.map(toStoredMachineEvent));
-    return Object.assign(Object.create(TaskEntity.prototype) as TaskEntity, task, snapshotColumns(snapshot), { version: first.seq });
-  }
-
-  private async lockTask(manager: EntityManager, actor: Actor, taskId: string): Promise<TaskEntity> {
-    const task = await manager
-      .createQueryBuilder(TaskEntity, 't')
-      .setLock('pessimistic_write')
-      .where('t.id = :taskId', { taskId })
-      .getOne();
-    if (!task || !seesProvince(actor, task.provinceCode)) throw notFound(`No task with id ${taskId}`);
-    return task;
-  }
-
-  private async relations(manager: EntityManager, task: TaskEntity): Promise<TaskRelations> {
-    // one connection per transaction: these run one after the other
-    const coordinators = await manager.find(TaskCoordinatorEntity, { where: { provinceCode: task.provinceCode, taskId: task.id } });
-    const plan = await manager.findOne(PlanEntity, { where: { provinceCode: task.provinceCode, id: task.planId } });
-    const committee = await manager.findOne(AgencyEntity, { where: { provinceCode: task.provinceCode, code: PROVINCIAL_COMMITTEE_CODE } });
-    const coordinatorIds = coordinators.map((c) => c.agencyId);
-    const memberRows = await manager.find(AgencyGroupMemberEntity, {
-      where: { provinceCode: task.provinceCode, groupId: In([task.leadAgencyId, ...coordinatorIds]) },
-    });
-    const groupMembers = new Map<string, string[]>();
-    for (const row of memberRows) groupMembers.set(row.groupId, [...(groupMembers.get(row.groupId) ?? []), row.memberId]);
-    return relationsOf(task, { coordinatorIds, plan, committeeId: committee?.id ?? null, groupMembers });
-  }
-
-  private async appendEvent(
-    manager: EntityManager,
-    task: TaskEntity,
-    actor: Actor,
-    command: ValidCommand,
-    payload: Record<string, unknown>,
-    at: Date,
-    next: StoredTaskSnapshot,
-  ): Promise<void> {
-    const last = await manager.findOne(TaskEventEntity, {
-      where: { provinceCode: task.provinceCode, taskId: task.id },
-      order: { seq: 'DESC' },
-    });
-    const prevHash = last?.hash ?? genesisHash(task.id, task.input);
-    const event = {
-      taskId: task.id,
-      seq: (last?.seq ?? 0) + 1,
-      type: command.type,
-      fromState: task.state,
-      toState: next.state,
-      actor: actor.userId,
-      actorAgencyId: actor.agencyId,
-      at,
-      payload: JSON.parse(JSON.stringify(payload)) as Record<string, unknown>,
-      machineVersion: next.machineVersion,
-    };
-    await manager.save(TaskEventEntity, {
-      ...event,
-      provinceCode: task.provinceCode,
-      idempotencyKey: command.idempotencyKey,
-      prevHash,
-      hash: chainHash(prevHash, event),
-    });
-  }
-
-  private async saveSnapshot(manager: EntityManager, task: TaskEntity, next: StoredTaskSnapshot): Promise<TaskEntity> {
-    const changes = { ...snapshotColumns(next), version: task.version + 1 };
-    await manager.update(TaskEntity, { provinceCode: task.provinceCode, id: task.id }, changes);
-    return Object.assign(task, changes, { updatedAt: new Date() });
+    return Object.assign(new TaskEntity(), task, snapshotColumns(snapshot), { version: first.seq, lastHash: events.at(-1)?.hash ?? null });
   }
 }
 

@@ -11,6 +11,8 @@ import { createDataSource } from '../database/data-source';
 import type { NewPlan, NewTask } from '../plans/new-plan';
 import { PlanWriterService } from '../plans/plan-writer.service';
 import { TaskEntity } from '../database/entities/task.entity';
+import { createServices } from '../services';
+import { systemClock } from '../common/clock';
 
 // Shared pieces of the int tier: a movable clock, seeding, hand-built actors, error and row checks.
 
@@ -73,7 +75,7 @@ export async function seedPlan(
 ): Promise<SeededPlan> {
   const { year, ...rest } = overrides;
   const plan: NewPlan = { ...testPlan(province, tasks, year), number: `${randomUUID().slice(0, 8)}/KH-UBND`, ...rest };
-  const written = await new PlanWriterService(dataSource).write(plan);
+  const written = await createServices({ dataSource: dataSource, clock: systemClock }).planWriter.write(plan);
   const rows: { id: string }[] = await dataSource.query(
     'SELECT id FROM tasks WHERE province_code = $1 AND plan_id = $2 ORDER BY sort_key',
     [province.code, written.id],

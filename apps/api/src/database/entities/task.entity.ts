@@ -67,6 +67,10 @@ export class TaskEntity {
   @Column({ type: 'boolean', default: false })
   late: boolean;
 
+  // Hash of the last task_events row (null before the first): the next event chains from it.
+  @Column({ name: 'last_hash', type: 'text', nullable: true })
+  lastHash: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
@@ -74,7 +78,7 @@ export class TaskEntity {
   updatedAt: Date;
 }
 
-function readSnapshot(value: StoredTaskSnapshot | null): StoredTaskSnapshot | null {
+export function readSnapshot(value: StoredTaskSnapshot | null): StoredTaskSnapshot | null {
   if (value === null) return value;
   try {
     return upgradeTaskSnapshot(value);

@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import type { RequestContext } from '../graphql/request-context';
-import type { Actor } from './actor';
+import type { RequestContext } from './request-context';
+import type { Actor } from '../auth/actor';
 
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
   const ctx = GqlExecutionContext.create(context).getContext<RequestContext>();

@@ -1,6 +1,6 @@
 import { Field, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { RoleEnum } from '../graphql/enums';
-import type { Actor } from './actor';
+import { RoleEnum } from './enums';
+import type { Actor } from '../auth/actor';
 import { CurrentActor } from './current-actor.decorator';
 
 @ObjectType({ description: 'Who the token says the viewer is' })

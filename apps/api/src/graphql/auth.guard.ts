@@ -1,7 +1,7 @@
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { unauthenticated } from '../common/domain-error';
-import type { RequestContext } from '../graphql/request-context';
+import type { RequestContext } from './request-context';
 
 // Authentication only: the token was verified when the request context was built.
 export class AuthGuard implements CanActivate {

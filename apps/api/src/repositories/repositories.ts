@@ -1,0 +1,31 @@
+import type { DataSource } from 'typeorm';
+import { AgencyRepository } from './agency.repository';
+import { HealthRepository } from './health.repository';
+import { NotificationRepository } from './notification.repository';
+import { PlanRepository } from './plan.repository';
+import { TaskEventRepository } from './task-event.repository';
+import { TaskRepository } from './task.repository';
+import { Transactions } from './transaction';
+
+// The data-access layer: one repository per aggregate. All SQL of the API lives in these files.
+export interface Repositories {
+  agencies: AgencyRepository;
+  plans: PlanRepository;
+  tasks: TaskRepository;
+  events: TaskEventRepository;
+  notifications: NotificationRepository;
+  health: HealthRepository;
+  transactions: Transactions;
+}
+
+export function createRepositories(dataSource: DataSource): Repositories {
+  return {
+    agencies: new AgencyRepository(dataSource),
+    plans: new PlanRepository(dataSource),
+    tasks: new TaskRepository(dataSource),
+    events: new TaskEventRepository(dataSource),
+    notifications: new NotificationRepository(dataSource),
+    health: new HealthRepository(dataSource),
+    transactions: new Transactions(dataSource),
+  };
+}

@@ -1,0 +1,272 @@
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { TaskEventType, TaskState } from '@app/lifecycle';
+import type { Scope } from '../common/scope';
+import { TaskCoordinatorEntity } from '../database/entities/task-coordinator.entity';
+import { TaskEntity, readSnapshot } from '../database/entities/task.entity';
+import { PROVINCIAL_COMMITTEE_CODE } from './agency.repository';
+import { LEAF_TASK_SQL, agencyInvolvedSql } from './task-sql';
+import { inScope } from './scope-where';
+import { managerOf, type Tx } from './transaction';
+
+export { TaskEntity };
+
+export interface TaskFilter {
+  planId?: string | null;
+  state?: TaskState | null;
+  agencyId?: string | null; // lead or coordinating, itself or as a member of a group
+  afterSortKey?: string | null;
+  first: number;
+}
+
+export interface TaskPage {
+  tasks: TaskEntity[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+// Everything the approval rules need about one task, read in one statement.
+export interface TaskAuthorizationRow {
+  task: TaskEntity;
+  hasChildren: boolean;
+  coordinatorIds: string[];
+  groupMembers: Map<string, string[]>; // members of the lead and coordinating groups
+  monitoringAgencyId: string | null;
+  coordinatorInputRequired: boolean;
+  committeeId: string | null; // the province's People's Committee
+  // the event an idempotencyKey already produced on this task, if any
+  idempotent: { seq: number; type: TaskEventType } | null;
+}
+
+// One accepted event and the task row it leaves behind.
+export interface TransitionWrite {
+  provinceCode: string;
+  taskId: string;
+  event: {
+    seq: number;
+    type: TaskEventType;
+    fromState: TaskState | null;
+    toState: TaskState;
+    actor: string | null;
+    actorAgencyId: string | null;
+    at: Date;
+    payload: Record<string, unknown>;
+    idempotencyKey: string | null;
+    machineVersion: number;
+    prevHash: string;
+    hash: string;
+  };
+  task: Pick<TaskEntity, 'state' | 'snapshot' | 'version' | 'dueAt' | 'originalDueAt' | 'late' | 'lastHash'>;
+}
+
+export type NewTaskRow = Omit<TaskEntity, 'sortKey' | 'createdAt' | 'updatedAt' | 'lastHash'>;
+
+export class TaskRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private get tasks() {
+    return this.dataSource.getRepository(TaskEntity);
+  }
+
+  findById(scope: Scope, id: string): Promise<TaskEntity | null> {
+    return this.tasks.findOne({ where: { ...inScope(scope), id } });
+  }
+
+  byIds(scope: Scope, ids: readonly string[]): Promise<TaskEntity[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.tasks.find({ where: { ...inScope(scope), id: In([...ids]) } });
+  }
+
+  childrenOf(scope: Scope, parentIds: readonly string[]): Promise<TaskEntity[]> {
+    if (parentIds.length === 0) return Promise.resolve([]);
+    return this.tasks.find({ where: { ...inScope(scope), parentId: In([...parentIds]) }, order: { sortKey: 'ASC' } });
+  }
+
+  coordinatorsOf(scope: Scope, taskIds: readonly string[]): Promise<TaskCoordinatorEntity[]> {
+    if (taskIds.length === 0) return Promise.resolve([]);
+    return this.dataSource.getRepository(TaskCoordinatorEntity).find({ where: { ...inScope(scope), taskId: In([...taskIds]) } });
+  }
+
+  // Keyset page in plan order, with the filter's total.
+  async page(scope: Scope, filter: TaskFilter): Promise<TaskPage> {
+    const query = this.tasks.createQueryBuilder('t');
+    if (scope.provinceCode !== null) query.andWhere('t.province_code = :province', { province: scope.provinceCode });
+    if (filter.planId) query.andWhere('t.plan_id = :planId', { planId: filter.planId });
+    if (filter.state) query.andWhere('t.state = :state', { state: filter.state });
+    if (filter.agencyId) query.andWhere(agencyInvolvedSql(':agencyId'), { agencyId: filter.agencyId });
+    const totalCount = await query.getCount();
+    if (filter.afterSortKey) query.andWhere('t.sort_key > :after', { after: filter.afterSortKey });
+    const rows = await query.orderBy('t.sort_key', 'ASC').take(filter.first + 1).getMany();
+    return { tasks: rows.slice(0, filter.first), hasNextPage: rows.length > filter.first, totalCount };
+  }
+
+  async leafTasksOfPlan(scope: Scope, planId: string): Promise<TaskEntity[]> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT t.* FROM tasks t WHERE t.plan_id = $1 AND ($2::text IS NULL OR t.province_code = $2) AND ${LEAF_TASK_SQL} ORDER BY t.sort_key`,
+      [planId, scope.provinceCode],
+    );
+    return rows.map(toTask);
+  }
+
+  tasksOfPlan(scope: Scope, planId: string): Promise<TaskEntity[]> {
+    return this.tasks.find({ where: { ...inScope(scope), planId }, order: { sortKey: 'ASC' } });
+  }
+
+  // Leaf tasks an agency leads or coordinates: OVERDUE ones, or those not yet reported due in [from, until].
+  async leafTasksOfAgency(scope: Scope, agencyId: string, due: { from: Date; until: Date } | 'OVERDUE'): Promise<TaskEntity[]> {
+    const window = due === 'OVERDUE' ? [null, null] : [due.from.toISOString(), due.until.toISOString()];
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT t.* FROM tasks t
+       WHERE ($1::text IS NULL OR t.province_code = $1) AND ${agencyInvolvedSql('$2')} AND ${LEAF_TASK_SQL}
+         AND CASE WHEN $3::timestamptz IS NULL THEN t.state = 'OVERDUE'
+                  ELSE t.state NOT IN ('REPORTED', 'VERIFIED') AND t.due_at >= $3::timestamptz AND t.due_at <= $4::timestamptz END
+       ORDER BY t.due_at ASC, t.sort_key ASC`,
+      [scope.provinceCode, agencyId, ...window],
+    );
+    return rows.map(toTask);
+  }
+
+  // availableEvents of a page of tasks: one statement for all of them.
+  async authorizationRows(scope: Scope, taskIds: readonly string[]): Promise<Map<string, TaskAuthorizationRow>> {
+    if (taskIds.length === 0) return new Map();
+    const rows: Record<string, unknown>[] = await this.dataSource.query(authorizationSql(false), [[...taskIds], scope.provinceCode, null]);
+    return new Map(rows.map((row) => [row.id as string, toAuthorizationRow(row)]));
+  }
+
+  // The first statement of a transition: the task locked, with everything the rules need.
+  async lockForTransition(tx: Tx, scope: Scope, taskId: string, idempotencyKey: string | null): Promise<TaskAuthorizationRow | null> {
+    const rows: Record<string, unknown>[] = await managerOf(tx).query(authorizationSql(true), [[taskId], scope.provinceCode, idempotencyKey]);
+    return rows.length === 0 ? null : toAuthorizationRow(rows[0]);
+  }
+
+  // The deadline sweep's batch: due leaf tasks not yet overdue, locked, skipping rows others hold.
+  async lockDue(tx: Tx, scope: Scope, asOf: Date, skip: readonly string[], limit: number): Promise<TaskEntity[]> {
+    const rows: Record<string, unknown>[] = await managerOf(tx).query(
+      `SELECT t.* FROM tasks t
+       WHERE t.state IN ('ASSIGNED', 'IN_PROGRESS') AND t.due_at < $1 AND ($2::text IS NULL OR t.province_code = $2)
+         AND NOT (t.id = ANY($3::uuid[])) AND ${LEAF_TASK_SQL}
+       ORDER BY t.due_at ASC LIMIT $4
+       FOR UPDATE SKIP LOCKED`,
+      [asOf.toISOString(), scope.provinceCode, [...skip], limit],
+    );
+    return rows.map(toTask);
+  }
+
+  // Two statements whatever the number of writes: the events appended, the task rows updated.
+  async applyTransitions(tx: Tx, writes: readonly TransitionWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    const manager = managerOf(tx);
+    await manager.query(INSERT_EVENTS_SQL, eventColumns(writes));
+    const [, updated] = (await manager.query(UPDATE_TASKS_SQL, taskColumns(writes))) as [unknown, number];
+    // the rows are locked: a count that differs means a bug, and the transaction must not commit
+    if (updated !== writes.length) throw new Error(`expected to update ${writes.length} task row(s), updated ${updated}`);
+  }
+
+  async insertTask(tx: Tx, task: NewTaskRow, coordinatorIds: readonly string[]): Promise<void> {
+    const manager: EntityManager = managerOf(tx);
+    await manager.insert(TaskEntity, task);
+    if (coordinatorIds.length === 0) return;
+    await manager.insert(
+      TaskCoordinatorEntity,
+      coordinatorIds.map((agencyId) => ({ provinceCode: task.provinceCode, taskId: task.id, agencyId })),
+    );
+  }
+}
+
+// $1 task ids, $2 province (null = national), $3 idempotency key. The lock variant takes FOR UPDATE
+// on the task row only (the CTE); the other tables are read in the same statement.
+function authorizationSql(lock: boolean): string {
+  return `WITH t AS (
+  SELECT * FROM tasks WHERE id = ANY($1::uuid[]) AND ($2::text IS NULL OR province_code = $2)${lock ? '\n  FOR UPDATE' : ''}
+)
+SELECT t.*,
+  p.monitoring_agency_id AS ctx_monitoring_agency_id,
+  coalesce(p.coordinator_input_required, false) AS ctx_coordinator_input_required,
+  (SELECT a.id FROM agencies a WHERE a.province_code = t.province_code AND a.code = '${PROVINCIAL_COMMITTEE_CODE}') AS ctx_committee_id,
+  EXISTS (SELECT 1 FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.id) AS ctx_has_children,
+  ARRAY(SELECT c.agency_id FROM task_coordinators c WHERE c.province_code = t.province_code AND c.task_id = t.id ORDER BY c.agency_id)
+    AS ctx_coordinator_ids,
+  (SELECT coalesce(jsonb_object_agg(m.group_id, m.members), '{}'::jsonb) FROM (
+     SELECT g.group_id, jsonb_agg(g.member_id ORDER BY g.member_id) AS members
+     FROM agency_group_members g
+     WHERE g.province_code = t.province_code
+       AND (g.group_id = t.lead_agency_id
+         OR g.group_id IN (SELECT c.agency_id FROM task_coordinators c WHERE c.province_code = t.province_code AND c.task_id = t.id))
+     GROUP BY g.group_id) m) AS ctx_group_members,
+  (SELECT jsonb_build_object('seq', e.seq, 'type', e.type) FROM task_events e
+   WHERE e.province_code = t.province_code AND e.task_id = t.id AND e.idempotency_key = $3::text) AS ctx_idempotent
+FROM t
+LEFT JOIN plans p ON p.province_code = t.province_code AND p.id = t.plan_id`;
+}
+
+const INSERT_EVENTS_SQL = `INSERT INTO task_events
+  (province_code, task_id, seq, type, from_state, to_state, actor, actor_agency_id, at, payload, idempotency_key, machine_version, prev_hash, hash)
+SELECT * FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[],
+  $9::timestamptz[], $10::jsonb[], $11::text[], $12::int[], $13::text[], $14::text[])`;
+
+const UPDATE_TASKS_SQL = `UPDATE tasks t
+SET state = v.state, snapshot = v.snapshot, version = v.version, due_at = v.due_at, original_due_at = v.original_due_at,
+    late = v.late, last_hash = v.last_hash, updated_at = now()
+FROM unnest($1::text[], $2::uuid[], $3::text[], $4::jsonb[], $5::int[], $6::timestamptz[], $7::timestamptz[], $8::bool[], $9::text[])
+  AS v(province_code, id, state, snapshot, version, due_at, original_due_at, late, last_hash)
+WHERE t.province_code = v.province_code AND t.id = v.id AND t.version = v.version - 1`;
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+function eventColumns(writes: readonly TransitionWrite[]): unknown[] {
+  const e = writes.map((w) => w.event);
+  return [
+    writes.map((w) => w.provinceCode), writes.map((w) => w.taskId), e.map((x) => x.seq), e.map((x) => x.type),
+    e.map((x) => x.fromState), e.map((x) => x.toState), e.map((x) => x.actor), e.map((x) => x.actorAgencyId),
+    e.map((x) => x.at.toISOString()), e.map((x) => JSON.stringify(x.payload)), e.map((x) => x.idempotencyKey),
+    e.map((x) => x.machineVersion), e.map((x) => x.prevHash), e.map((x) => x.hash),
+  ];
+}
+
+function taskColumns(writes: readonly TransitionWrite[]): unknown[] {
+  const t = writes.map((w) => w.task);
+  return [
+    writes.map((w) => w.provinceCode), writes.map((w) => w.taskId), t.map((x) => x.state), t.map((x) => JSON.stringify(x.snapshot)),
+    t.map((x) => x.version), t.map((x) => iso(x.dueAt)), t.map((x) => iso(x.originalDueAt)), t.map((x) => x.late), t.map((x) => x.lastHash),
+  ];
+}
+
+// A raw tasks row (snake_case) as the entity TypeORM would have built.
+function toTask(row: Record<string, unknown>): TaskEntity {
+  return Object.assign(new TaskEntity(), {
+    provinceCode: row.province_code as string,
+    id: row.id as string,
+    sortKey: String(row.sort_key),
+    planId: row.plan_id as string,
+    sectionId: (row.section_id as string | null) ?? null,
+    parentId: (row.parent_id as string | null) ?? null,
+    ordinal: row.ordinal as string,
+    title: row.title as string,
+    leadAgencyId: row.lead_agency_id as string,
+    timeframe: row.timeframe as string,
+    target: (row.target as string | null) ?? null,
+    note: (row.note as string | null) ?? null,
+    state: row.state as TaskState,
+    input: row.input as TaskEntity['input'],
+    snapshot: readSnapshot(row.snapshot as TaskEntity['snapshot']) as TaskEntity['snapshot'],
+    version: Number(row.version),
+    dueAt: (row.due_at as Date | null) ?? null,
+    originalDueAt: (row.original_due_at as Date | null) ?? null,
+    late: Boolean(row.late),
+    lastHash: (row.last_hash as string | null) ?? null,
+    createdAt: row.created_at as Date,
+    updatedAt: row.updated_at as Date,
+  });
+}
+
+function toAuthorizationRow(row: Record<string, unknown>): TaskAuthorizationRow {
+  const members = (row.ctx_group_members ?? {}) as Record<string, string[]>;
+  return {
+    task: toTask(row),
+    hasChildren: Boolean(row.ctx_has_children),
+    coordinatorIds: (row.ctx_coordinator_ids as string[] | null) ?? [],
+    groupMembers: new Map(Object.entries(members)),
+    monitoringAgencyId: (row.ctx_monitoring_agency_id as string | null) ?? null,
+    coordinatorInputRequired: Boolean(row.ctx_coordinator_input_required),
+    committeeId: (row.ctx_committee_id as string | null) ?? null,
+    idempotent: (row.ctx_idempotent as TaskAuthorizationRow['idempotent']) ?? null,
+  };
+}

@@ -1,0 +1,60 @@
+import type { DataSource } from 'typeorm';
+import { AgenciesService } from './agencies/agencies.service';
+import { AuditService } from './audit/audit.service';
+import { ActorResolver } from './auth/actor-resolver.service';
+import { JwtService } from './auth/jwt.service';
+import type { Clock } from './common/clock';
+import type { JwtConfig } from './config/app-config';
+import { DeadlineSweepService } from './deadlines/deadline-sweep.service';
+import { DeadlinesService } from './deadlines/deadlines.service';
+import { PlanReportsService } from './deadlines/plan-reports.service';
+import { PlanImportService } from './plans/plan-import.service';
+import { PlanSettingsService } from './plans/plan-settings.service';
+import { PlanWriterService } from './plans/plan-writer.service';
+import { PlansService } from './plans/plans.service';
+import { DigestService } from './reminders/digest.service';
+import { NotificationsService } from './reminders/notifications.service';
+import { UpcomingDeadlinesService } from './reminders/upcoming-deadlines.service';
+import { createRepositories, type Repositories } from './repositories/repositories';
+import { TaskQueryService } from './tasks/task-query.service';
+import { TransitionService } from './tasks/transition.service';
+
+export interface ServiceDeps {
+  dataSource: DataSource;
+  clock: Clock;
+  // null: no token verification (CLIs and tests that act as a fixed operator)
+  jwt?: (JwtConfig & { secret: string | null }) | null;
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+// The one wiring of the service graph: the Nest module, the CLIs and the integration tests all
+// build it here.
+export function createServices({ dataSource, clock, jwt = null }: ServiceDeps) {
+  const repositories: Repositories = createRepositories(dataSource);
+  const { agencies, plans, tasks, events, notifications, transactions } = repositories;
+  const agenciesService = new AgenciesService(agencies);
+  const transitions = new TransitionService({ tasks, events, transactions, clock });
+  const sweeper = new DeadlineSweepService({ tasks, transactions, transitions });
+  const writer = new PlanWriterService({ agencies, plans, tasks, transactions });
+  const digest = new DigestService(notifications);
+  return {
+    repositories,
+    clock,
+    agencies: agenciesService,
+    plans: new PlansService(plans),
+    planWriter: writer,
+    planImport: new PlanImportService({ agencies, plans, transactions, writer }),
+    planSettings: new PlanSettingsService(plans),
+    taskQueries: new TaskQueryService({ tasks, plans, agencies }),
+    transitions,
+    audit: new AuditService({ plans, tasks, events }),
+    sweeper,
+    deadlines: new DeadlinesService(sweeper, clock),
+    planReports: new PlanReportsService({ plans, tasks, clock }),
+    upcomingDeadlines: new UpcomingDeadlinesService({ tasks, agencies: agenciesService, clock }),
+    digest,
+    notifications: new NotificationsService({ notifications, agencies: agenciesService, digest, clock }),
+    actors: jwt ? new ActorResolver(new JwtService(jwt), agencies) : null,
+  };
+}
