@@ -1,14 +1,12 @@
 import { resolve } from 'node:path';
-import type { AuditService as AuditServiceType } from '../../apps/api/src/audit/audit.service';
+import type { createServices as CreateServices } from '../../apps/api/src/services';
 import type { Actor } from '../../apps/api/src/auth/actor';
 import type { createDataSource as CreateDataSource } from '../../apps/api/src/database/data-source';
-import { createServices } from '../../apps/api/src/services';
-import { systemClock } from '../../apps/api/src/common/clock';
 
 // globalTeardown runs outside jest's module mapping, so it uses the build `npm test` made first.
 const DIST = resolve(__dirname, '../../dist/apps/api/apps/api/src');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { AuditService } = require(`${DIST}/audit/audit.service.js`) as { AuditService: typeof AuditServiceType };
+const { createServices } = require(`${DIST}/services.js`) as { createServices: typeof CreateServices };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createDataSource } = require(`${DIST}/database/data-source.js`) as { createDataSource: typeof CreateDataSource };
 
@@ -22,7 +20,7 @@ export async function auditEveryTask(url: string): Promise<{ plans: number; task
   await dataSource.initialize();
   try {
     const plans: { id: string; province_code: string }[] = await dataSource.query('SELECT id, province_code FROM plans');
-    const audit = createServices({ dataSource: dataSource, clock: systemClock }).audit;
+    const audit = createServices({ dataSource, clock: { now: () => new Date() } }).audit;
     const broken: string[] = [];
     let tasks = 0;
     for (const plan of plans.filter((p) => !TAMPERED.test(p.province_code))) {

@@ -15,7 +15,7 @@ export class AgenciesService {
   constructor(private readonly agencies: AgencyRepository) {}
 
   // provinceCode narrows the viewer's scope: another province is FORBIDDEN, "" BAD_USER_INPUT.
-  listForProvince(actor: Actor, provinceCode: string): Promise<AgencyEntity[]> {
+  async listForProvince(actor: Actor, provinceCode: string): Promise<AgencyEntity[]> {
     const scope = Scope.ofActor(actor).narrow(provinceCode);
     return this.agencies.listForProvince(scope, provinceCode);
   }

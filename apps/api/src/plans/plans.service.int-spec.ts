@@ -167,9 +167,12 @@ describe(PlansService.name, () => {
       expect((await plans.list(actorA, a.code)).map((p) => p.id)).toEqual([a2031.planId, a2029.planId]);
     });
 
-    it('lists nothing when a provincial actor names another province', async () => {
-      expect(await plans.list(actorA, b.code)).toEqual([]);
-      expect(await plans.list(actorB, a.code)).toEqual([]);
+    it('refuses with FORBIDDEN when a provincial actor names another province, BAD_USER_INPUT for an empty code', async () => {
+      await expectDomainError(plans.list(actorA, b.code), 'FORBIDDEN');
+      await expectDomainError(plans.list(actorB, a.code), 'FORBIDDEN');
+      await expectDomainError(plans.list(actorA, '*'), 'FORBIDDEN');
+      await expectDomainError(plans.list(actorA, ''), 'BAD_USER_INPUT');
+      await expectDomainError(plans.list(NATIONAL_AUDITOR, ''), 'BAD_USER_INPUT');
     });
 
     it('lists the plans of any province when a national ("*") actor names it', async () => {

@@ -9,11 +9,11 @@ export class PlansService {
   constructor(private readonly plans: PlanRepository) {}
 
   // provinceCode narrows the viewer's scope: another province is FORBIDDEN, "" BAD_USER_INPUT.
-  list(actor: Actor, provinceCode?: string | null): Promise<PlanEntity[]> {
+  async list(actor: Actor, provinceCode?: string | null): Promise<PlanEntity[]> {
     return this.plans.list(Scope.ofActor(actor).narrow(provinceCode));
   }
 
-  findById(actor: Actor, id: string): Promise<PlanEntity | null> {
+  async findById(actor: Actor, id: string): Promise<PlanEntity | null> {
     return this.plans.findById(Scope.ofActor(actor), requireUuid(id, 'id'));
   }
 }

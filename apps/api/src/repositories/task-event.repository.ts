@@ -1,4 +1,5 @@
 import { In, LessThanOrEqual, type DataSource } from 'typeorm';
+import type { TaskEventType } from '@app/lifecycle';
 import type { Scope } from '../common/scope';
 import { TaskEventEntity } from '../database/entities/task-event.entity';
 import { inScope } from './scope-where';
@@ -27,6 +28,11 @@ export class TaskEventRepository {
       .where('e.task_id IN (SELECT t.id FROM tasks t WHERE t.province_code = e.province_code AND t.plan_id = :planId)', { planId });
     if (scope.provinceCode !== null) query.andWhere('e.province_code = :province', { province: scope.provinceCode });
     return query.orderBy('e.task_id').addOrderBy('e.seq').getMany();
+  }
+
+  async findByIdempotencyKey(tx: Tx, provinceCode: string, taskId: string, key: string): Promise<{ seq: number; type: TaskEventType } | null> {
+    const found = await managerOf(tx).findOne(TaskEventEntity, { where: { provinceCode, taskId, idempotencyKey: key }, select: { seq: true, type: true } });
+    return found ? { seq: found.seq, type: found.type } : null;
   }
 
   // An idempotent retry rebuilds the task as the first request left it.

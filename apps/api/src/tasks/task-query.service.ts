@@ -27,7 +27,7 @@ export interface TaskQueryDeps {
 export class TaskQueryService {
   constructor(private readonly deps: TaskQueryDeps) {}
 
-  findById(actor: Actor, id: string): Promise<TaskEntity | null> {
+  async findById(actor: Actor, id: string): Promise<TaskEntity | null> {
     return this.deps.tasks.findById(Scope.ofActor(actor), requireUuid(id, 'id'));
   }
 
@@ -43,7 +43,7 @@ export class TaskQueryService {
   }
 
   // Plan.tasks: the plan was already found within the viewer's scope.
-  pageOfPlan(actor: Actor, plan: PlanEntity, filter: Omit<TaskFilter, 'planId' | 'agencyId'>): Promise<TaskPage> {
+  async pageOfPlan(actor: Actor, plan: PlanEntity, filter: Omit<TaskFilter, 'planId' | 'agencyId'>): Promise<TaskPage> {
     return this.deps.tasks.page(Scope.ofActor(actor), { ...checkedPage(filter), planId: plan.id });
   }
 }

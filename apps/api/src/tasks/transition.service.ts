@@ -78,9 +78,19 @@ export class TransitionService {
     const decision = authorize(toRuleActor(actor, task.provinceCode), relations, command.type);
     if (!decision.allowed) throw forbidden(decision.reason, { rule: decision.rule });
     if (row.idempotent) return this.firstResult(tx, task, row.idempotent, command);
-    const { task: next, write } = this.decide(actor, task, command, now);
-    if (write) await this.deps.tasks.applyTransitions(tx, [write]);
-    return next;
+    let decided: Decided;
+    try {
+      decided = this.decide(actor, task, command, now);
+    } catch (error) {
+      // A retry that waited for the lock read the trail as it was before the first request
+      // committed: look again (one more statement, on this refusal path only).
+      const first = command.idempotencyKey === null ? null : await this.deps.events.findByIdempotencyKey(tx, task.provinceCode, task.id, command.idempotencyKey);
+      if (first) return this.firstResult(tx, task, first, command);
+      throw error;
+    }
+    // a retry that slipped past both looks fails on the unique key, and transition() runs it again
+    if (decided.write) await this.deps.tasks.applyTransitions(tx, [decided.write]);
+    return decided.task;
   }
 
   // Version check, machine, and the rows to write; no I/O.
