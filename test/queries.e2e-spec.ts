@@ -218,9 +218,10 @@ describe('queries', () => {
   describe('province isolation', () => {
     it('does hide the plans of another province from a provincial token', async () => {
       expect((await gql(server, officer, 'query P($id: ID!) { plan(id: $id) { id } }', { id: otherPlanId })).data!.plan).toBeNull();
-      expect((await gql(server, officer, 'query P($p: String) { plans(provinceCode: $p) { id } }', { p: other.code })).data!.plans).toEqual([]);
-      expect((await page(officer, { planId: otherPlanId })).totalCount).toBe(0);
-      expect((await gql(server, officer, 'query A($p: String!) { agencies(provinceCode: $p) { id } }', { p: other.code })).data!.agencies).toEqual([]);
+      // naming another province is FORBIDDEN; another province's plan id answers like a missing one
+      expectError(await gql(server, officer, 'query P($p: String) { plans(provinceCode: $p) { id } }', { p: other.code }), 'FORBIDDEN');
+      expectError(await gql(server, officer, 'query T($id: ID) { tasks(planId: $id) { totalCount } }', { id: otherPlanId }), 'NOT_FOUND');
+      expectError(await gql(server, officer, 'query A($p: String!) { agencies(provinceCode: $p) { id } }', { p: other.code }), 'FORBIDDEN');
       const otherPlans = await gql(server, otherOfficer, '{ plans { id } }');
       expect(otherPlans.data!.plans.map((p: { id: string }) => p.id)).toEqual([otherPlanId]);
       expect((await gql(server, otherOfficer, 'query P($id: ID!) { plan(id: $id) { id } }', { id: bigPlanId })).data!.plan).toBeNull();

@@ -1,3 +1,4 @@
+import { ADMIN_OPERATIONS } from './admin-policy';
 import { CONDITIONS } from './approval-rules.conditions';
 import { APPROVAL_RULES, NO_RULE_ALLOWS } from './approval-rules.table';
 import { allowingRuleIds } from './authorize';
@@ -78,6 +79,16 @@ export function renderRulesMarkdown(): string {
     '## Events and the rules that can allow them',
     '',
     ...renderEventsTable(),
+    '',
+    '## ADMIN operations',
+    '',
+    'Operations on a province\'s set-up rather than on a task go through `authorizeAdmin`: the actor must hold ' +
+      'ADMIN (otherwise the operation\'s own rule denies), and a provincial ADMIN acts only on its province ' +
+      '(otherwise `other-province`). A national (`*`) ADMIN acts on every province.',
+    '',
+    '| operation | rule when not ADMIN |',
+    '|---|---|',
+    ...Object.entries(ADMIN_OPERATIONS).map(([operation, { rule, what }]) => `| ${what} (${code(operation)}) | ${code(rule)} |`),
     '',
   ].join('\n');
 }
