@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { createDataSource } from '../../apps/api/src/database/data-source';
-import { PlanWriterService } from '../../apps/api/src/plans/plan-writer.service';
 import type { NewPlan, NewTask } from '../../apps/api/src/plans/new-plan';
 import { endOfLocalDayUtc } from '../../libs/plan-import/src';
 import { createServices } from '../../apps/api/src/services';

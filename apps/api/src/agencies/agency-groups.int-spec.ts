@@ -1,9 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { AgenciesService } from './agencies.service';
 import { TransitionService } from '../tasks/transition.service';
-import { TaskQueryService } from '../tasks/task-query.service';
-import { UpcomingDeadlinesService } from '../reminders/upcoming-deadlines.service';
-import { DigestService } from '../reminders/digest.service';
 import type { Actor } from '../auth/actor';
 import { NATIONAL_ADMIN, TestClock, expectDomainError, openDataSource, seedPlan, uniqueProvince, userActor, type SeededPlan } from '../test-support/int-helpers';
 import { createServices } from '../services';

@@ -3,7 +3,7 @@ import { Args, GraphQLISODateTime, ID, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../graphql/current-actor.decorator';
 import { validInstant } from '../common/validation';
-import { AuditVerification, ReplayResult } from '../tasks/task.model';
+import { AuditVerification, ReplayResult } from './audit.model';
 import { AuditService } from './audit.service';
 
 @Resolver()

@@ -1,13 +1,10 @@
 import { SignJWT } from 'jose';
 import type { DataSource } from 'typeorm';
 import type { Role } from '@app/approval-rules';
-import { AgenciesService } from '../agencies/agencies.service';
 import { DomainError } from '../common/domain-error';
 import { AGENCY_CODES, expectDomainError, openDataSource, seedPlan, uniqueProvince, type SeededPlan } from '../test-support/int-helpers';
 import { ActorResolver } from './actor-resolver.service';
 import { JwtService, signToken, type TokenClaims } from './jwt.service';
-import { createServices } from '../services';
-import { systemClock } from '../common/clock';
 import { createRepositories } from '../repositories/repositories';
 
 const SECRET = 'int-test-secret-that-is-long-enough-for-hs256';

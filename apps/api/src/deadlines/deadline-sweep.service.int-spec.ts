@@ -17,8 +17,6 @@ import {
   userActor,
   type SeededPlan,
 } from '../test-support/int-helpers';
-import type { TaskEntity } from '../database/entities/task.entity';
-import { TransitionService } from '../tasks/transition.service';
 import { DeadlineSweepService } from './deadline-sweep.service';
 import { DeadlinesService } from './deadlines.service';
 import { createServices } from '../services';
@@ -64,7 +62,6 @@ const HOST_ZONES: [string, number][] = [
 describe(DeadlineSweepService.name, () => {
   let ds: DataSource;
   let clock: TestClock;
-  let transitions: TransitionService;
   let sweeper: DeadlineSweepService;
 
   beforeAll(async () => {
@@ -77,7 +74,6 @@ describe(DeadlineSweepService.name, () => {
 
   beforeEach(() => {
     clock = new TestClock(BEFORE_2030);
-    transitions = createServices({ dataSource: ds, clock: clock }).transitions;
     sweeper = createServices({ dataSource: ds, clock: systemClock }).sweeper;
   });
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, type ExecutionResult } from 'graphql';
+import { IncompatibleSnapshotError, InvalidTaskInputError } from '@app/lifecycle';
+import { PlanImportError } from '@app/plan-import';
 import { DomainError, ERROR_CODES } from '../common/domain-error';
 
 export interface FormattedErrors {
@@ -35,6 +37,8 @@ function format(error: unknown, logger: Logger, production: boolean): GraphQLErr
   if (original instanceof DomainError) {
     return withCode(gql, original.message, original.code, original.details);
   }
+  const lib = libraryError(original);
+  if (lib) return withCode(gql, lib.message, lib.code, { reason: lib.reason });
   const code = gql.extensions?.code;
   if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code)) return gql;
   if (!original || isGraphQLRequestError(original)) {
@@ -45,6 +49,16 @@ function format(error: unknown, logger: Logger, production: boolean): GraphQLErr
   logger.error(`Unhandled error ${errorId}: ${original.message}`, original.stack);
   const message = production ? `Internal error (id ${errorId})` : `Internal error (id ${errorId}): ${original.message}`;
   return withCode(gql, message, 'INTERNAL_SERVER_ERROR', { errorId });
+}
+
+// The pure libraries' errors, in the contract's vocabulary.
+function libraryError(error: Error | undefined): { code: string; message: string; reason: string } | null {
+  if (error instanceof IncompatibleSnapshotError) {
+    return { code: 'INVALID_TRANSITION', reason: error.code, message: `The task's stored state cannot be read by this lifecycle version: ${error.message}` };
+  }
+  if (error instanceof InvalidTaskInputError) return { code: 'BAD_USER_INPUT', reason: error.code, message: error.message };
+  if (error instanceof PlanImportError) return { code: 'BAD_USER_INPUT', reason: 'PLAN_IMPORT', message: error.message };
+  return null;
 }
 
 function isGraphQLRequestError(error: Error): boolean {

@@ -15,9 +15,7 @@ import {
 import type { Actor } from '../auth/actor';
 import { DomainError } from '../common/domain-error';
 import { agencyIds, DAY, expectDomainError, NATIONAL_ADMIN, NATIONAL_AUDITOR, openDataSource, TestClock, userActor } from '../test-support/int-helpers';
-import { TransitionService } from '../tasks/transition.service';
 import { PlanImportService, type ImportCommand, type ImportOutcome } from './plan-import.service';
-import { PlanWriterService } from './plan-writer.service';
 import { createServices } from '../services';
 import { systemClock } from '../common/clock';
 

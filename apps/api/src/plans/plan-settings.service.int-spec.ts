@@ -14,7 +14,6 @@ import {
   userActor,
   type SeededPlan,
 } from '../test-support/int-helpers';
-import { TransitionService } from '../tasks/transition.service';
 import type { StoredReportingDeadline } from '../database/entities/plan.entity';
 import { PlanSettingsService, type PlanSettingsCommand } from './plan-settings.service';
 import { createServices } from '../services';

@@ -1,8 +1,6 @@
 import { setHostTimeZone } from '../test-support/host-time-zone';
 import type { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '../auth/actor';
-import { AgenciesService } from '../agencies/agencies.service';
-import { TransitionService } from '../tasks/transition.service';
 import {
   AGENCY_CODES,
   cast,

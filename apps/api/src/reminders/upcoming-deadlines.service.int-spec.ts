@@ -1,6 +1,5 @@
 import { setHostTimeZone } from '../test-support/host-time-zone';
 import type { DataSource } from 'typeorm';
-import { AgenciesService } from '../agencies/agencies.service';
 import { SYSTEM_ACTOR } from '../auth/actor';
 import {
   AGENCY_CODES,
@@ -14,10 +13,8 @@ import {
   userActor,
   type SeededPlan,
 } from '../test-support/int-helpers';
-import { TransitionService } from '../tasks/transition.service';
 import { UpcomingDeadlinesService } from './upcoming-deadlines.service';
 import { createServices } from '../services';
-import { systemClock } from '../common/clock';
 
 
 // Vietnam day D = 2030-03-10 begins at 2030-03-09T17:00Z; "within 7 days" on D reaches the end of 03-17.

@@ -15,7 +15,6 @@ import {
   type SeededPlan,
 } from '../test-support/int-helpers';
 import { encodeCursor, TaskQueryService } from './task-query.service';
-import { TransitionService } from './transition.service';
 import { createServices } from '../services';
 import { systemClock } from '../common/clock';
 import { createRepositories } from '../repositories/repositories';

@@ -58,19 +58,3 @@ export class TaskConnection {
   @Field(() => PageInfo) pageInfo: PageInfo;
   @Field(() => Int) totalCount: number;
 }
-
-@ObjectType()
-export class ReplayResult {
-  @Field(() => TaskStateEnum) state: string;
-  @Field(() => Int) eventsApplied: number;
-  @Field({ description: 'The stored state and snapshot equal the replay of the stored events' }) consistent: boolean;
-  @Field() chainValid: boolean;
-}
-
-@ObjectType()
-export class AuditVerification {
-  @Field() ok: boolean;
-  @Field(() => Int) tasksChecked: number;
-  @Field(() => Int) eventsChecked: number;
-  @Field(() => [ID]) brokenTaskIds: string[];
-}

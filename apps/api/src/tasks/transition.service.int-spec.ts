@@ -21,11 +21,9 @@ import {
   userActor,
   type SeededPlan,
 } from '../test-support/int-helpers';
-import type { TaskEntity } from '../database/entities/task.entity';
 import type { TransitionCommand } from './transition.command';
 import { TransitionService } from './transition.service';
 import { createServices } from '../services';
-import { systemClock } from '../common/clock';
 
 // testPlan's default due time: end of 31 Dec 2030 in Vietnam.
 const DUE = new Date('2030-12-31T16:59:59.999Z');

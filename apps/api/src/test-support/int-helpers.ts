@@ -9,7 +9,6 @@ import type { Clock } from '../common/clock';
 import { DomainError, type ErrorCode } from '../common/domain-error';
 import { createDataSource } from '../database/data-source';
 import type { NewPlan, NewTask } from '../plans/new-plan';
-import { PlanWriterService } from '../plans/plan-writer.service';
 import { TaskEntity } from '../database/entities/task.entity';
 import { createServices } from '../services';
 import { systemClock } from '../common/clock';
