@@ -8,6 +8,7 @@ import { TaskEventTypeEnum, TaskStateEnum } from '../graphql/enums';
 import type { Loaders } from '../graphql/request-context';
 import { Plan } from '../plans/plan.model';
 import { rollUpState } from './task-rollup';
+import type { AgencyEntity } from '../repositories/agency.repository';
 import type { TaskEntity } from '../repositories/task.repository';
 import { TaskQueryService, encodeCursor, type TaskPage } from './task-query.service';
 import { Task, TaskConnection, TaskEvent } from './task.model';
@@ -68,7 +69,9 @@ export class TasksResolver {
   @ResolveField(() => [Agency], { description: 'Đơn vị phối hợp' })
   async coordinatingAgencies(@Parent() task: TaskEntity, @RequestLoaders() loaders: Loaders) {
     const ids = await loaders.coordinatorIds.load(task.id);
-    return (await loaders.agency.loadMany(ids)).filter((a) => a && !(a instanceof Error));
+    const agencies = (await loaders.agency.loadMany(ids)).filter((a): a is AgencyEntity => Boolean(a) && !(a instanceof Error));
+    // the table keeps no position: a stable order, by name as a reader looks them up
+    return agencies.sort((a, b) => a.name.localeCompare(b.name, 'vi'));
   }
 
   @ResolveField(() => TaskStateEnum, { description: "A task split per lead agency shows its children's roll-up" })
