@@ -20,7 +20,15 @@ export default tseslint.config(
     files: ['libs/*/src/**/*.ts'],
     ignores: ['libs/*/src/**/*.spec.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: FRAMEWORK, message: 'libs/* stay framework-free' }, { group: ['**/apps/**'], message: 'libs never import apps' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: FRAMEWORK, message: 'libs/* stay framework-free' },
+            { group: ['**/apps/**'], message: 'libs never import apps' },
+          ],
+        },
+      ],
       'no-restricted-syntax': [
         'error',
         { selector: 'ExportDefaultDeclaration', message: 'Named exports only' },

@@ -70,7 +70,12 @@ describe('audit', () => {
     it('does agree with the stored task when every task of the plan is replayed', async () => {
       for (const id of taskIds) {
         const task = (await getTask(server, supervisor, id))!;
-        expect(await replay(supervisor, id)).toEqual({ state: task.state, eventsApplied: task.history.length, consistent: true, chainValid: true });
+        expect(await replay(supervisor, id)).toEqual({
+          state: task.state,
+          eventsApplied: task.history.length,
+          consistent: true,
+          chainValid: true,
+        });
       }
       expect(await replay(supervisor, taskIds[0])).toMatchObject({ state: 'VERIFIED', eventsApplied: 5 });
       expect(await replay(supervisor, taskIds[3])).toMatchObject({ state: 'ASSIGNED', eventsApplied: 0 });
@@ -80,11 +85,19 @@ describe('audit', () => {
       const at = rejectedTask.history.map((row) => new Date(row.at).getTime());
       expect(new Set(at).size).toBe(5);
       const between = (i: number) => new Date(Math.floor((at[i] + at[i + 1]) / 2)).toISOString();
-      expect(await replay(supervisor, taskIds[0], between(0))).toEqual({ state: 'IN_PROGRESS', eventsApplied: 1, consistent: true, chainValid: true });
+      expect(await replay(supervisor, taskIds[0], between(0))).toEqual({
+        state: 'IN_PROGRESS',
+        eventsApplied: 1,
+        consistent: true,
+        chainValid: true,
+      });
       expect(await replay(supervisor, taskIds[0], between(1))).toMatchObject({ state: 'REPORTED', eventsApplied: 2 });
       expect(await replay(supervisor, taskIds[0], between(2))).toMatchObject({ state: 'IN_PROGRESS', eventsApplied: 3 });
       expect(await replay(supervisor, taskIds[0], between(3))).toMatchObject({ state: 'REPORTED', eventsApplied: 4 });
-      expect(await replay(supervisor, taskIds[0], new Date(at[0] - 60_000).toISOString())).toMatchObject({ state: 'ASSIGNED', eventsApplied: 0 });
+      expect(await replay(supervisor, taskIds[0], new Date(at[0] - 60_000).toISOString())).toMatchObject({
+        state: 'ASSIGNED',
+        eventsApplied: 0,
+      });
       expect(await replay(supervisor, taskIds[0], rejectedTask.history[2].at)).toMatchObject({ state: 'IN_PROGRESS', eventsApplied: 3 });
     });
 
@@ -118,7 +131,9 @@ describe('audit', () => {
     it('does refuse a plain UPDATE of task_events because the table is append-only', async () => {
       await withPg(async (client) => {
         await expect(
-          client.query(`UPDATE task_events SET payload = jsonb_set(payload, '{comment}', '"sửa"') WHERE task_id = $1 AND seq = 3`, [taskIds[0]]),
+          client.query(`UPDATE task_events SET payload = jsonb_set(payload, '{comment}', '"sửa"') WHERE task_id = $1 AND seq = 3`, [
+            taskIds[0],
+          ]),
         ).rejects.toThrow(/append-only/);
         await expect(client.query('DELETE FROM task_events WHERE task_id = $1', [taskIds[0]])).rejects.toThrow(/append-only/);
       });

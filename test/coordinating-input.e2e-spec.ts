@@ -33,7 +33,13 @@ describe('coordinating input over GraphQL', () => {
   let server: ApiServer;
   let planId: string;
   const t: Record<string, string> = {};
-  const ids: Record<'two' | 'waived' | 'none' | 'recurring' | 'later', string> = { two: '', waived: '', none: '', recurring: '', later: '' };
+  const ids: Record<'two' | 'waived' | 'none' | 'recurring' | 'later', string> = {
+    two: '',
+    waived: '',
+    none: '',
+    recurring: '',
+    later: '',
+  };
   const VIEWERS = ['leadOfficer', 'ictOfficer', 'taxOfficer', 'monitoringOfficer', 'supervisor', 'leader'];
 
   beforeAll(async () => {
@@ -57,9 +63,19 @@ describe('coordinating input over GraphQL', () => {
       leader: await token(p, COMMITTEE, ['LEADER'], 'leader-ubnd'),
       admin: await token(p, 'quan-tri', ['ADMIN'], 'admin-tinh'),
     });
-    const tasks = await gql(server, t.supervisor, 'query P($id: ID!) { plan(id: $id) { tasks { edges { node { id ordinal } } } } }', { id: planId });
-    const byOrdinal = new Map<string, string>(tasks.data!.plan.tasks.edges.map((e: { node: { id: string; ordinal: string } }) => [e.node.ordinal, e.node.id]));
-    Object.assign(ids, { two: byOrdinal.get('1'), waived: byOrdinal.get('2'), none: byOrdinal.get('3'), recurring: byOrdinal.get('4'), later: byOrdinal.get('5') });
+    const tasks = await gql(server, t.supervisor, 'query P($id: ID!) { plan(id: $id) { tasks { edges { node { id ordinal } } } } }', {
+      id: planId,
+    });
+    const byOrdinal = new Map<string, string>(
+      tasks.data!.plan.tasks.edges.map((e: { node: { id: string; ordinal: string } }) => [e.node.ordinal, e.node.id]),
+    );
+    Object.assign(ids, {
+      two: byOrdinal.get('1'),
+      waived: byOrdinal.get('2'),
+      none: byOrdinal.get('3'),
+      recurring: byOrdinal.get('4'),
+      later: byOrdinal.get('5'),
+    });
   });
 
   afterAll(async () => server?.stop());
@@ -71,12 +87,18 @@ describe('coordinating input over GraphQL', () => {
   }
 
   function send(who: string, input: TransitionVars): Promise<GqlResponse<{ transitionTask: View }>> {
-    return gql<{ transitionTask: View }>(server, t[who], `mutation M($input: TransitionInput!) { transitionTask(input: $input) { ${FIELDS} } }`, { input });
+    return gql<{ transitionTask: View }>(
+      server,
+      t[who],
+      `mutation M($input: TransitionInput!) { transitionTask(input: $input) { ${FIELDS} } }`,
+      { input },
+    );
   }
 
   async function fire(who: string, input: TransitionVars): Promise<View> {
     const result = await send(who, input);
-    if (result.errors?.length || !result.data?.transitionTask) throw new Error(`${input.event} as ${who} failed: ${JSON.stringify(result.errors)}`);
+    if (result.errors?.length || !result.data?.transitionTask)
+      throw new Error(`${input.event} as ${who} failed: ${JSON.stringify(result.errors)}`);
     return result.data.transitionTask;
   }
 
@@ -107,8 +129,12 @@ describe('coordinating input over GraphQL', () => {
       expect(await required()).toBe(false);
       for (const taskId of Object.values(ids)) await fire('leadOfficer', { taskId, event: 'START' });
       expect(await available(ids.two)).toEqual({
-        leadOfficer: ['REQUEST_EXTENSION', 'SUBMIT_REPORT'], ictOfficer: ['CONTRIBUTE'], taxOfficer: ['CONTRIBUTE'],
-        monitoringOfficer: [], supervisor: [], leader: [],
+        leadOfficer: ['REQUEST_EXTENSION', 'SUBMIT_REPORT'],
+        ictOfficer: ['CONTRIBUTE'],
+        taxOfficer: ['CONTRIBUTE'],
+        monitoringOfficer: [],
+        supervisor: [],
+        leader: [],
       });
       await expectRefused('leader', { taskId: ids.two, event: 'WAIVE_COORDINATION', comment: 'Miễn' }, 'FORBIDDEN', 'no-rule-allows');
     });
@@ -134,8 +160,12 @@ describe('coordinating input over GraphQL', () => {
       const result = await gql(server, t.admin, SETTINGS, { input: { planId, coordinatorInputRequired: true } });
       expect(result.errors).toBeUndefined();
       expect(result.data!.updatePlanSettings).toEqual({
-        id: planId, coordinatorInputRequired: true,
-        reportingDeadlines: [{ period: 'H1', dueMonthDay: '06-05' }, { period: 'YEAR', dueMonthDay: '12-05' }],
+        id: planId,
+        coordinatorInputRequired: true,
+        reportingDeadlines: [
+          { period: 'H1', dueMonthDay: '06-05' },
+          { period: 'YEAR', dueMonthDay: '12-05' },
+        ],
       });
       expect(await required()).toBe(true);
     });
@@ -145,14 +175,23 @@ describe('coordinating input over GraphQL', () => {
     it('does refuse SUBMIT_REPORT with FORBIDDEN naming coordinator-input-required when no coordinating agency contributed', async () => {
       await expectRefused('leadOfficer', { ...report('Báo cáo'), taskId: ids.two }, 'FORBIDDEN', 'coordinator-input-required');
       expect(await available(ids.two)).toEqual({
-        leadOfficer: ['REQUEST_EXTENSION'], ictOfficer: ['CONTRIBUTE'], taxOfficer: ['CONTRIBUTE'],
-        monitoringOfficer: [], supervisor: [], leader: ['WAIVE_COORDINATION'],
+        leadOfficer: ['REQUEST_EXTENSION'],
+        ictOfficer: ['CONTRIBUTE'],
+        taxOfficer: ['CONTRIBUTE'],
+        monitoringOfficer: [],
+        supervisor: [],
+        leader: ['WAIVE_COORDINATION'],
       });
     });
 
     it('does refuse CONTRIBUTE with FORBIDDEN and write nothing when the agency does not coordinate the task', async () => {
       for (const who of ['monitoringOfficer', 'supervisor', 'leadOfficer', 'leader']) {
-        await expectRefused(who, { taskId: ids.two, event: 'CONTRIBUTE', report: { summary: 'Ý kiến', value: '1' } }, 'FORBIDDEN', 'no-rule-allows');
+        await expectRefused(
+          who,
+          { taskId: ids.two, event: 'CONTRIBUTE', report: { summary: 'Ý kiến', value: '1' } },
+          'FORBIDDEN',
+          'no-rule-allows',
+        );
       }
     });
 
@@ -161,43 +200,68 @@ describe('coordinating input over GraphQL', () => {
     });
 
     it('does list the contribution with its agency and still hold the report back when one of two agencies contributed', async () => {
-      const task = await fire('ictOfficer', { taskId: ids.two, event: 'CONTRIBUTE', report: { summary: 'Đã số hóa hồ sơ', value: '12 thủ tục' } });
+      const task = await fire('ictOfficer', {
+        taskId: ids.two,
+        event: 'CONTRIBUTE',
+        report: { summary: 'Đã số hóa hồ sơ', value: '12 thủ tục' },
+      });
       expect(task.state).toBe('IN_PROGRESS');
       expect(task.contributions.map(({ agency, text, value, period }) => ({ agency, text, value, period }))).toEqual([
         { agency: { code: AGENCIES.ict.code }, text: 'Đã số hóa hồ sơ', value: '12 thủ tục', period: 0 },
       ]);
       expect(task.history.at(-1)).toMatchObject({ type: 'CONTRIBUTE', actor: 'officer-tttt', reportSummary: 'Đã số hóa hồ sơ' });
       await expectRefused('leadOfficer', { ...report('Báo cáo'), taskId: ids.two }, 'FORBIDDEN', 'coordinator-input-required');
-      expect(await available(ids.two, ['leadOfficer', 'leader'])).toEqual({ leadOfficer: ['REQUEST_EXTENSION'], leader: ['WAIVE_COORDINATION'] });
+      expect(await available(ids.two, ['leadOfficer', 'leader'])).toEqual({
+        leadOfficer: ['REQUEST_EXTENSION'],
+        leader: ['WAIVE_COORDINATION'],
+      });
     });
 
     it('does offer SUBMIT_REPORT to the lead and no waiver when every coordinating agency contributed', async () => {
-      const task = await fire('taxOfficer', { taskId: ids.two, event: 'CONTRIBUTE', report: { summary: 'Số liệu thu ngân sách', value: '98%' } });
+      const task = await fire('taxOfficer', {
+        taskId: ids.two,
+        event: 'CONTRIBUTE',
+        report: { summary: 'Số liệu thu ngân sách', value: '98%' },
+      });
       expect(task.contributions.map(({ agency, text, value, period }) => ({ agency, text, value, period }))).toEqual([
         { agency: { code: AGENCIES.ict.code }, text: 'Đã số hóa hồ sơ', value: '12 thủ tục', period: 0 },
         { agency: { code: AGENCIES.tax.code }, text: 'Số liệu thu ngân sách', value: '98%', period: 0 },
       ]);
       expect(await available(ids.two)).toEqual({
-        leadOfficer: ['REQUEST_EXTENSION', 'SUBMIT_REPORT'], ictOfficer: ['CONTRIBUTE'], taxOfficer: ['CONTRIBUTE'],
-        monitoringOfficer: [], supervisor: [], leader: [],
+        leadOfficer: ['REQUEST_EXTENSION', 'SUBMIT_REPORT'],
+        ictOfficer: ['CONTRIBUTE'],
+        taxOfficer: ['CONTRIBUTE'],
+        monitoringOfficer: [],
+        supervisor: [],
+        leader: [],
       });
     });
 
     it('does refuse WAIVE_COORDINATION with FORBIDDEN when nothing is missing', async () => {
-      await expectRefused('leader', { taskId: ids.two, event: 'WAIVE_COORDINATION', comment: 'Miễn phối hợp' }, 'FORBIDDEN', 'no-rule-allows');
+      await expectRefused(
+        'leader',
+        { taskId: ids.two, event: 'WAIVE_COORDINATION', comment: 'Miễn phối hợp' },
+        'FORBIDDEN',
+        'no-rule-allows',
+      );
     });
 
     it('does accept SUBMIT_REPORT when every coordinating agency contributed', async () => {
       const task = await fire('leadOfficer', { ...report('Báo cáo tổng hợp'), taskId: ids.two });
       expect(task.state).toBe('REPORTED');
       expect(await available(ids.two)).toEqual({
-        leadOfficer: [], ictOfficer: [], taxOfficer: [], monitoringOfficer: [], supervisor: ['REJECT', 'VERIFY'], leader: [],
+        leadOfficer: [],
+        ictOfficer: [],
+        taxOfficer: [],
+        monitoringOfficer: [],
+        supervisor: ['REJECT', 'VERIFY'],
+        leader: [],
       });
     });
   });
 
   describe('a LEADER waives the missing input', () => {
-    it('does refuse WAIVE_COORDINATION with FORBIDDEN when anyone but a LEADER of the People\'s Committee waives', async () => {
+    it("does refuse WAIVE_COORDINATION with FORBIDDEN when anyone but a LEADER of the People's Committee waives", async () => {
       for (const who of ['supervisor', 'leadOfficer', 'ictOfficer']) {
         await expectRefused(who, { taskId: ids.waived, event: 'WAIVE_COORDINATION', comment: 'Miễn' }, 'FORBIDDEN', 'no-rule-allows');
       }
@@ -212,19 +276,32 @@ describe('coordinating input over GraphQL', () => {
       await expectRefused('leadOfficer', { ...report('Báo cáo'), taskId: ids.waived }, 'FORBIDDEN', 'coordinator-input-required');
       const waived = await fire('leader', { taskId: ids.waived, event: 'WAIVE_COORDINATION', comment: 'Sở TT&TT đang kiện toàn nhân sự' });
       expect({ state: waived.state, contributions: waived.contributions, last: waived.history.at(-1) }).toEqual({
-        state: 'IN_PROGRESS', contributions: [],
+        state: 'IN_PROGRESS',
+        contributions: [],
         last: { seq: 2, type: 'WAIVE_COORDINATION', actor: 'leader-ubnd', comment: 'Sở TT&TT đang kiện toàn nhân sự', reportSummary: null },
       });
       expect(await available(ids.waived)).toEqual({
-        leadOfficer: ['REQUEST_EXTENSION', 'SUBMIT_REPORT'], ictOfficer: ['CONTRIBUTE'], taxOfficer: [],
-        monitoringOfficer: [], supervisor: [], leader: [],
+        leadOfficer: ['REQUEST_EXTENSION', 'SUBMIT_REPORT'],
+        ictOfficer: ['CONTRIBUTE'],
+        taxOfficer: [],
+        monitoringOfficer: [],
+        supervisor: [],
+        leader: [],
       });
-      await expectRefused('leader', { taskId: ids.waived, event: 'WAIVE_COORDINATION', comment: 'Miễn lần nữa' }, 'FORBIDDEN', 'no-rule-allows');
+      await expectRefused(
+        'leader',
+        { taskId: ids.waived, event: 'WAIVE_COORDINATION', comment: 'Miễn lần nữa' },
+        'FORBIDDEN',
+        'no-rule-allows',
+      );
       expect((await fire('leadOfficer', { ...report('Báo cáo'), taskId: ids.waived })).state).toBe('REPORTED');
     });
 
     it('does let the lead report and refuse a waiver when the task has no coordinating agency', async () => {
-      expect(await available(ids.none, ['leadOfficer', 'leader'])).toEqual({ leadOfficer: ['REQUEST_EXTENSION', 'SUBMIT_REPORT'], leader: [] });
+      expect(await available(ids.none, ['leadOfficer', 'leader'])).toEqual({
+        leadOfficer: ['REQUEST_EXTENSION', 'SUBMIT_REPORT'],
+        leader: [],
+      });
       await expectRefused('leader', { taskId: ids.none, event: 'WAIVE_COORDINATION', comment: 'Miễn' }, 'FORBIDDEN', 'no-rule-allows');
       expect((await fire('leadOfficer', { ...report('Báo cáo'), taskId: ids.none })).state).toBe('REPORTED');
     });
@@ -238,9 +315,15 @@ describe('coordinating input over GraphQL', () => {
       expect(next.state).toBe('IN_PROGRESS');
       await expectRefused('leadOfficer', { ...report('Báo cáo năm'), taskId: ids.recurring }, 'FORBIDDEN', 'coordinator-input-required');
       expect(await available(ids.recurring, ['leadOfficer', 'ictOfficer', 'leader'])).toEqual({
-        leadOfficer: ['REQUEST_EXTENSION'], ictOfficer: ['CONTRIBUTE'], leader: ['WAIVE_COORDINATION'],
+        leadOfficer: ['REQUEST_EXTENSION'],
+        ictOfficer: ['CONTRIBUTE'],
+        leader: ['WAIVE_COORDINATION'],
       });
-      const task = await fire('ictOfficer', { taskId: ids.recurring, event: 'CONTRIBUTE', report: { summary: 'Ý kiến cả năm', value: null } });
+      const task = await fire('ictOfficer', {
+        taskId: ids.recurring,
+        event: 'CONTRIBUTE',
+        report: { summary: 'Ý kiến cả năm', value: null },
+      });
       expect(task.contributions.map(({ agency, text, period }) => ({ agency: agency?.code, text, period }))).toEqual([
         { agency: AGENCIES.ict.code, text: 'Ý kiến 6 tháng', period: 0 },
         { agency: AGENCIES.ict.code, text: 'Ý kiến cả năm', period: 1 },
@@ -254,7 +337,10 @@ describe('coordinating input over GraphQL', () => {
       await expectRefused('leadOfficer', { ...report('Báo cáo'), taskId: ids.later }, 'FORBIDDEN', 'coordinator-input-required');
       const result = await gql(server, t.admin, SETTINGS, { input: { planId, coordinatorInputRequired: false } });
       expect(result.data?.updatePlanSettings.coordinatorInputRequired).toBe(false);
-      expect(await available(ids.later, ['leadOfficer', 'leader'])).toEqual({ leadOfficer: ['REQUEST_EXTENSION', 'SUBMIT_REPORT'], leader: [] });
+      expect(await available(ids.later, ['leadOfficer', 'leader'])).toEqual({
+        leadOfficer: ['REQUEST_EXTENSION', 'SUBMIT_REPORT'],
+        leader: [],
+      });
       expect((await fire('leadOfficer', { ...report('Báo cáo'), taskId: ids.later })).state).toBe('REPORTED');
     });
   });

@@ -52,16 +52,23 @@ describe('embedded start', () => {
     expect(examples.length).toBeGreaterThanOrEqual(8);
     const officer = await signToken({ sub: 'o', province: 'thai-binh', agency: 'so-tu-phap', roles: ['OFFICER'] }, secret);
     const tasks = await gql(server, officer, '{ tasks(first: 20) { edges { node { id ordinal section } } } }');
-    const taskId = (tasks.data!.tasks.edges as { node: { id: string; ordinal: string; section: string } }[])
-      .find((e) => e.node.ordinal === '2' && e.node.section.startsWith('I.'))!.node.id;
+    const taskId = (tasks.data!.tasks.edges as { node: { id: string; ordinal: string; section: string } }[]).find(
+      (e) => e.node.ordinal === '2' && e.node.section.startsWith('I.'),
+    )!.node.id;
     for (const example of examples) {
       const [province, agency] = example.as.province === '*' ? ['*', 'kiem-toan'] : ['thai-binh', example.as.agency];
-      const auth = await signToken({ sub: `readme-${agency}-${example.as.role}`, province, agency, roles: [example.as.role as never] }, secret);
+      const auth = await signToken(
+        { sub: `readme-${agency}-${example.as.role}`, province, agency, roles: [example.as.role as never] },
+        secret,
+      );
       const variables = Object.fromEntries(
         [...example.query.matchAll(/\$(\w+): ID!/g)].map(([, name]) => [name, name === 'planId' ? plan.id : taskId]),
       );
       const result = await gql(server, auth, example.query, variables);
-      expect({ example: example.query.split('\n')[0], errors: result.errors }).toEqual({ example: example.query.split('\n')[0], errors: undefined });
+      expect({ example: example.query.split('\n')[0], errors: result.errors }).toEqual({
+        example: example.query.split('\n')[0],
+        errors: undefined,
+      });
     }
   });
 });

@@ -32,7 +32,16 @@ interface ExtView {
   originalDueAt: string | null;
   availableEvents: string[];
   pendingExtension: { requestedAt: string; proposedDueAt: string; reason: string } | null;
-  history: { seq: number; type: string; fromState: string | null; toState: string; actor: string | null; comment: string | null; dueAt: string | null; at: string }[];
+  history: {
+    seq: number;
+    type: string;
+    fromState: string | null;
+    toState: string;
+    actor: string | null;
+    comment: string | null;
+    dueAt: string | null;
+    at: string;
+  }[];
 }
 
 describe('extensions over GraphQL', () => {
@@ -45,12 +54,16 @@ describe('extensions over GraphQL', () => {
   beforeAll(async () => {
     const year = new Date(NOW).getUTCFullYear();
     const { planId } = await seedPlan(
-      testPlan(province, [
-        { timeframe: 'Trong 60 ngày tới', dueAt: due.ext },
-        { timeframe: 'Đã quá hạn 60 ngày', dueAt: due.overdue },
-        { timeframe: 'Đã quá hạn 10 ngày', dueAt: due.extendedLate },
-        { timeframe: 'Đã quá hạn 10 ngày', dueAt: due.plainLate },
-      ], year),
+      testPlan(
+        province,
+        [
+          { timeframe: 'Trong 60 ngày tới', dueAt: due.ext },
+          { timeframe: 'Đã quá hạn 60 ngày', dueAt: due.overdue },
+          { timeframe: 'Đã quá hạn 10 ngày', dueAt: due.extendedLate },
+          { timeframe: 'Đã quá hạn 10 ngày', dueAt: due.plainLate },
+        ],
+        year,
+      ),
     );
     server = await startApiServer();
     const p = province.code;
@@ -62,26 +75,43 @@ describe('extensions over GraphQL', () => {
       ictLeader: await token(p, AGENCIES.ict.code, ['LEADER'], 'leader-tttt'), // LEADER role outside the People's Committee
       admin: await token(p, 'quan-tri', ['ADMIN'], 'admin-tinh'),
     });
-    const tasks = await gql(server, t.supervisor, 'query P($id: ID!) { plan(id: $id) { tasks { edges { node { id ordinal } } } } }', { id: planId });
-    const byOrdinal = new Map<string, string>(tasks.data!.plan.tasks.edges.map((e: { node: { id: string; ordinal: string } }) => [e.node.ordinal, e.node.id]));
-    Object.assign(ids, { ext: byOrdinal.get('1'), overdue: byOrdinal.get('2'), extendedLate: byOrdinal.get('3'), plainLate: byOrdinal.get('4') });
+    const tasks = await gql(server, t.supervisor, 'query P($id: ID!) { plan(id: $id) { tasks { edges { node { id ordinal } } } } }', {
+      id: planId,
+    });
+    const byOrdinal = new Map<string, string>(
+      tasks.data!.plan.tasks.edges.map((e: { node: { id: string; ordinal: string } }) => [e.node.ordinal, e.node.id]),
+    );
+    Object.assign(ids, {
+      ext: byOrdinal.get('1'),
+      overdue: byOrdinal.get('2'),
+      extendedLate: byOrdinal.get('3'),
+      plainLate: byOrdinal.get('4'),
+    });
   });
 
   afterAll(async () => server?.stop());
 
   async function view(taskId: string, who = 'supervisor'): Promise<ExtView> {
-    const result = await gql<{ task: ExtView | null }>(server, t[who], `query T($id: ID!) { task(id: $id) { ${EXT_FIELDS} } }`, { id: taskId });
+    const result = await gql<{ task: ExtView | null }>(server, t[who], `query T($id: ID!) { task(id: $id) { ${EXT_FIELDS} } }`, {
+      id: taskId,
+    });
     if (result.errors?.length || !result.data?.task) throw new Error(`task(${taskId}) as ${who} failed: ${JSON.stringify(result.errors)}`);
     return result.data.task;
   }
 
   function send(who: string, input: TransitionVars): Promise<GqlResponse<{ transitionTask: ExtView }>> {
-    return gql<{ transitionTask: ExtView }>(server, t[who], `mutation M($input: TransitionInput!) { transitionTask(input: $input) { ${EXT_FIELDS} } }`, { input });
+    return gql<{ transitionTask: ExtView }>(
+      server,
+      t[who],
+      `mutation M($input: TransitionInput!) { transitionTask(input: $input) { ${EXT_FIELDS} } }`,
+      { input },
+    );
   }
 
   async function fire(who: string, input: TransitionVars): Promise<ExtView> {
     const result = await send(who, input);
-    if (result.errors?.length || !result.data?.transitionTask) throw new Error(`${input.event} as ${who} failed: ${JSON.stringify(result.errors)}`);
+    if (result.errors?.length || !result.data?.transitionTask)
+      throw new Error(`${input.event} as ${who} failed: ${JSON.stringify(result.errors)}`);
     return result.data.transitionTask;
   }
 
@@ -106,82 +136,191 @@ describe('extensions over GraphQL', () => {
     it('does offer REQUEST_EXTENSION to the lead officer only and show nothing pending when the task is new', async () => {
       const task = await view(ids.ext);
       expect({ dueAt: task.dueAt, originalDueAt: task.originalDueAt, pendingExtension: task.pendingExtension }).toEqual({
-        dueAt: due.ext, originalDueAt: due.ext, pendingExtension: null,
+        dueAt: due.ext,
+        originalDueAt: due.ext,
+        pendingExtension: null,
       });
       expect(await availableTo(ids.ext, ['leadOfficer', 'coordOfficer', 'supervisor', 'leader'])).toEqual({
-        leadOfficer: ['REQUEST_EXTENSION', 'START'], coordOfficer: ['CONTRIBUTE'], supervisor: [], leader: [],
+        leadOfficer: ['REQUEST_EXTENSION', 'START'],
+        coordOfficer: ['CONTRIBUTE'],
+        supervisor: [],
+        leader: [],
       });
     });
 
     it('does refuse with BAD_USER_INPUT and write nothing when the proposed date is in the past', async () => {
-      await expectRefused('leadOfficer', { taskId: ids.ext, event: 'REQUEST_EXTENSION', comment: 'Cần thêm thời gian', newDueAt: inDays(-1) }, 'BAD_USER_INPUT', 'newDueAt');
+      await expectRefused(
+        'leadOfficer',
+        { taskId: ids.ext, event: 'REQUEST_EXTENSION', comment: 'Cần thêm thời gian', newDueAt: inDays(-1) },
+        'BAD_USER_INPUT',
+        'newDueAt',
+      );
     });
 
     it('does refuse with BAD_USER_INPUT and write nothing when the reason or the proposed date is missing', async () => {
-      await expectRefused('leadOfficer', { taskId: ids.ext, event: 'REQUEST_EXTENSION', newDueAt: inDays(120) }, 'BAD_USER_INPUT', 'comment');
-      await expectRefused('leadOfficer', { taskId: ids.ext, event: 'REQUEST_EXTENSION', comment: '   ', newDueAt: inDays(120) }, 'BAD_USER_INPUT', 'comment');
-      await expectRefused('leadOfficer', { taskId: ids.ext, event: 'REQUEST_EXTENSION', comment: 'Cần thêm thời gian' }, 'BAD_USER_INPUT', 'newDueAt');
+      await expectRefused(
+        'leadOfficer',
+        { taskId: ids.ext, event: 'REQUEST_EXTENSION', newDueAt: inDays(120) },
+        'BAD_USER_INPUT',
+        'comment',
+      );
+      await expectRefused(
+        'leadOfficer',
+        { taskId: ids.ext, event: 'REQUEST_EXTENSION', comment: '   ', newDueAt: inDays(120) },
+        'BAD_USER_INPUT',
+        'comment',
+      );
+      await expectRefused(
+        'leadOfficer',
+        { taskId: ids.ext, event: 'REQUEST_EXTENSION', comment: 'Cần thêm thời gian' },
+        'BAD_USER_INPUT',
+        'newDueAt',
+      );
     });
 
     it('does refuse with FORBIDDEN and write nothing when someone outside the lead agency asks for more time', async () => {
       for (const who of ['coordOfficer', 'supervisor', 'leader', 'ictLeader']) {
-        await expectRefused(who, { taskId: ids.ext, event: 'REQUEST_EXTENSION', comment: 'Xin gia hạn', newDueAt: inDays(120) }, 'FORBIDDEN', 'no-rule-allows');
+        await expectRefused(
+          who,
+          { taskId: ids.ext, event: 'REQUEST_EXTENSION', comment: 'Xin gia hạn', newDueAt: inDays(120) },
+          'FORBIDDEN',
+          'no-rule-allows',
+        );
       }
     });
 
     it('does show the pending request with its reason and proposed date when the lead officer asks for more time', async () => {
-      const task = await fire('leadOfficer', { taskId: ids.ext, event: 'REQUEST_EXTENSION', comment: 'Chờ ý kiến của Bộ Tư pháp', newDueAt: inDays(120) });
-      expect({ state: task.state, version: task.version, dueAt: task.dueAt, originalDueAt: task.originalDueAt }).toEqual({
-        state: 'ASSIGNED', version: 1, dueAt: due.ext, originalDueAt: due.ext,
+      const task = await fire('leadOfficer', {
+        taskId: ids.ext,
+        event: 'REQUEST_EXTENSION',
+        comment: 'Chờ ý kiến của Bộ Tư pháp',
+        newDueAt: inDays(120),
       });
-      expect(task.pendingExtension).toEqual({ requestedAt: expect.any(String), proposedDueAt: inDays(120), reason: 'Chờ ý kiến của Bộ Tư pháp' });
+      expect({ state: task.state, version: task.version, dueAt: task.dueAt, originalDueAt: task.originalDueAt }).toEqual({
+        state: 'ASSIGNED',
+        version: 1,
+        dueAt: due.ext,
+        originalDueAt: due.ext,
+      });
+      expect(task.pendingExtension).toEqual({
+        requestedAt: expect.any(String),
+        proposedDueAt: inDays(120),
+        reason: 'Chờ ý kiến của Bộ Tư pháp',
+      });
       expect(Math.abs(Date.parse(task.pendingExtension!.requestedAt) - Date.now())).toBeLessThan(60_000);
       expect(await view(ids.ext, 'leadOfficer')).toMatchObject({ pendingExtension: task.pendingExtension });
       expect(await availableTo(ids.ext, ['leadOfficer', 'supervisor', 'leader', 'ictLeader'])).toEqual({
         // a LEADER of the coordinating agency is its staff: it contributes, it does not decide
-        leadOfficer: ['START'], supervisor: [], leader: ['APPROVE_EXTENSION', 'DENY_EXTENSION'], ictLeader: ['CONTRIBUTE'],
+        leadOfficer: ['START'],
+        supervisor: [],
+        leader: ['APPROVE_EXTENSION', 'DENY_EXTENSION'],
+        ictLeader: ['CONTRIBUTE'],
       });
     });
 
     it('does refuse with INVALID_TRANSITION and write nothing when a second request is made while one is pending', async () => {
-      await expectRefused('leadOfficer', { taskId: ids.ext, event: 'REQUEST_EXTENSION', comment: 'Xin thêm nữa', newDueAt: inDays(150) }, 'INVALID_TRANSITION');
+      await expectRefused(
+        'leadOfficer',
+        { taskId: ids.ext, event: 'REQUEST_EXTENSION', comment: 'Xin thêm nữa', newDueAt: inDays(150) },
+        'INVALID_TRANSITION',
+      );
     });
   });
 
   describe('deciding on a request', () => {
     it('does refuse with BAD_USER_INPUT and write nothing when a LEADER approves without citing the granting document', async () => {
       for (const comment of [null, 'Đồng ý gia hạn', 'Theo Công văn số 1234/UBND-TH', 'Theo ý kiến chỉ đạo ngày 05/9/2023']) {
-        await expectRefused('leader', { taskId: ids.ext, event: 'APPROVE_EXTENSION', newDueAt: inDays(120), comment }, 'BAD_USER_INPUT', 'comment');
+        await expectRefused(
+          'leader',
+          { taskId: ids.ext, event: 'APPROVE_EXTENSION', newDueAt: inDays(120), comment },
+          'BAD_USER_INPUT',
+          'comment',
+        );
       }
     });
 
     it('does refuse with BAD_USER_INPUT and write nothing when a LEADER approves a date in the past or no date', async () => {
-      await expectRefused('leader', { taskId: ids.ext, event: 'APPROVE_EXTENSION', newDueAt: inDays(-2), comment: CITATION }, 'BAD_USER_INPUT', 'newDueAt');
+      await expectRefused(
+        'leader',
+        { taskId: ids.ext, event: 'APPROVE_EXTENSION', newDueAt: inDays(-2), comment: CITATION },
+        'BAD_USER_INPUT',
+        'newDueAt',
+      );
       await expectRefused('leader', { taskId: ids.ext, event: 'APPROVE_EXTENSION', comment: CITATION }, 'BAD_USER_INPUT', 'newDueAt');
     });
 
     it("does refuse with FORBIDDEN and write nothing when a SUPERVISOR, the lead officer or a LEADER outside the People's Committee approves", async () => {
       for (const who of ['supervisor', 'leadOfficer', 'ictLeader']) {
-        await expectRefused(who, { taskId: ids.ext, event: 'APPROVE_EXTENSION', newDueAt: inDays(120), comment: CITATION }, 'FORBIDDEN', 'no-rule-allows');
+        await expectRefused(
+          who,
+          { taskId: ids.ext, event: 'APPROVE_EXTENSION', newDueAt: inDays(120), comment: CITATION },
+          'FORBIDDEN',
+          'no-rule-allows',
+        );
       }
-      await expectRefused('supervisor', { taskId: ids.ext, event: 'DENY_EXTENSION', comment: 'Không đồng ý' }, 'FORBIDDEN', 'no-rule-allows');
+      await expectRefused(
+        'supervisor',
+        { taskId: ids.ext, event: 'DENY_EXTENSION', comment: 'Không đồng ý' },
+        'FORBIDDEN',
+        'no-rule-allows',
+      );
     });
 
     it('does move dueAt, keep originalDueAt and keep both events with their comments when a LEADER approves citing the document', async () => {
       const task = await fire('leader', { taskId: ids.ext, event: 'APPROVE_EXTENSION', newDueAt: inDays(120), comment: CITATION });
-      expect({ state: task.state, version: task.version, dueAt: task.dueAt, originalDueAt: task.originalDueAt, pendingExtension: task.pendingExtension }).toEqual({
-        state: 'ASSIGNED', version: 2, dueAt: inDays(120), originalDueAt: due.ext, pendingExtension: null,
+      expect({
+        state: task.state,
+        version: task.version,
+        dueAt: task.dueAt,
+        originalDueAt: task.originalDueAt,
+        pendingExtension: task.pendingExtension,
+      }).toEqual({
+        state: 'ASSIGNED',
+        version: 2,
+        dueAt: inDays(120),
+        originalDueAt: due.ext,
+        pendingExtension: null,
       });
-      expect(task.history.map(({ seq, type, fromState, toState, actor, comment, dueAt }) => ({ seq, type, fromState, toState, actor, comment, dueAt }))).toEqual([
-        { seq: 1, type: 'REQUEST_EXTENSION', fromState: 'ASSIGNED', toState: 'ASSIGNED', actor: 'officer-tu-phap', comment: 'Chờ ý kiến của Bộ Tư pháp', dueAt: inDays(120) },
-        { seq: 2, type: 'APPROVE_EXTENSION', fromState: 'ASSIGNED', toState: 'ASSIGNED', actor: 'leader-ubnd', comment: CITATION, dueAt: inDays(120) },
+      expect(
+        task.history.map(({ seq, type, fromState, toState, actor, comment, dueAt }) => ({
+          seq,
+          type,
+          fromState,
+          toState,
+          actor,
+          comment,
+          dueAt,
+        })),
+      ).toEqual([
+        {
+          seq: 1,
+          type: 'REQUEST_EXTENSION',
+          fromState: 'ASSIGNED',
+          toState: 'ASSIGNED',
+          actor: 'officer-tu-phap',
+          comment: 'Chờ ý kiến của Bộ Tư pháp',
+          dueAt: inDays(120),
+        },
+        {
+          seq: 2,
+          type: 'APPROVE_EXTENSION',
+          fromState: 'ASSIGNED',
+          toState: 'ASSIGNED',
+          actor: 'leader-ubnd',
+          comment: CITATION,
+          dueAt: inDays(120),
+        },
       ]);
       expect((await view(ids.ext, 'leadOfficer')).history).toEqual(task.history);
       expect(await availableTo(ids.ext, ['leadOfficer', 'leader'])).toEqual({ leadOfficer: ['REQUEST_EXTENSION', 'START'], leader: [] });
     });
 
     it('does refuse with INVALID_TRANSITION when a LEADER approves or denies with no request pending', async () => {
-      await expectRefused('leader', { taskId: ids.ext, event: 'APPROVE_EXTENSION', newDueAt: inDays(200), comment: CITATION }, 'INVALID_TRANSITION');
+      await expectRefused(
+        'leader',
+        { taskId: ids.ext, event: 'APPROVE_EXTENSION', newDueAt: inDays(200), comment: CITATION },
+        'INVALID_TRANSITION',
+      );
       await expectRefused('leader', { taskId: ids.ext, event: 'DENY_EXTENSION', comment: 'Không đồng ý' }, 'INVALID_TRANSITION');
     });
 
@@ -194,7 +333,10 @@ describe('extensions over GraphQL', () => {
     it('does clear the request and keep dueAt when a LEADER denies it with a comment', async () => {
       const task = await fire('leader', { taskId: ids.ext, event: 'DENY_EXTENSION', comment: 'Không có căn cứ gia hạn thêm' });
       expect({ state: task.state, dueAt: task.dueAt, originalDueAt: task.originalDueAt, pendingExtension: task.pendingExtension }).toEqual({
-        state: 'ASSIGNED', dueAt: inDays(120), originalDueAt: due.ext, pendingExtension: null,
+        state: 'ASSIGNED',
+        dueAt: inDays(120),
+        originalDueAt: due.ext,
+        pendingExtension: null,
       });
       expect(task.history.slice(2).map(({ type, comment, actor, dueAt }) => ({ type, comment, actor, dueAt }))).toEqual([
         { type: 'REQUEST_EXTENSION', comment: 'Xin gia hạn lần hai', actor: 'officer-tu-phap', dueAt: inDays(200) },
@@ -210,16 +352,28 @@ describe('extensions over GraphQL', () => {
       expect(swept.data!.runDeadlineSweep).toBe(1);
       const task = await view(ids.overdue);
       expect({ state: task.state, history: task.history.map((h) => [h.type, h.actor, h.at]) }).toEqual({
-        state: 'OVERDUE', history: [['DEADLINE_PASSED', 'system:deadline-sweep', inDays(-30)]],
+        state: 'OVERDUE',
+        history: [['DEADLINE_PASSED', 'system:deadline-sweep', inDays(-30)]],
       });
-      expect(await availableTo(ids.overdue, ['leadOfficer', 'leader'])).toEqual({ leadOfficer: ['REQUEST_EXTENSION', 'SUBMIT_REPORT'], leader: [] });
+      expect(await availableTo(ids.overdue, ['leadOfficer', 'leader'])).toEqual({
+        leadOfficer: ['REQUEST_EXTENSION', 'SUBMIT_REPORT'],
+        leader: [],
+      });
     });
 
     it('does return the task to IN_PROGRESS when a LEADER approves an extension to a future date', async () => {
       await fire('leadOfficer', { taskId: ids.overdue, event: 'REQUEST_EXTENSION', comment: 'Vướng mặt bằng', newDueAt: inDays(45) });
-      const task = await fire('leader', { taskId: ids.overdue, event: 'APPROVE_EXTENSION', newDueAt: inDays(45), comment: 'Công văn 77/UBND-KT ngày 20/11/2026' });
+      const task = await fire('leader', {
+        taskId: ids.overdue,
+        event: 'APPROVE_EXTENSION',
+        newDueAt: inDays(45),
+        comment: 'Công văn 77/UBND-KT ngày 20/11/2026',
+      });
       expect({ state: task.state, dueAt: task.dueAt, originalDueAt: task.originalDueAt, late: task.late }).toEqual({
-        state: 'IN_PROGRESS', dueAt: inDays(45), originalDueAt: due.overdue, late: false,
+        state: 'IN_PROGRESS',
+        dueAt: inDays(45),
+        originalDueAt: due.overdue,
+        late: false,
       });
       expect(task.history.at(-1)).toMatchObject({ type: 'APPROVE_EXTENSION', fromState: 'OVERDUE', toState: 'IN_PROGRESS' });
     });
@@ -235,11 +389,23 @@ describe('extensions over GraphQL', () => {
       const taskId = ids.extendedLate;
       await fire('leadOfficer', { taskId, event: 'START' });
       await fire('leadOfficer', { taskId, event: 'REQUEST_EXTENSION', comment: 'Chờ kinh phí', newDueAt: inDays(30) });
-      await fire('leader', { taskId, event: 'APPROVE_EXTENSION', newDueAt: inDays(30), comment: 'Quyết định số 15/QĐ-UBND ngày 10/11/2026' });
-      const reported = await fire('leadOfficer', { taskId, event: 'SUBMIT_REPORT', report: { summary: 'Báo cáo sau hạn gốc, trong hạn gia hạn' } });
+      await fire('leader', {
+        taskId,
+        event: 'APPROVE_EXTENSION',
+        newDueAt: inDays(30),
+        comment: 'Quyết định số 15/QĐ-UBND ngày 10/11/2026',
+      });
+      const reported = await fire('leadOfficer', {
+        taskId,
+        event: 'SUBMIT_REPORT',
+        report: { summary: 'Báo cáo sau hạn gốc, trong hạn gia hạn' },
+      });
       expect(Date.parse(reported.history.at(-1)!.at)).toBeGreaterThan(Date.parse(due.extendedLate));
       expect({ state: reported.state, late: reported.late, dueAt: reported.dueAt, originalDueAt: reported.originalDueAt }).toEqual({
-        state: 'REPORTED', late: false, dueAt: inDays(30), originalDueAt: due.extendedLate,
+        state: 'REPORTED',
+        late: false,
+        dueAt: inDays(30),
+        originalDueAt: due.extendedLate,
       });
       const verified = await fire('supervisor', { taskId, event: 'VERIFY' });
       expect({ state: verified.state, late: verified.late }).toEqual({ state: 'VERIFIED', late: false });

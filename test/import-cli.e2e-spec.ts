@@ -23,7 +23,11 @@ function runCli(args: string[]): Promise<CliRun> {
     execFile(
       process.execPath,
       [IMPORT_JS, ...args],
-      { env: { PATH: process.env.PATH ?? '', DATABASE_URL: process.env.TEST_DATABASE_URL!, LOG_LEVEL: 'warn' }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      {
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: process.env.TEST_DATABASE_URL!, LOG_LEVEL: 'warn' },
+        timeout: 60_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
       (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
     );
   });
@@ -47,7 +51,13 @@ function cliPlan(): InventedPlan {
     ...base,
     rows: [
       ...base.rows,
-      { ordinal: '4', title: 'Nhiệm vụ chờ hướng dẫn của Bộ', lead: ['Sở Kế hoạch và Đầu tư'], coordinating: ['Sở Tư pháp'], timeframe: 'Khi có hướng dẫn' },
+      {
+        ordinal: '4',
+        title: 'Nhiệm vụ chờ hướng dẫn của Bộ',
+        lead: ['Sở Kế hoạch và Đầu tư'],
+        coordinating: ['Sở Tư pháp'],
+        timeframe: 'Khi có hướng dẫn',
+      },
     ],
   };
 }
@@ -106,18 +116,28 @@ describe('import CLI', () => {
       expect(out).toContain('Resolution: 02/NQ-CP; monitoring agency: Sở Kế hoạch và Đầu tư');
       expect(out).toContain('Reporting deadlines: H1 06-15, YEAR 12-15; consolidation: H1 06-20, YEAR 12-20');
       expect(out).toContain('Tasks read: 4; task rows written: 6'); // row 3 has two leads: a parent and two children
-      for (const lead of ['Sở Tư pháp', 'Sở Thông tin và Truyền thông', 'Sở Công Thương; Sở Xây dựng', 'Sở Kế hoạch và Đầu tư']) expect(out).toContain(lead);
+      for (const lead of ['Sở Tư pháp', 'Sở Thông tin và Truyền thông', 'Sở Công Thương; Sở Xây dựng', 'Sở Kế hoạch và Đầu tư'])
+        expect(out).toContain(lead);
       const id = new RegExp(`Plan id: (${UUID.source})`, 'u').exec(out);
       expect(id).not.toBeNull();
       planId = id![1];
       imported = out;
-      expect(out).toMatch(/\nWarnings \(\d+\):\n {2}- (row|task) I\.4 \(line \d+\): timeframe "Khi có hướng dẫn" (was )?not understood; due at the end of (2030|the plan year)\n/u);
+      expect(out).toMatch(
+        /\nWarnings \(\d+\):\n {2}- (row|task) I\.4 \(line \d+\): timeframe "Khi có hướng dẫn" (was )?not understood; due at the end of (2030|the plan year)\n/u,
+      );
       const after = await rowCounts();
-      expect({ plans: after.plans - before.plans, tasks: after.tasks - before.tasks, sections: after.sections - before.sections }).toEqual({ plans: 1, tasks: 6, sections: 1 });
+      expect({ plans: after.plans - before.plans, tasks: after.tasks - before.tasks, sections: after.sections - before.sections }).toEqual({
+        plans: 1,
+        tasks: 6,
+        sections: 1,
+      });
     });
 
     it('does print each warning once when the parser and the converter both notice the same unreadable timeframe', () => {
-      const warnings = imported.slice(imported.indexOf('\nWarnings (')).split('\n').filter((line) => line.startsWith('  - '));
+      const warnings = imported
+        .slice(imported.indexOf('\nWarnings ('))
+        .split('\n')
+        .filter((line) => line.startsWith('  - '));
       expect(warnings.filter((line) => line.includes('"Khi có hướng dẫn"'))).toHaveLength(1);
       expect(imported).toContain(`Warnings (1):`);
     });
@@ -134,11 +154,26 @@ describe('import CLI', () => {
         );
         expect(result.errors).toBeUndefined();
         const p = result.data!.plan;
-        expect({ number: p.number, issuedOn: p.issuedOn, province: p.province, monitoring: p.monitoringAgency.code, total: p.tasks.totalCount }).toEqual({
-          number: plan.number, issuedOn: plan.issuedOn, province: plan.province, monitoring: 'so-ke-hoach-va-dau-tu', total: 6,
+        expect({
+          number: p.number,
+          issuedOn: p.issuedOn,
+          province: p.province,
+          monitoring: p.monitoringAgency.code,
+          total: p.tasks.totalCount,
+        }).toEqual({
+          number: plan.number,
+          issuedOn: plan.issuedOn,
+          province: plan.province,
+          monitoring: 'so-ke-hoach-va-dau-tu',
+          total: 6,
         });
         const rows = p.tasks.edges.map(({ node }: { node: Record<string, any> }) => [
-          node.ordinal, node.leadAgency.name, node.coordinatingAgencies.map((a: { name: string }) => a.name), node.timeframe, node.dueAt, node.parent?.ordinal ?? null,
+          node.ordinal,
+          node.leadAgency.name,
+          node.coordinatingAgencies.map((a: { name: string }) => a.name),
+          node.timeframe,
+          node.dueAt,
+          node.parent?.ordinal ?? null,
         ]);
         expect(rows).toEqual([
           ['1', 'Sở Tư pháp', ['Sở Nội vụ', 'Sở Tài chính'], 'Quý II năm 2030', '2030-06-30T16:59:59.999Z', null],
@@ -148,7 +183,11 @@ describe('import CLI', () => {
           ['3.2', 'Sở Xây dựng', ['Cục Thuế tỉnh'], 'Năm 2030', '2030-12-31T16:59:59.999Z', '3'],
           ['4', 'Sở Kế hoạch và Đầu tư', ['Sở Tư pháp'], 'Khi có hướng dẫn', '2030-12-31T16:59:59.999Z', null],
         ]);
-        expect(p.tasks.edges.every(({ node }: { node: { section: string } }) => node.section === 'I. Nhóm nhiệm vụ thử nghiệm về thủ tục hành chính')).toBe(true);
+        expect(
+          p.tasks.edges.every(
+            ({ node }: { node: { section: string } }) => node.section === 'I. Nhóm nhiệm vụ thử nghiệm về thủ tục hành chính',
+          ),
+        ).toBe(true);
       }
     });
 
@@ -186,9 +225,21 @@ describe('import CLI', () => {
     const cases: [string, () => string[], RegExp][] = [
       ['no file', () => [], /usage: npm run import -- FILE/u],
       ['a missing file', () => [join(dir, 'khong-co.txt'), '--province', 'thu-nghiem'], /khong-co\.txt/u],
-      ['an unknown extension', () => [file('ke-hoach.pdf', planText(inventedPlan())), '--province', 'thu-nghiem'], /Cannot tell the format of ".*ke-hoach\.pdf"/u],
-      ['a file without tasks', () => [file('trong.txt', 'KẾ HOẠCH\n\nKhông có nhiệm vụ nào.\n'), '--province', 'thu-nghiem'], /Import refused \(BAD_USER_INPUT\): No tasks found/u],
-      ['a malformed --province', () => [file('ke-hoach-2.txt', planText(inventedPlan())), '--province', 'Sóc Trăng'], /Import refused \(BAD_USER_INPUT\): provinceCode must be a slug/u],
+      [
+        'an unknown extension',
+        () => [file('ke-hoach.pdf', planText(inventedPlan())), '--province', 'thu-nghiem'],
+        /Cannot tell the format of ".*ke-hoach\.pdf"/u,
+      ],
+      [
+        'a file without tasks',
+        () => [file('trong.txt', 'KẾ HOẠCH\n\nKhông có nhiệm vụ nào.\n'), '--province', 'thu-nghiem'],
+        /Import refused \(BAD_USER_INPUT\): No tasks found/u,
+      ],
+      [
+        'a malformed --province',
+        () => [file('ke-hoach-2.txt', planText(inventedPlan())), '--province', 'Sóc Trăng'],
+        /Import refused \(BAD_USER_INPUT\): provinceCode must be a slug/u,
+      ],
       ['an unknown option', () => [file('ke-hoach-3.txt', planText(inventedPlan())), '--provinec', 'x'], /provinec/u],
     ];
 

@@ -80,10 +80,12 @@ const noTasks = (data: any) => {
   expect(data.tasks.totalCount).toBe(0);
   expect(data.tasks.edges).toEqual([]);
 };
-const allOf = <T>(items: T[], province: (item: T) => string, code: string) => expect(items.map(province).filter((p) => p !== code)).toEqual([]);
+const allOf = <T>(items: T[], province: (item: T) => string, code: string) =>
+  expect(items.map(province).filter((p) => p !== code)).toEqual([]);
 
 const PLANS = 'query Q($p: String) { plans(provinceCode: $p) { id number province { code } monitoringAgency { id } } }';
-const AGENCIES_Q = 'query Q($p: String!) { agencies(provinceCode: $p) { id code isGroup province { code } members { id province { code } } } }';
+const AGENCIES_Q =
+  'query Q($p: String!) { agencies(provinceCode: $p) { id code isGroup province { code } members { id province { code } } } }';
 const TASKS_Q = `query Q($planId: ID, $agencyId: ID, $first: Int) { tasks(planId: $planId, agencyId: $agencyId, first: $first) {
   totalCount edges { node { id plan { id province { code } } leadAgency { id } coordinatingAgencies { id } } } } }`;
 const PLAN_Q = 'query Q($id: ID!) { plan(id: $id) { id province { code } tasks(first: 50) { totalCount edges { node { id } } } } }';
@@ -91,7 +93,8 @@ const TASK_Q = 'query Q($id: ID!) { task(id: $id) { id state version plan { id }
 const NOTIFICATIONS_Q = `query Q($agencyId: ID) { notifications(agencyId: $agencyId, first: 100) {
   id agency { id province { code } } overdue { taskId } dueSoon { taskId } } }`;
 const TRANSITION_Q = 'mutation M($input: TransitionInput!) { transitionTask(input: $input) { id state version } }';
-const SETTINGS_Q = 'mutation M($input: PlanSettingsInput!) { updatePlanSettings(input: $input) { id coordinatorInputRequired reportingDeadlines { period } } }';
+const SETTINGS_Q =
+  'mutation M($input: PlanSettingsInput!) { updatePlanSettings(input: $input) { id coordinatorInputRequired reportingDeadlines { period } } }';
 const MEMBERS_Q = 'mutation M($g: ID!, $m: [ID!]!) { setAgencyGroupMembers(groupId: $g, memberIds: $m) { id members { id } } }';
 const CREATE_AGENCY_Q = 'mutation M($p: String!, $n: String!) { createAgency(provinceCode: $p, name: $n) { id code province { code } } }';
 const MARK_Q = 'mutation M($id: ID!) { markNotificationDelivered(id: $id) { id deliveredAt } }';
@@ -109,18 +112,33 @@ const CASES: Case[] = [
   { name: 'plans(provinceCode: "")', query: PLANS, variables: () => ({ p: '' }), expect: BAD_USER_INPUT },
   { name: 'plans(provinceCode: "*")', query: PLANS, variables: () => ({ p: '*' }), expect: FORBIDDEN },
   {
-    name: 'plans(provinceCode: A)', query: PLANS, variables: (w) => ({ p: w.a.code }),
-    expect: { works: (d, w) => { expect(d.plans.map((p: any) => p.id)).toContain(w.a.planId); allOf(d.plans, (p: any) => p.province.code, w.a.code); } },
+    name: 'plans(provinceCode: A)',
+    query: PLANS,
+    variables: (w) => ({ p: w.a.code }),
+    expect: {
+      works: (d, w) => {
+        expect(d.plans.map((p: any) => p.id)).toContain(w.a.planId);
+        allOf(d.plans, (p: any) => p.province.code, w.a.code);
+      },
+    },
   },
   {
-    name: 'plans without provinceCode', query: PLANS,
-    expect: { works: (d, w) => { expect(d.plans.map((p: any) => p.id)).toContain(w.a.planId); allOf(d.plans, (p: any) => p.province.code, w.a.code); } },
+    name: 'plans without provinceCode',
+    query: PLANS,
+    expect: {
+      works: (d, w) => {
+        expect(d.plans.map((p: any) => p.id)).toContain(w.a.planId);
+        allOf(d.plans, (p: any) => p.province.code, w.a.code);
+      },
+    },
   },
   { name: 'agencies(provinceCode: B)', query: AGENCIES_Q, variables: (w) => ({ p: w.b.code }), expect: FORBIDDEN },
   { name: 'agencies(provinceCode: "")', query: AGENCIES_Q, variables: () => ({ p: '' }), expect: BAD_USER_INPUT },
   { name: 'agencies(provinceCode: "*")', query: AGENCIES_Q, variables: () => ({ p: '*' }), expect: FORBIDDEN },
   {
-    name: 'agencies(provinceCode: A)', query: AGENCIES_Q, variables: (w) => ({ p: w.a.code }),
+    name: 'agencies(provinceCode: A)',
+    query: AGENCIES_Q,
+    variables: (w) => ({ p: w.a.code }),
     expect: {
       works: (d, w) => {
         expect(d.agencies.map((a: any) => a.id)).toEqual(expect.arrayContaining([w.a.agencyIds[justice.code], w.a.agencyIds[GROUP.code]]));
@@ -135,10 +153,22 @@ const CASES: Case[] = [
   { name: "plan(id: B's plan)", query: PLAN_Q, variables: (w) => ({ id: w.b.planId }), expect: { hidden: isNull('plan') } },
   { name: "task(id: B's task)", query: TASK_Q, variables: (w) => ({ id: w.b.taskIds[0] }), expect: { hidden: isNull('task') } },
   { name: "tasks(planId: B's plan)", query: TASKS_Q, variables: (w) => ({ planId: w.b.planId, first: 100 }), expect: { hidden: noTasks } },
-  { name: "tasks(agencyId: B's agency)", query: TASKS_Q, variables: (w) => ({ agencyId: w.b.agencyIds[justice.code], first: 100 }), expect: { hidden: noTasks } },
-  { name: "tasks(agencyId: B's group)", query: TASKS_Q, variables: (w) => ({ agencyId: w.b.agencyIds[GROUP.code], first: 100 }), expect: { hidden: noTasks } },
   {
-    name: 'tasks without planId', query: TASKS_Q, variables: () => ({ first: 100 }),
+    name: "tasks(agencyId: B's agency)",
+    query: TASKS_Q,
+    variables: (w) => ({ agencyId: w.b.agencyIds[justice.code], first: 100 }),
+    expect: { hidden: noTasks },
+  },
+  {
+    name: "tasks(agencyId: B's group)",
+    query: TASKS_Q,
+    variables: (w) => ({ agencyId: w.b.agencyIds[GROUP.code], first: 100 }),
+    expect: { hidden: noTasks },
+  },
+  {
+    name: 'tasks without planId',
+    query: TASKS_Q,
+    variables: () => ({ first: 100 }),
     expect: {
       works: (d, w) => {
         const nodes = d.tasks.edges.map((e: any) => e.node);
@@ -147,120 +177,227 @@ const CASES: Case[] = [
       },
     },
   },
-  { name: "replayTask(taskId: B's task)", query: 'query Q($id: ID!) { replayTask(taskId: $id) { state eventsApplied } }', variables: (w) => ({ id: w.b.taskIds[0] }), expect: NOT_FOUND },
-  { name: "verifyAuditTrail(planId: B's plan)", query: 'query Q($id: ID!) { verifyAuditTrail(planId: $id) { ok tasksChecked } }', variables: (w) => ({ id: w.b.planId }), expect: NOT_FOUND },
-  { name: "planReports(planId: B's plan)", query: 'query Q($id: ID!) { planReports(planId: $id) { agency { id } period expected } }', variables: (w) => ({ id: w.b.planId }), expect: NOT_FOUND },
   {
-    name: "upcomingDeadlines(agencyId: B's agency)", query: 'query Q($a: ID!) { upcomingDeadlines(agencyId: $a, withinDays: 30) { id } }',
-    variables: (w) => ({ a: w.b.agencyIds[justice.code] }), expect: NOT_FOUND,
+    name: "replayTask(taskId: B's task)",
+    query: 'query Q($id: ID!) { replayTask(taskId: $id) { state eventsApplied } }',
+    variables: (w) => ({ id: w.b.taskIds[0] }),
+    expect: NOT_FOUND,
   },
-  { name: "overdueTasks(agencyId: B's agency)", query: 'query Q($a: ID!) { overdueTasks(agencyId: $a) { id } }', variables: (w) => ({ a: w.b.agencyIds[justice.code] }), expect: NOT_FOUND },
-  { name: "notifications(agencyId: B's agency)", query: NOTIFICATIONS_Q, variables: (w) => ({ agencyId: w.b.agencyIds[justice.code] }), expect: NOT_FOUND },
   {
-    name: 'notifications without agencyId', query: NOTIFICATIONS_Q,
+    name: "verifyAuditTrail(planId: B's plan)",
+    query: 'query Q($id: ID!) { verifyAuditTrail(planId: $id) { ok tasksChecked } }',
+    variables: (w) => ({ id: w.b.planId }),
+    expect: NOT_FOUND,
+  },
+  {
+    name: "planReports(planId: B's plan)",
+    query: 'query Q($id: ID!) { planReports(planId: $id) { agency { id } period expected } }',
+    variables: (w) => ({ id: w.b.planId }),
+    expect: NOT_FOUND,
+  },
+  {
+    name: "upcomingDeadlines(agencyId: B's agency)",
+    query: 'query Q($a: ID!) { upcomingDeadlines(agencyId: $a, withinDays: 30) { id } }',
+    variables: (w) => ({ a: w.b.agencyIds[justice.code] }),
+    expect: NOT_FOUND,
+  },
+  {
+    name: "overdueTasks(agencyId: B's agency)",
+    query: 'query Q($a: ID!) { overdueTasks(agencyId: $a) { id } }',
+    variables: (w) => ({ a: w.b.agencyIds[justice.code] }),
+    expect: NOT_FOUND,
+  },
+  {
+    name: "notifications(agencyId: B's agency)",
+    query: NOTIFICATIONS_Q,
+    variables: (w) => ({ agencyId: w.b.agencyIds[justice.code] }),
+    expect: NOT_FOUND,
+  },
+  {
+    name: 'notifications without agencyId',
+    query: NOTIFICATIONS_Q,
     expect: { works: (d, w) => allOf(d.notifications, (n: any) => n.agency.province.code, w.a.code) },
   },
 
   // mutations on B's objects or province
   {
-    name: "transitionTask(START on B's task)", query: TRANSITION_Q,
-    variables: (w) => ({ input: { taskId: w.b.taskIds[1], event: 'START' } }), expect: NOT_FOUND,
+    name: "transitionTask(START on B's task)",
+    query: TRANSITION_Q,
+    variables: (w) => ({ input: { taskId: w.b.taskIds[1], event: 'START' } }),
+    expect: NOT_FOUND,
   },
   {
-    name: "transitionTask(SUBMIT_REPORT on B's started task)", query: TRANSITION_Q,
-    variables: (w) => ({ input: { taskId: w.b.taskIds[0], event: 'SUBMIT_REPORT', report: { summary: 'Báo cáo của tỉnh khác' } } }), expect: NOT_FOUND,
+    name: "transitionTask(SUBMIT_REPORT on B's started task)",
+    query: TRANSITION_Q,
+    variables: (w) => ({ input: { taskId: w.b.taskIds[0], event: 'SUBMIT_REPORT', report: { summary: 'Báo cáo của tỉnh khác' } } }),
+    expect: NOT_FOUND,
   },
   {
-    name: "updatePlanSettings(B's plan)", query: SETTINGS_Q,
-    variables: (w) => ({ input: { planId: w.b.planId, coordinatorInputRequired: true, reportingDeadlines: [{ period: 'Q1', dueMonthDay: '03-01' }] } }),
+    name: "updatePlanSettings(B's plan)",
+    query: SETTINGS_Q,
+    variables: (w) => ({
+      input: { planId: w.b.planId, coordinatorInputRequired: true, reportingDeadlines: [{ period: 'Q1', dueMonthDay: '03-01' }] },
+    }),
     expect: adminOnlyOnB,
   },
-  { name: "setAgencyGroupMembers(B's group)", query: MEMBERS_Q, variables: (w) => ({ g: w.b.agencyIds[GROUP.code], m: [] }), expect: adminOnlyOnB },
   {
-    name: "setAgencyGroupMembers(A's group, members: B's agency)", query: MEMBERS_Q,
-    variables: (w) => ({ g: w.a.agencyIds[GROUP.code], m: [w.a.agencyIds[justice.code], w.b.agencyIds[ict.code]] }), expect: adminOnlyOnB,
+    name: "setAgencyGroupMembers(B's group)",
+    query: MEMBERS_Q,
+    variables: (w) => ({ g: w.b.agencyIds[GROUP.code], m: [] }),
+    expect: adminOnlyOnB,
   },
-  { name: 'createAgency(provinceCode: B)', query: CREATE_AGENCY_Q, variables: (w) => ({ p: w.b.code, n: `Sở Cách Ly ${randomUUID().slice(0, 8)}` }), expect: FORBIDDEN },
-  { name: 'createAgency(provinceCode: "")', query: CREATE_AGENCY_Q, variables: () => ({ p: '', n: `Sở Cách Ly ${randomUUID().slice(0, 8)}` }), expect: adminOnly(BAD_USER_INPUT, 'BAD_USER_INPUT') },
-  { name: 'createAgency(provinceCode: "*")', query: CREATE_AGENCY_Q, variables: () => ({ p: '*', n: `Sở Cách Ly ${randomUUID().slice(0, 8)}` }), expect: FORBIDDEN },
   {
-    name: 'createAgency(provinceCode: A)', query: CREATE_AGENCY_Q, variables: (w) => ({ p: w.a.code, n: `Sở Cách Ly ${randomUUID().slice(0, 8)}` }),
+    name: "setAgencyGroupMembers(A's group, members: B's agency)",
+    query: MEMBERS_Q,
+    variables: (w) => ({ g: w.a.agencyIds[GROUP.code], m: [w.a.agencyIds[justice.code], w.b.agencyIds[ict.code]] }),
+    expect: adminOnlyOnB,
+  },
+  {
+    name: 'createAgency(provinceCode: B)',
+    query: CREATE_AGENCY_Q,
+    variables: (w) => ({ p: w.b.code, n: `Sở Cách Ly ${randomUUID().slice(0, 8)}` }),
+    expect: FORBIDDEN,
+  },
+  {
+    name: 'createAgency(provinceCode: "")',
+    query: CREATE_AGENCY_Q,
+    variables: () => ({ p: '', n: `Sở Cách Ly ${randomUUID().slice(0, 8)}` }),
+    expect: adminOnly(BAD_USER_INPUT, 'BAD_USER_INPUT'),
+  },
+  {
+    name: 'createAgency(provinceCode: "*")',
+    query: CREATE_AGENCY_Q,
+    variables: () => ({ p: '*', n: `Sở Cách Ly ${randomUUID().slice(0, 8)}` }),
+    expect: FORBIDDEN,
+  },
+  {
+    name: 'createAgency(provinceCode: A)',
+    query: CREATE_AGENCY_Q,
+    variables: (w) => ({ p: w.a.code, n: `Sở Cách Ly ${randomUUID().slice(0, 8)}` }),
     expect: adminOnly({ works: (d, w) => expect(d.createAgency.province.code).toBe(w.a.code) }),
   },
-  { name: "markNotificationDelivered(B's notification)", query: MARK_Q, variables: (w) => ({ id: w.b.notificationIds[0] }), expect: adminOnlyOnB },
   {
-    name: 'importPlan(provinceCode: B)', query: IMPORT_Q,
-    variables: (w) => ({ input: { format: 'PLAN_TEXT', content: documents.b, provinceCode: w.b.code } }), expect: FORBIDDEN,
+    name: "markNotificationDelivered(B's notification)",
+    query: MARK_Q,
+    variables: (w) => ({ id: w.b.notificationIds[0] }),
+    expect: adminOnlyOnB,
   },
   {
-    name: 'importPlan of a document naming province B', query: IMPORT_Q,
-    variables: () => ({ input: { format: 'PLAN_TEXT', content: documents.b } }), expect: FORBIDDEN,
+    name: 'importPlan(provinceCode: B)',
+    query: IMPORT_Q,
+    variables: (w) => ({ input: { format: 'PLAN_TEXT', content: documents.b, provinceCode: w.b.code } }),
+    expect: FORBIDDEN,
   },
   {
-    name: 'importPlan(provinceCode: "", dryRun)', query: IMPORT_Q,
-    variables: () => ({ input: { format: 'PLAN_TEXT', content: documents.a, provinceCode: '', dryRun: true } }), expect: adminOnly(BAD_USER_INPUT, 'BAD_USER_INPUT'),
+    name: 'importPlan of a document naming province B',
+    query: IMPORT_Q,
+    variables: () => ({ input: { format: 'PLAN_TEXT', content: documents.b } }),
+    expect: FORBIDDEN,
+  },
+  {
+    name: 'importPlan(provinceCode: "", dryRun)',
+    query: IMPORT_Q,
+    variables: () => ({ input: { format: 'PLAN_TEXT', content: documents.a, provinceCode: '', dryRun: true } }),
+    expect: adminOnly(BAD_USER_INPUT, 'BAD_USER_INPUT'),
   },
   {
     // "*" is no province slug either: BAD_USER_INPUT tells nothing more than FORBIDDEN
-    name: 'importPlan(provinceCode: "*", dryRun)', query: IMPORT_Q,
-    variables: () => ({ input: { format: 'PLAN_TEXT', content: documents.a, provinceCode: '*', dryRun: true } }), expect: { refused: ['FORBIDDEN', 'BAD_USER_INPUT'] },
+    name: 'importPlan(provinceCode: "*", dryRun)',
+    query: IMPORT_Q,
+    variables: () => ({ input: { format: 'PLAN_TEXT', content: documents.a, provinceCode: '*', dryRun: true } }),
+    expect: { refused: ['FORBIDDEN', 'BAD_USER_INPUT'] },
   },
   {
-    name: 'importPlan(provinceCode: A, dryRun)', query: IMPORT_Q,
+    name: 'importPlan(provinceCode: A, dryRun)',
+    query: IMPORT_Q,
     variables: (w) => ({ input: { format: 'PLAN_TEXT', content: documents.a, provinceCode: w.a.code, dryRun: true } }),
-    expect: adminOnly({ works: (d, w) => expect(d.importPlan).toMatchObject({ status: 'DRY_RUN', plan: null, draft: { provinceCode: w.a.code } }) }),
+    expect: adminOnly({
+      works: (d, w) => expect(d.importPlan).toMatchObject({ status: 'DRY_RUN', plan: null, draft: { provinceCode: w.a.code } }),
+    }),
   },
   {
-    name: 'runDeadlineSweep', query: 'mutation { runDeadlineSweep }',
+    name: 'runDeadlineSweep',
+    query: 'mutation { runDeadlineSweep }',
     expect: adminOnly({ works: (d) => expect(d.runDeadlineSweep).toEqual(expect.any(Number)) }),
   },
   {
-    name: 'runDailyDigest(asOf: tomorrow)', query: 'mutation M($at: DateTime) { runDailyDigest(asOf: $at) }', variables: () => ({ at: inDays(1) }),
+    name: 'runDailyDigest(asOf: tomorrow)',
+    query: 'mutation M($at: DateTime) { runDailyDigest(asOf: $at) }',
+    variables: () => ({ at: inDays(1) }),
     expect: adminOnly({ works: (d) => expect(d.runDailyDigest).toEqual(expect.any(Number)) }),
   },
 ];
 
 // National tokens (province "*"): they see both provinces, and a province argument narrows.
 type NationalKey = 'national ADMIN' | 'national AUDITOR';
-const NATIONAL_CASES: { does: string; name: string; query: string; variables?: (w: World) => Record<string, unknown>; expect: Outcome }[] = [
-  {
-    does: 'list the plans of A and of B', name: 'plans without provinceCode', query: PLANS,
-    expect: { works: (d, w) => expect(d.plans.map((p: any) => p.id)).toEqual(expect.arrayContaining([w.a.planId, w.b.planId])) },
-  },
-  {
-    does: "list only B's plans", name: 'plans(provinceCode: B)', query: PLANS, variables: (w) => ({ p: w.b.code }),
-    expect: { works: (d, w) => expect(d.plans.map((p: any) => [p.id, p.province.code])).toEqual([[w.b.planId, w.b.code]]) },
-  },
-  {
-    does: "list only A's plans", name: 'plans(provinceCode: A)', query: PLANS, variables: (w) => ({ p: w.a.code }),
-    expect: { works: (d, w) => expect(d.plans.map((p: any) => [p.id, p.province.code])).toEqual([[w.a.planId, w.a.code]]) },
-  },
-  { does: 'answer BAD_USER_INPUT', name: 'plans(provinceCode: "")', query: PLANS, variables: () => ({ p: '' }), expect: BAD_USER_INPUT },
-  {
-    does: "list exactly B's agencies", name: 'agencies(provinceCode: B)', query: AGENCIES_Q, variables: (w) => ({ p: w.b.code }),
-    expect: { works: (d, w) => expect(d.agencies.map((a: any) => a.id).sort()).toEqual(Object.values(w.b.agencyIds).sort()) },
-  },
-  { does: 'answer BAD_USER_INPUT', name: 'agencies(provinceCode: "")', query: AGENCIES_Q, variables: () => ({ p: '' }), expect: BAD_USER_INPUT },
-  {
-    does: "answer B's plan with its tasks", name: "plan(id: B's plan)", query: PLAN_Q, variables: (w) => ({ id: w.b.planId }),
-    expect: { works: (d, w) => expect(d.plan).toMatchObject({ id: w.b.planId, province: { code: w.b.code }, tasks: { totalCount: w.b.taskIds.length } }) },
-  },
-  {
-    does: "answer A's task", name: "task(id: A's task)", query: TASK_Q, variables: (w) => ({ id: w.a.taskIds[0] }),
-    expect: { works: (d, w) => expect(d.task).toMatchObject({ id: w.a.taskIds[0], plan: { id: w.a.planId } }) },
-  },
-  {
-    does: "list A's tasks and B's tasks", name: "tasks(planId: A's plan) and tasks(planId: B's plan)", query: `query Q($a: ID, $b: ID) {
-      a: tasks(planId: $a, first: 100) { edges { node { id } } } b: tasks(planId: $b, first: 100) { edges { node { id } } } }`,
-    variables: (w) => ({ a: w.a.planId, b: w.b.planId }),
-    expect: {
-      works: (d, w) => {
-        expect(d.a.edges.map((e: any) => e.node.id)).toEqual(w.a.taskIds);
-        expect(d.b.edges.map((e: any) => e.node.id)).toEqual(w.b.taskIds);
+const NATIONAL_CASES: { does: string; name: string; query: string; variables?: (w: World) => Record<string, unknown>; expect: Outcome }[] =
+  [
+    {
+      does: 'list the plans of A and of B',
+      name: 'plans without provinceCode',
+      query: PLANS,
+      expect: { works: (d, w) => expect(d.plans.map((p: any) => p.id)).toEqual(expect.arrayContaining([w.a.planId, w.b.planId])) },
+    },
+    {
+      does: "list only B's plans",
+      name: 'plans(provinceCode: B)',
+      query: PLANS,
+      variables: (w) => ({ p: w.b.code }),
+      expect: { works: (d, w) => expect(d.plans.map((p: any) => [p.id, p.province.code])).toEqual([[w.b.planId, w.b.code]]) },
+    },
+    {
+      does: "list only A's plans",
+      name: 'plans(provinceCode: A)',
+      query: PLANS,
+      variables: (w) => ({ p: w.a.code }),
+      expect: { works: (d, w) => expect(d.plans.map((p: any) => [p.id, p.province.code])).toEqual([[w.a.planId, w.a.code]]) },
+    },
+    { does: 'answer BAD_USER_INPUT', name: 'plans(provinceCode: "")', query: PLANS, variables: () => ({ p: '' }), expect: BAD_USER_INPUT },
+    {
+      does: "list exactly B's agencies",
+      name: 'agencies(provinceCode: B)',
+      query: AGENCIES_Q,
+      variables: (w) => ({ p: w.b.code }),
+      expect: { works: (d, w) => expect(d.agencies.map((a: any) => a.id).sort()).toEqual(Object.values(w.b.agencyIds).sort()) },
+    },
+    {
+      does: 'answer BAD_USER_INPUT',
+      name: 'agencies(provinceCode: "")',
+      query: AGENCIES_Q,
+      variables: () => ({ p: '' }),
+      expect: BAD_USER_INPUT,
+    },
+    {
+      does: "answer B's plan with its tasks",
+      name: "plan(id: B's plan)",
+      query: PLAN_Q,
+      variables: (w) => ({ id: w.b.planId }),
+      expect: {
+        works: (d, w) =>
+          expect(d.plan).toMatchObject({ id: w.b.planId, province: { code: w.b.code }, tasks: { totalCount: w.b.taskIds.length } }),
       },
     },
-  },
-];
+    {
+      does: "answer A's task",
+      name: "task(id: A's task)",
+      query: TASK_Q,
+      variables: (w) => ({ id: w.a.taskIds[0] }),
+      expect: { works: (d, w) => expect(d.task).toMatchObject({ id: w.a.taskIds[0], plan: { id: w.a.planId } }) },
+    },
+    {
+      does: "list A's tasks and B's tasks",
+      name: "tasks(planId: A's plan) and tasks(planId: B's plan)",
+      query: `query Q($a: ID, $b: ID) {
+      a: tasks(planId: $a, first: 100) { edges { node { id } } } b: tasks(planId: $b, first: 100) { edges { node { id } } } }`,
+      variables: (w) => ({ a: w.a.planId, b: w.b.planId }),
+      expect: {
+        works: (d, w) => {
+          expect(d.a.edges.map((e: any) => e.node.id)).toEqual(w.a.taskIds);
+          expect(d.b.edges.map((e: any) => e.node.id)).toEqual(w.b.taskIds);
+        },
+      },
+    },
+  ];
 
 describe('tenant isolation', () => {
   const provinceA = inventedProvince('Cách Ly');
@@ -292,7 +429,10 @@ describe('tenant isolation', () => {
     national['national AUDITOR'] = await token('*', 'kiem-toan-nha-nuoc', ['AUDITOR'], 'auditor-national');
 
     // Each province's own people give it members, history and digests.
-    for (const [side, province] of [['a', provinceA], ['b', provinceB]] as const) {
+    for (const [side, province] of [
+      ['a', provinceA],
+      ['b', provinceB],
+    ] as const) {
       const admin = await token(province.code, 'so-noi-vu', ['ADMIN'], `admin-${side}-seed`);
       const officer = await token(province.code, justice.code, ['OFFICER'], `officer-${side}-seed`);
       const ids = world[side].agencyIds;
@@ -301,7 +441,9 @@ describe('tenant isolation', () => {
       await fire(server, officer, { taskId: world[side].taskIds[0], event: 'START' });
       const digest = await gql(server, admin, 'mutation { runDailyDigest }');
       if (digest.errors || !(digest.data!.runDailyDigest > 0)) throw new Error(`runDailyDigest wrote nothing: ${JSON.stringify(digest)}`);
-      world[side].notificationIds = (await pg.query('SELECT id FROM notifications WHERE province_code = $1 ORDER BY id', [province.code])).rows.map((r) => r.id);
+      world[side].notificationIds = (
+        await pg.query('SELECT id FROM notifications WHERE province_code = $1 ORDER BY id', [province.code])
+      ).rows.map((r) => r.id);
     }
     baselineOfB = await snapshot(provinceB.code);
   });
@@ -312,10 +454,16 @@ describe('tenant isolation', () => {
   });
 
   async function seeded(province: { code: string; name: string }, planId: string): Promise<Seeded> {
-    const tasks = await pg.query('SELECT id FROM tasks WHERE province_code = $1 AND plan_id = $2 ORDER BY sort_key', [province.code, planId]);
+    const tasks = await pg.query('SELECT id FROM tasks WHERE province_code = $1 AND plan_id = $2 ORDER BY sort_key', [
+      province.code,
+      planId,
+    ]);
     const agencies = await pg.query('SELECT id, code FROM agencies WHERE province_code = $1', [province.code]);
     return {
-      ...province, planId, taskIds: tasks.rows.map((r) => r.id), notificationIds: [],
+      ...province,
+      planId,
+      taskIds: tasks.rows.map((r) => r.id),
+      notificationIds: [],
       agencyIds: Object.fromEntries(agencies.rows.map((r) => [r.code, r.id])),
     };
   }
@@ -323,11 +471,23 @@ describe('tenant isolation', () => {
   // Every row of a province: counts, the tasks' states and versions, and a hash of each table.
   type Snapshot = Record<string, unknown>;
   async function snapshot(code: string): Promise<Snapshot> {
-    const tables = ['provinces', 'agencies', 'agency_group_members', 'plans', 'sections', 'tasks', 'task_coordinators', 'task_events', 'notifications'];
+    const tables = [
+      'provinces',
+      'agencies',
+      'agency_group_members',
+      'plans',
+      'sections',
+      'tasks',
+      'task_coordinators',
+      'task_events',
+      'notifications',
+    ];
     const rows = await pg.query(
       tables
-        .map((table, i) => `SELECT ${i} AS i, count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h
-          FROM ${table} x WHERE ${table === 'provinces' ? 'code' : 'province_code'} = $1`)
+        .map(
+          (table, i) => `SELECT ${i} AS i, count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h
+          FROM ${table} x WHERE ${table === 'provinces' ? 'code' : 'province_code'} = $1`,
+        )
         .join(' UNION ALL '),
       [code],
     );
@@ -363,7 +523,8 @@ describe('tenant isolation', () => {
       }
     } else if ('hidden' in outcome) {
       if (codes.length > 0) {
-        if (codes.length !== 1 || codes[0] !== 'NOT_FOUND') throw new Error(`expected NOT_FOUND or nothing of B, got ${describeResult(result)}`);
+        if (codes.length !== 1 || codes[0] !== 'NOT_FOUND')
+          throw new Error(`expected NOT_FOUND or nothing of B, got ${describeResult(result)}`);
       } else {
         outcome.hidden(result.data);
       }
@@ -374,7 +535,11 @@ describe('tenant isolation', () => {
   }
 
   const outcomeName = (outcome: Outcome) =>
-    'refused' in outcome ? `answer ${outcome.refused.join(' or ')}` : 'hidden' in outcome ? "answer nothing of B's" : 'answer only A\'s data';
+    'refused' in outcome
+      ? `answer ${outcome.refused.join(' or ')}`
+      : 'hidden' in outcome
+        ? "answer nothing of B's"
+        : "answer only A's data";
 
   it('does seed B with rows in every table it watches, so an unchanged snapshot means something', () => {
     const counts = baselineOfB.rowCounts as Record<string, number>;
@@ -405,7 +570,10 @@ describe('tenant isolation', () => {
         [world.a.taskIds[2], world.b.taskIds[2]],
         world.a.code,
       ]);
-      expect(states.rows).toEqual([{ province_code: world.a.code, state: 'OVERDUE' }, { province_code: world.b.code, state: 'ASSIGNED' }]);
+      expect(states.rows).toEqual([
+        { province_code: world.a.code, state: 'OVERDUE' },
+        { province_code: world.b.code, state: 'ASSIGNED' },
+      ]);
     });
   });
 

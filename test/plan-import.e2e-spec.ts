@@ -125,7 +125,11 @@ const PEOPLE_AND_FIRMS = { code: 'ca-nhan-doanh-nghiep', name: 'Cá nhân, doanh
 const endOfDay = (date: string) => new Date(Date.parse(`${date}T23:59:59.999+07:00`)).toISOString();
 
 // The document's words, whitespace collapsed and cell markup dropped: what a title must be found in.
-const flatten = (text: string) => text.normalize('NFC').replace(/<\/?(p|br)\s*\/?>/gu, ' ').replace(/\s+/gu, ' ');
+const flatten = (text: string) =>
+  text
+    .normalize('NFC')
+    .replace(/<\/?(p|br)\s*\/?>/gu, ' ')
+    .replace(/\s+/gu, ' ');
 
 interface Counts {
   provinces: number;
@@ -228,7 +232,11 @@ describe('plan import over GraphQL', () => {
       const before = await rowCounts();
       const dry = await imported(admin, { format: 'PLAN_TEXT', content: docs.socTrang, dryRun: true });
       expect(await rowCounts()).toEqual(before);
-      expect({ status: dry.status, plan: dry.plan, tasksCreated: dry.tasksCreated }).toEqual({ status: 'DRY_RUN', plan: null, tasksCreated: 0 });
+      expect({ status: dry.status, plan: dry.plan, tasksCreated: dry.tasksCreated }).toEqual({
+        status: 'DRY_RUN',
+        plan: null,
+        tasksCreated: 0,
+      });
       expect(dry.draft).toMatchObject({
         number: '13/KH-UBND',
         issuedOn: '2022-01-20',
@@ -237,7 +245,10 @@ describe('plan import over GraphQL', () => {
         resolution: '02/NQ-CP',
         year: 2022,
         monitoringAgency: PLANNING.name,
-        reportingDeadlines: [{ period: 'H1', dueMonthDay: '05-30' }, { period: 'YEAR', dueMonthDay: '11-30' }],
+        reportingDeadlines: [
+          { period: 'H1', dueMonthDay: '05-30' },
+          { period: 'YEAR', dueMonthDay: '11-30' },
+        ],
         consolidationDeadlines: [],
       });
       expect(dry.draft.tasks).toHaveLength(39);
@@ -258,7 +269,10 @@ describe('plan import over GraphQL', () => {
         issuedOn: '2022-01-20',
         province: { code: 'soc-trang', name: 'Sóc Trăng' },
         monitoringAgency: PLANNING,
-        reportingDeadlines: [{ period: 'H1', dueMonthDay: '05-30' }, { period: 'YEAR', dueMonthDay: '11-30' }],
+        reportingDeadlines: [
+          { period: 'H1', dueMonthDay: '05-30' },
+          { period: 'YEAR', dueMonthDay: '11-30' },
+        ],
         consolidationDeadlines: [],
       });
       expect(result.plan!.title).toMatch(/^Thực hiện Nghị quyết số 02\/NQ-CP ngày 10\/01\/2022 .* trên địa bàn tỉnh Sóc Trăng$/u);
@@ -275,30 +289,116 @@ describe('plan import over GraphQL', () => {
       const recurringDue = endOfDay('2022-05-30'); // the first reporting deadline of 2022
       expect(recurringDue).toBe('2022-05-30T16:59:59.999Z');
       const expected: [string, string, ReturnType<typeof fields>][] = [
-        ['II', '3', { ordinal: '3', leadAgency: { code: 'so-tu-phap', name: 'Sở Tư pháp' }, coordinatingAgencies: both, timeframe: 'Thường xuyên', dueAt: recurringDue, target: null, state: 'ASSIGNED' }],
-        ['IV', '1', { ordinal: '1', leadAgency: { code: 'so-tai-nguyen-va-moi-truong', name: 'Sở Tài nguyên và Môi trường' }, coordinatingAgencies: [DISTRICTS], timeframe: 'Hàng năm', dueAt: recurringDue, target: null, state: 'ASSIGNED' }],
-        ['IV', '4', { ordinal: '4', leadAgency: { code: 'so-tai-nguyen-va-moi-truong', name: 'Sở Tài nguyên và Môi trường' }, coordinatingAgencies: [{ code: 'cuc-thue-tinh', name: 'Cục Thuế tỉnh' }], timeframe: 'Thường xuyên', dueAt: recurringDue, target: null, state: 'ASSIGNED' }],
-        ['V', '2', { ordinal: '2', leadAgency: ICT, coordinatingAgencies: both, timeframe: '2021-2025', dueAt: recurringDue, target: null, state: 'ASSIGNED' }],
-        ['V', '9', { ordinal: '9', leadAgency: { code: 'so-cong-thuong', name: 'Sở Công Thương' }, coordinatingAgencies: both, timeframe: 'Năm 2022', dueAt: '2022-12-31T16:59:59.999Z', target: null, state: 'ASSIGNED' }],
-        ['VIII', '2', { ordinal: '2', leadAgency: { code: 'cuc-thue-tinh', name: 'Cục Thuế tỉnh' }, coordinatingAgencies: [DISTRICTS], timeframe: '2022', dueAt: '2022-12-31T16:59:59.999Z', target: null, state: 'ASSIGNED' }],
         [
-          'IX', '1',
+          'II',
+          '3',
           {
-            ordinal: '1', leadAgency: PLANNING,
+            ordinal: '3',
+            leadAgency: { code: 'so-tu-phap', name: 'Sở Tư pháp' },
+            coordinatingAgencies: both,
+            timeframe: 'Thường xuyên',
+            dueAt: recurringDue,
+            target: null,
+            state: 'ASSIGNED',
+          },
+        ],
+        [
+          'IV',
+          '1',
+          {
+            ordinal: '1',
+            leadAgency: { code: 'so-tai-nguyen-va-moi-truong', name: 'Sở Tài nguyên và Môi trường' },
+            coordinatingAgencies: [DISTRICTS],
+            timeframe: 'Hàng năm',
+            dueAt: recurringDue,
+            target: null,
+            state: 'ASSIGNED',
+          },
+        ],
+        [
+          'IV',
+          '4',
+          {
+            ordinal: '4',
+            leadAgency: { code: 'so-tai-nguyen-va-moi-truong', name: 'Sở Tài nguyên và Môi trường' },
+            coordinatingAgencies: [{ code: 'cuc-thue-tinh', name: 'Cục Thuế tỉnh' }],
+            timeframe: 'Thường xuyên',
+            dueAt: recurringDue,
+            target: null,
+            state: 'ASSIGNED',
+          },
+        ],
+        [
+          'V',
+          '2',
+          {
+            ordinal: '2',
+            leadAgency: ICT,
+            coordinatingAgencies: both,
+            timeframe: '2021-2025',
+            dueAt: recurringDue,
+            target: null,
+            state: 'ASSIGNED',
+          },
+        ],
+        [
+          'V',
+          '9',
+          {
+            ordinal: '9',
+            leadAgency: { code: 'so-cong-thuong', name: 'Sở Công Thương' },
+            coordinatingAgencies: both,
+            timeframe: 'Năm 2022',
+            dueAt: '2022-12-31T16:59:59.999Z',
+            target: null,
+            state: 'ASSIGNED',
+          },
+        ],
+        [
+          'VIII',
+          '2',
+          {
+            ordinal: '2',
+            leadAgency: { code: 'cuc-thue-tinh', name: 'Cục Thuế tỉnh' },
+            coordinatingAgencies: [DISTRICTS],
+            timeframe: '2022',
+            dueAt: '2022-12-31T16:59:59.999Z',
+            target: null,
+            state: 'ASSIGNED',
+          },
+        ],
+        [
+          'IX',
+          '1',
+          {
+            ordinal: '1',
+            leadAgency: PLANNING,
             coordinatingAgencies: [
               { code: 'so-khoa-hoc-va-cong-nghe', name: 'Sở Khoa học và Công nghệ' },
               { code: 'so-giao-duc-va-dao-tao', name: 'Sở Giáo dục và Đào tạo' },
               { code: 'cac-truong-cao-dang', name: 'Các trường cao đẳng' },
             ],
-            timeframe: 'Năm 2022', dueAt: '2022-12-31T16:59:59.999Z', target: null, state: 'ASSIGNED',
+            timeframe: 'Năm 2022',
+            dueAt: '2022-12-31T16:59:59.999Z',
+            target: null,
+            state: 'ASSIGNED',
           },
         ],
         [
-          'X', '3',
+          'X',
+          '3',
           {
-            ordinal: '3', leadAgency: ICT,
-            coordinatingAgencies: [{ code: 'bao-tinh', name: 'Báo tỉnh' }, { code: 'dai-phat-thanh-va-truyen-hinh-tinh', name: 'Đài Phát thanh và Truyền hình tỉnh' }, ...both],
-            timeframe: 'Thường xuyên', dueAt: recurringDue, target: null, state: 'ASSIGNED',
+            ordinal: '3',
+            leadAgency: ICT,
+            coordinatingAgencies: [
+              { code: 'bao-tinh', name: 'Báo tỉnh' },
+              { code: 'dai-phat-thanh-va-truyen-hinh-tinh', name: 'Đài Phát thanh và Truyền hình tỉnh' },
+              ...both,
+            ],
+            timeframe: 'Thường xuyên',
+            dueAt: recurringDue,
+            target: null,
+            state: 'ASSIGNED',
           },
         ],
       ];
@@ -318,7 +418,13 @@ describe('plan import over GraphQL', () => {
     it('does split a row whose lead cell names two agencies into a parent and one child per lead, ordinals N.1 and N.2', async () => {
       const parent = taskAt(tasks, 'I', '1');
       expect(fields(parent)).toEqual({
-        ordinal: '1', leadAgency: DEPARTMENTS, coordinatingAgencies: [], timeframe: 'Thường xuyên', dueAt: '2022-05-30T16:59:59.999Z', target: null, state: 'ASSIGNED',
+        ordinal: '1',
+        leadAgency: DEPARTMENTS,
+        coordinatingAgencies: [],
+        timeframe: 'Thường xuyên',
+        dueAt: '2022-05-30T16:59:59.999Z',
+        target: null,
+        state: 'ASSIGNED',
       });
       expect(parent.children.map((c) => [c.ordinal, c.leadAgency.code, c.state])).toEqual([
         ['1.1', DEPARTMENTS.code, 'ASSIGNED'],
@@ -326,14 +432,30 @@ describe('plan import over GraphQL', () => {
       ]);
       for (const child of parent.children) {
         const node = tasks.find((t) => t.id === child.id)!;
-        expect({ parent: node.parent, section: node.section, title: node.title, timeframe: node.timeframe, dueAt: node.dueAt, children: node.children }).toEqual({
-          parent: { id: parent.id }, section: parent.section, title: parent.title, timeframe: parent.timeframe, dueAt: parent.dueAt, children: [],
+        expect({
+          parent: node.parent,
+          section: node.section,
+          title: node.title,
+          timeframe: node.timeframe,
+          dueAt: node.dueAt,
+          children: node.children,
+        }).toEqual({
+          parent: { id: parent.id },
+          section: parent.section,
+          title: parent.title,
+          timeframe: parent.timeframe,
+          dueAt: parent.dueAt,
+          children: [],
         });
       }
       // V.10: the children keep the row's coordinating agencies
       const v10 = taskAt(tasks, 'V', '10');
       expect(v10.coordinatingAgencies.map((a) => a.name)).toEqual([
-        'Công ty Điện lực tỉnh', 'Công ty Cổ phần Cấp nước tỉnh', 'Công ty Cổ phần Công trình đô thị tỉnh', 'Các công ty viễn thông', 'Bưu điện tỉnh',
+        'Công ty Điện lực tỉnh',
+        'Công ty Cổ phần Cấp nước tỉnh',
+        'Công ty Cổ phần Công trình đô thị tỉnh',
+        'Các công ty viễn thông',
+        'Bưu điện tỉnh',
       ]);
       for (const child of v10.children) {
         expect(tasks.find((t) => t.id === child.id)!.coordinatingAgencies).toEqual(v10.coordinatingAgencies);
@@ -356,8 +478,14 @@ describe('plan import over GraphQL', () => {
         const view = await gql(server, viewer, query, { id: parent.id });
         expect(view.errors).toBeUndefined();
         expect(view.data!.task).toEqual({
-          id: parent.id, state: 'IN_PROGRESS', availableEvents: [], parent: null,
-          children: [{ id: first.id, ordinal: '1.1', state: 'IN_PROGRESS' }, { id: second.id, ordinal: '1.2', state: 'ASSIGNED' }],
+          id: parent.id,
+          state: 'IN_PROGRESS',
+          availableEvents: [],
+          parent: null,
+          children: [
+            { id: first.id, ordinal: '1.1', state: 'IN_PROGRESS' },
+            { id: second.id, ordinal: '1.2', state: 'ASSIGNED' },
+          ],
         });
       }
       const child = await gql(server, districtsOfficer, query, { id: second.id });
@@ -367,7 +495,10 @@ describe('plan import over GraphQL', () => {
       // the parent takes no event itself; its children do
       const before = await rowCounts();
       expectError(await transition(server, districtsOfficer, { taskId: parent.id, event: 'START' }), 'INVALID_TRANSITION', /child tasks/u);
-      expectError(await transition(server, departmentsOfficer, { taskId: parent.id, event: 'SUBMIT_REPORT', report: { summary: 'x' } }), 'INVALID_TRANSITION');
+      expectError(
+        await transition(server, departmentsOfficer, { taskId: parent.id, event: 'SUBMIT_REPORT', report: { summary: 'x' } }),
+        'INVALID_TRANSITION',
+      );
       expect(await rowCounts()).toEqual(before);
     });
 
@@ -376,7 +507,9 @@ describe('plan import over GraphQL', () => {
       const again = await imported(admin, { format: 'PLAN_TEXT', content: docs.socTrang });
       expect(await rowCounts()).toEqual(before);
       expect({ status: again.status, planId: again.plan?.id, tasksCreated: again.tasksCreated }).toEqual({
-        status: 'ALREADY_IMPORTED', planId: result.plan!.id, tasksCreated: 0,
+        status: 'ALREADY_IMPORTED',
+        planId: result.plan!.id,
+        tasksCreated: 0,
       });
       expect(again.warnings[0]).toMatch(/already imported as plan 13\/KH-UBND .*nothing was changed/u);
       // the same document with its province given explicitly, by a Sóc Trăng ADMIN, is the same document
@@ -405,12 +538,22 @@ describe('plan import over GraphQL', () => {
         issuedOn: '2021-02-22',
         province: { code: 'kien-giang', name: 'Kiên Giang' },
         monitoringAgency: PLANNING,
-        reportingDeadlines: [{ period: 'H1', dueMonthDay: '06-05' }, { period: 'YEAR', dueMonthDay: '12-05' }],
-        consolidationDeadlines: [{ period: 'H1', dueMonthDay: '06-10' }, { period: 'YEAR', dueMonthDay: '12-10' }],
+        reportingDeadlines: [
+          { period: 'H1', dueMonthDay: '06-05' },
+          { period: 'YEAR', dueMonthDay: '12-05' },
+        ],
+        consolidationDeadlines: [
+          { period: 'H1', dueMonthDay: '06-10' },
+          { period: 'YEAR', dueMonthDay: '12-10' },
+        ],
       });
       expect(result.tasksCreated).toBe(13);
       expect(result.warnings).toContain('row 6 (line 284): ordinal missing; inferred 6 from the row before');
-      expect(result.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^the text also assigns \d+ tasks in prose; only the appendix table was imported$/u)]));
+      expect(result.warnings).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^the text also assigns \d+ tasks in prose; only the appendix table was imported$/u),
+        ]),
+      );
       const page = await planTasks(admin, result.plan!.id);
       tasks = page.tasks;
       expect(page.totalCount).toBe(13);
@@ -422,12 +565,58 @@ describe('plan import over GraphQL', () => {
       const withFirms = [DEPARTMENTS, DISTRICTS, PEOPLE_AND_FIRMS];
       const year2021 = '2021-12-31T16:59:59.999Z';
       const expected: [string, Omit<ReturnType<typeof fields>, 'target'>][] = [
-        ['1', { ordinal: '1', leadAgency: OFFICE, coordinatingAgencies: withUnits, timeframe: 'Hàng năm', dueAt: '2021-06-05T16:59:59.999Z', state: 'ASSIGNED' }],
-        ['5', { ordinal: '5', leadAgency: PLANNING, coordinatingAgencies: withFirms, timeframe: 'Năm 2022', dueAt: '2022-12-31T16:59:59.999Z', state: 'ASSIGNED' }],
-        ['6', { ordinal: '6', leadAgency: ICT, coordinatingAgencies: withFirms, timeframe: 'Năm 2021', dueAt: year2021, state: 'ASSIGNED' }],
-        ['7', { ordinal: '7', leadAgency: ICT, coordinatingAgencies: withUnits, timeframe: 'Năm 2021', dueAt: year2021, state: 'ASSIGNED' }],
-        ['11', { ordinal: '11', leadAgency: { code: 'so-xay-dung', name: 'Sở Xây dựng' }, coordinatingAgencies: withFirms, timeframe: 'Năm 2021', dueAt: year2021, state: 'ASSIGNED' }],
-        ['13', { ordinal: '13', leadAgency: { code: 'bao-hiem-xa-hoi-tinh', name: 'Bảo hiểm xã hội tỉnh' }, coordinatingAgencies: withFirms, timeframe: 'Năm 2021', dueAt: year2021, state: 'ASSIGNED' }],
+        [
+          '1',
+          {
+            ordinal: '1',
+            leadAgency: OFFICE,
+            coordinatingAgencies: withUnits,
+            timeframe: 'Hàng năm',
+            dueAt: '2021-06-05T16:59:59.999Z',
+            state: 'ASSIGNED',
+          },
+        ],
+        [
+          '5',
+          {
+            ordinal: '5',
+            leadAgency: PLANNING,
+            coordinatingAgencies: withFirms,
+            timeframe: 'Năm 2022',
+            dueAt: '2022-12-31T16:59:59.999Z',
+            state: 'ASSIGNED',
+          },
+        ],
+        [
+          '6',
+          { ordinal: '6', leadAgency: ICT, coordinatingAgencies: withFirms, timeframe: 'Năm 2021', dueAt: year2021, state: 'ASSIGNED' },
+        ],
+        [
+          '7',
+          { ordinal: '7', leadAgency: ICT, coordinatingAgencies: withUnits, timeframe: 'Năm 2021', dueAt: year2021, state: 'ASSIGNED' },
+        ],
+        [
+          '11',
+          {
+            ordinal: '11',
+            leadAgency: { code: 'so-xay-dung', name: 'Sở Xây dựng' },
+            coordinatingAgencies: withFirms,
+            timeframe: 'Năm 2021',
+            dueAt: year2021,
+            state: 'ASSIGNED',
+          },
+        ],
+        [
+          '13',
+          {
+            ordinal: '13',
+            leadAgency: { code: 'bao-hiem-xa-hoi-tinh', name: 'Bảo hiểm xã hội tỉnh' },
+            coordinatingAgencies: withFirms,
+            timeframe: 'Năm 2021',
+            dueAt: year2021,
+            state: 'ASSIGNED',
+          },
+        ],
       ];
       const actual = expected.map(([ordinal]) => {
         const { target: _target, ...rest } = fields(taskAt(tasks, null, ordinal));
@@ -452,14 +641,20 @@ describe('plan import over GraphQL', () => {
       const supervisor = await token('kien-giang', result.plan!.monitoringAgency!.code, ['SUPERVISOR'], 'supervisor-kg-khdt');
       const coordinator = await token('kien-giang', task.coordinatingAgencies[2].code, ['OFFICER'], 'officer-kg-doanh-nghiep');
 
-      const viewAs = async (tok: string) => (await gql(server, tok, `query T($id: ID!) { task(id: $id) { availableEvents } }`, { id: task.id })).data!.task.availableEvents;
+      const viewAs = async (tok: string) =>
+        (await gql(server, tok, `query T($id: ID!) { task(id: $id) { availableEvents } }`, { id: task.id })).data!.task.availableEvents;
       expect((await viewAs(lead)).sort()).toEqual(['REQUEST_EXTENSION', 'START']);
       expect(await viewAs(coordinator)).toEqual(['CONTRIBUTE']);
       expect(await viewAs(supervisor)).toEqual([]);
 
       const started = await fire(server, lead, { taskId: task.id, event: 'START', expectedVersion: 0 });
       expect(started).toMatchObject({ state: 'IN_PROGRESS', version: 1 });
-      const reported = await fire(server, lead, { taskId: task.id, event: 'SUBMIT_REPORT', expectedVersion: 1, report: { summary: 'Đã hoàn thành chỉ tiêu', value: '66%' } });
+      const reported = await fire(server, lead, {
+        taskId: task.id,
+        event: 'SUBMIT_REPORT',
+        expectedVersion: 1,
+        report: { summary: 'Đã hoàn thành chỉ tiêu', value: '66%' },
+      });
       expect(reported).toMatchObject({ state: 'REPORTED', version: 2, late: true }); // due at the end of 2021, long past
       expectError(await transition(server, lead, { taskId: task.id, event: 'VERIFY', expectedVersion: 2 }), 'FORBIDDEN');
       const verified = await fire(server, supervisor, { taskId: task.id, event: 'VERIFY', expectedVersion: 2 });
@@ -469,7 +664,9 @@ describe('plan import over GraphQL', () => {
         ['SUBMIT_REPORT', 'IN_PROGRESS', 'REPORTED', 'officer-kg-tttt', ICT.code],
         ['VERIFY', 'REPORTED', 'VERIFIED', 'supervisor-kg-khdt', PLANNING.code],
       ]);
-      const audit = await gql(server, admin, `query A($id: ID!) { verifyAuditTrail(planId: $id) { ok eventsChecked } }`, { id: result.plan!.id });
+      const audit = await gql(server, admin, `query A($id: ID!) { verifyAuditTrail(planId: $id) { ok eventsChecked } }`, {
+        id: result.plan!.id,
+      });
       expect(audit.data?.verifyAuditTrail).toEqual({ ok: true, eventsChecked: 3 });
     });
 
@@ -478,7 +675,9 @@ describe('plan import over GraphQL', () => {
       const localAdmin = await token('kien-giang', 'so-noi-vu', ['ADMIN'], 'admin-kien-giang');
       const again = await imported(localAdmin, { format: 'PLAN_TEXT', content: docs.kienGiang });
       expect({ status: again.status, planId: again.plan?.id, tasksCreated: again.tasksCreated }).toEqual({
-        status: 'ALREADY_IMPORTED', planId: result.plan!.id, tasksCreated: 0,
+        status: 'ALREADY_IMPORTED',
+        planId: result.plan!.id,
+        tasksCreated: 0,
       });
       expect(again.warnings[0]).toMatch(/already imported/u);
       expect(await rowCounts()).toEqual(before);
@@ -510,7 +709,10 @@ describe('plan import over GraphQL', () => {
       });
       expect(result.draft.number).toBeNull();
       expect(result.warnings).toEqual(
-        expect.arrayContaining(['plan number not found (e.g. "Số: 13/KH-UBND")', 'issue date not found (e.g. "Sóc Trăng, ngày 20 tháng 01 năm 2022")']),
+        expect.arrayContaining([
+          'plan number not found (e.g. "Số: 13/KH-UBND")',
+          'issue date not found (e.g. "Sóc Trăng, ngày 20 tháng 01 năm 2022")',
+        ]),
       );
       expect(result.warnings.filter((w) => /^prose task .*: read from prose, not from a table/u.test(w))).toHaveLength(56);
       // 56 prose tasks; the 10 that name two lead agencies become a parent and two children
@@ -526,18 +728,93 @@ describe('plan import over GraphQL', () => {
       const endOf2021 = '2021-12-31T16:59:59.999Z';
       const planning = PLANNING;
       const expected: [string, string, ReturnType<typeof fields>][] = [
-        ['1', 'a.1', { ordinal: 'a.1', leadAgency: planning, coordinatingAgencies: [], timeframe: '', dueAt: endOf2021, target: null, state: 'ASSIGNED' }],
-        ['1', 'a.4', { ordinal: 'a.4', leadAgency: { code: 'ngan-hang-nha-nuoc-chi-nhanh-tinh', name: 'Ngân hàng Nhà nước chi nhánh tỉnh' }, coordinatingAgencies: [], timeframe: '', dueAt: endOf2021, target: null, state: 'ASSIGNED' }],
-        ['2', 'd.1', { ordinal: 'd.1', leadAgency: { code: 'so-tai-nguyen-va-moi-truong', name: 'Sở Tài nguyên và Môi trường' }, coordinatingAgencies: [RELATED_UNITS], timeframe: '', dueAt: endOf2021, target: null, state: 'ASSIGNED' }],
-        ['4', 'a.2', { ordinal: 'a.2', leadAgency: DEPARTMENTS, coordinatingAgencies: [], timeframe: 'Đến hết năm 2021', dueAt: endOf2021, target: null, state: 'ASSIGNED' }],
-        ['4', 'e', { ordinal: 'e', leadAgency: { code: 'thanh-tra-tinh', name: 'Thanh tra tỉnh' }, coordinatingAgencies: [], timeframe: 'trước ngày 10 tháng 12 năm 2021', dueAt: '2021-12-10T16:59:59.999Z', target: null, state: 'ASSIGNED' }],
-        ['5', 'b', { ordinal: 'b', leadAgency: ICT, coordinatingAgencies: [DEPARTMENTS, RELATED_UNITS], timeframe: '', dueAt: endOf2021, target: null, state: 'ASSIGNED' }],
+        [
+          '1',
+          'a.1',
+          {
+            ordinal: 'a.1',
+            leadAgency: planning,
+            coordinatingAgencies: [],
+            timeframe: '',
+            dueAt: endOf2021,
+            target: null,
+            state: 'ASSIGNED',
+          },
+        ],
+        [
+          '1',
+          'a.4',
+          {
+            ordinal: 'a.4',
+            leadAgency: { code: 'ngan-hang-nha-nuoc-chi-nhanh-tinh', name: 'Ngân hàng Nhà nước chi nhánh tỉnh' },
+            coordinatingAgencies: [],
+            timeframe: '',
+            dueAt: endOf2021,
+            target: null,
+            state: 'ASSIGNED',
+          },
+        ],
+        [
+          '2',
+          'd.1',
+          {
+            ordinal: 'd.1',
+            leadAgency: { code: 'so-tai-nguyen-va-moi-truong', name: 'Sở Tài nguyên và Môi trường' },
+            coordinatingAgencies: [RELATED_UNITS],
+            timeframe: '',
+            dueAt: endOf2021,
+            target: null,
+            state: 'ASSIGNED',
+          },
+        ],
+        [
+          '4',
+          'a.2',
+          {
+            ordinal: 'a.2',
+            leadAgency: DEPARTMENTS,
+            coordinatingAgencies: [],
+            timeframe: 'Đến hết năm 2021',
+            dueAt: endOf2021,
+            target: null,
+            state: 'ASSIGNED',
+          },
+        ],
+        [
+          '4',
+          'e',
+          {
+            ordinal: 'e',
+            leadAgency: { code: 'thanh-tra-tinh', name: 'Thanh tra tỉnh' },
+            coordinatingAgencies: [],
+            timeframe: 'trước ngày 10 tháng 12 năm 2021',
+            dueAt: '2021-12-10T16:59:59.999Z',
+            target: null,
+            state: 'ASSIGNED',
+          },
+        ],
+        [
+          '5',
+          'b',
+          {
+            ordinal: 'b',
+            leadAgency: ICT,
+            coordinatingAgencies: [DEPARTMENTS, RELATED_UNITS],
+            timeframe: '',
+            dueAt: endOf2021,
+            target: null,
+            state: 'ASSIGNED',
+          },
+        ],
       ];
       const actual = expected.map(([section, ordinal]) => [section, ordinal, fields(taskAt(tasks, section, ordinal))]);
       expect(actual).toEqual(expected);
       // 2.đ names two leads: a parent and children đ.1, đ.2
       const d = taskAt(tasks, '2', 'đ');
-      expect(d.children.map((c) => [c.ordinal, c.leadAgency.code])).toEqual([['đ.1', 'so-tu-phap'], ['đ.2', DISTRICTS.code]]);
+      expect(d.children.map((c) => [c.ordinal, c.leadAgency.code])).toEqual([
+        ['đ.1', 'so-tu-phap'],
+        ['đ.2', DISTRICTS.code],
+      ]);
       // ordinals stay unique within a section, children included
       const keys = tasks.map((t) => `${t.section}|${t.ordinal}`);
       expect(new Set(keys).size).toBe(keys.length);
@@ -547,7 +824,9 @@ describe('plan import over GraphQL', () => {
       const before = await rowCounts();
       const again = await imported(admin, { format: 'PLAN_TEXT', content: docs.langSon });
       expect({ status: again.status, planId: again.plan?.id, number: again.plan?.number }).toEqual({
-        status: 'ALREADY_IMPORTED', planId: result.plan!.id, number: fallbackNumber(),
+        status: 'ALREADY_IMPORTED',
+        planId: result.plan!.id,
+        number: fallbackNumber(),
       });
       expect(await rowCounts()).toEqual(before);
     });
@@ -560,19 +839,58 @@ describe('plan import over GraphQL', () => {
       const done = await imported(admin, { format: 'DOCX', content, provinceCode: plan.province.code });
       expect(done.status).toBe('CREATED');
       expect(done.plan).toMatchObject({
-        number: plan.number, issuedOn: plan.issuedOn, province: plan.province, monitoringAgency: PLANNING,
-        reportingDeadlines: [{ period: 'H1', dueMonthDay: '06-15' }, { period: 'YEAR', dueMonthDay: '12-15' }],
-        consolidationDeadlines: [{ period: 'H1', dueMonthDay: '06-20' }, { period: 'YEAR', dueMonthDay: '12-20' }],
+        number: plan.number,
+        issuedOn: plan.issuedOn,
+        province: plan.province,
+        monitoringAgency: PLANNING,
+        reportingDeadlines: [
+          { period: 'H1', dueMonthDay: '06-15' },
+          { period: 'YEAR', dueMonthDay: '12-15' },
+        ],
+        consolidationDeadlines: [
+          { period: 'H1', dueMonthDay: '06-20' },
+          { period: 'YEAR', dueMonthDay: '12-20' },
+        ],
       });
       expect(done.warnings).toEqual([]);
       expect(done.tasksCreated).toBe(5); // 3 rows, the last split in two
       const { tasks } = await planTasks(admin, done.plan!.id);
-      expect(tasks.map((t) => [t.section, t.ordinal, t.leadAgency.code, t.coordinatingAgencies.map((a) => a.code), t.timeframe, t.dueAt])).toEqual([
-        ['I. Nhóm nhiệm vụ thử nghiệm về thủ tục hành chính', '1', 'so-tu-phap', ['so-noi-vu', 'so-tai-chinh'], 'Quý II năm 2030', '2030-06-30T16:59:59.999Z'],
+      expect(
+        tasks.map((t) => [t.section, t.ordinal, t.leadAgency.code, t.coordinatingAgencies.map((a) => a.code), t.timeframe, t.dueAt]),
+      ).toEqual([
+        [
+          'I. Nhóm nhiệm vụ thử nghiệm về thủ tục hành chính',
+          '1',
+          'so-tu-phap',
+          ['so-noi-vu', 'so-tai-chinh'],
+          'Quý II năm 2030',
+          '2030-06-30T16:59:59.999Z',
+        ],
         ['I. Nhóm nhiệm vụ thử nghiệm về thủ tục hành chính', '2', ICT.code, [OFFICE.code], 'Thường xuyên', '2030-06-15T16:59:59.999Z'],
-        ['I. Nhóm nhiệm vụ thử nghiệm về thủ tục hành chính', '3', 'so-cong-thuong', ['cuc-thue-tinh'], 'Năm 2030', '2030-12-31T16:59:59.999Z'],
-        ['I. Nhóm nhiệm vụ thử nghiệm về thủ tục hành chính', '3.1', 'so-cong-thuong', ['cuc-thue-tinh'], 'Năm 2030', '2030-12-31T16:59:59.999Z'],
-        ['I. Nhóm nhiệm vụ thử nghiệm về thủ tục hành chính', '3.2', 'so-xay-dung', ['cuc-thue-tinh'], 'Năm 2030', '2030-12-31T16:59:59.999Z'],
+        [
+          'I. Nhóm nhiệm vụ thử nghiệm về thủ tục hành chính',
+          '3',
+          'so-cong-thuong',
+          ['cuc-thue-tinh'],
+          'Năm 2030',
+          '2030-12-31T16:59:59.999Z',
+        ],
+        [
+          'I. Nhóm nhiệm vụ thử nghiệm về thủ tục hành chính',
+          '3.1',
+          'so-cong-thuong',
+          ['cuc-thue-tinh'],
+          'Năm 2030',
+          '2030-12-31T16:59:59.999Z',
+        ],
+        [
+          'I. Nhóm nhiệm vụ thử nghiệm về thủ tục hành chính',
+          '3.2',
+          'so-xay-dung',
+          ['cuc-thue-tinh'],
+          'Năm 2030',
+          '2030-12-31T16:59:59.999Z',
+        ],
       ]);
     });
 
@@ -581,13 +899,20 @@ describe('plan import over GraphQL', () => {
       const content = (await planXlsx(plan)).toString('base64');
       const done = await imported(admin, { format: 'XLSX', content, provinceCode: plan.province.code });
       expect(done.status).toBe('CREATED');
-      expect(done.plan).toMatchObject({ number: plan.number, issuedOn: plan.issuedOn, province: { code: plan.province.code }, monitoringAgency: null });
+      expect(done.plan).toMatchObject({
+        number: plan.number,
+        issuedOn: plan.issuedOn,
+        province: { code: plan.province.code },
+        monitoringAgency: null,
+      });
       // no implementation chapter in a sheet: no monitoring agency, no deadlines, and the recurring task says so
       expect(done.warnings).toEqual(
         expect.arrayContaining([
           expect.stringMatching(/^monitoring agency not found/u),
           expect.stringMatching(/^no reporting deadlines found/u),
-          expect.stringMatching(/^task I\.2 \(line \d+\): recurring task but the plan states no reporting deadlines; due at the end of 2030$/u),
+          expect.stringMatching(
+            /^task I\.2 \(line \d+\): recurring task but the plan states no reporting deadlines; due at the end of 2030$/u,
+          ),
         ]),
       );
       const { tasks } = await planTasks(admin, done.plan!.id);
@@ -604,12 +929,19 @@ describe('plan import over GraphQL', () => {
       const plan = inventedPlan();
       const first = await imported(admin, { format: 'PLAN_TEXT', content: planText(plan) });
       expect({ status: first.status, province: first.plan?.province }).toEqual({ status: 'CREATED', province: plan.province });
-      await expectRefusedImport(admin, { format: 'PLAN_TEXT', content: planText({ ...plan, variant: 'Bổ sung một câu.' }) }, 'CONFLICT', plan.number);
+      await expectRefusedImport(
+        admin,
+        { format: 'PLAN_TEXT', content: planText({ ...plan, variant: 'Bổ sung một câu.' }) },
+        'CONFLICT',
+        plan.number,
+      );
       // the same number and date in another province is another plan
       const elsewhere = { ...plan, province: inventedProvince() };
       const other = await imported(admin, { format: 'PLAN_TEXT', content: planText({ ...elsewhere, variant: 'Bổ sung một câu.' }) });
       expect({ status: other.status, number: other.plan?.number, province: other.plan?.province.code }).toEqual({
-        status: 'CREATED', number: plan.number, province: elsewhere.province.code,
+        status: 'CREATED',
+        number: plan.number,
+        province: elsewhere.province.code,
       });
     });
   });
@@ -624,8 +956,16 @@ describe('plan import over GraphQL', () => {
       ['an XLSX that is random bytes', { format: 'XLSX', content: randomBase64() }, /not a readable XLSX/u],
       ['a DOCX whose content is not base64', { format: 'DOCX', content: 'this is %%% not base64!' }, /base64/u],
       ['a PLAN_TEXT with NUL bytes', { format: 'PLAN_TEXT', content: `${text.slice(0, 200)}\u0000\u0000${text.slice(200)}` }, /NUL/u],
-      ['a PLAN_TEXT of random binary', { format: 'PLAN_TEXT', content: randomBytes(4096).toString('latin1').split('\u0000').join('\u0001') }, /not readable text|binary/u],
-      ['a text with no table and no prose tasks', { format: 'PLAN_TEXT', content: 'KẾ HOẠCH\n\nMột văn bản không có nhiệm vụ nào.\n' }, /No tasks found/u],
+      [
+        'a PLAN_TEXT of random binary',
+        { format: 'PLAN_TEXT', content: randomBytes(4096).toString('latin1').split('\u0000').join('\u0001') },
+        /not readable text|binary/u,
+      ],
+      [
+        'a text with no table and no prose tasks',
+        { format: 'PLAN_TEXT', content: 'KẾ HOẠCH\n\nMột văn bản không có nhiệm vụ nào.\n' },
+        /No tasks found/u,
+      ],
       ['a malformed provinceCode', { format: 'PLAN_TEXT', content: text, provinceCode: 'Sóc Trăng' }, /provinceCode must be a slug/u],
       ['a provinceCode of "*"', { format: 'PLAN_TEXT', content: text, provinceCode: '*' }, /provinceCode must be a slug/u],
     ];
@@ -653,7 +993,8 @@ describe('plan import over GraphQL', () => {
       const result = await importPlan(admin, { format: 'DOCX', content });
       // random bytes: the reader, not the HTTP layer, must be the one to refuse them
       expect({ codes: (result.errors ?? []).map((e) => e.extensions?.code), message: result.errors?.[0]?.message }).toEqual({
-        codes: ['BAD_USER_INPUT'], message: expect.stringMatching(/not a readable DOCX/u),
+        codes: ['BAD_USER_INPUT'],
+        message: expect.stringMatching(/not a readable DOCX/u),
       });
       expect(await rowCounts()).toEqual(before);
     });
@@ -683,7 +1024,11 @@ describe('plan import over GraphQL', () => {
       const mine = inventedPlan();
       const otherAdmin = await token(inventedProvince().code, 'so-noi-vu', ['ADMIN']);
       await expectRefusedImport(otherAdmin, { format: 'PLAN_TEXT', content: planText(mine) }, 'FORBIDDEN', mine.province.code);
-      await expectRefusedImport(otherAdmin, { format: 'PLAN_TEXT', content: planText(mine), provinceCode: mine.province.code }, 'FORBIDDEN');
+      await expectRefusedImport(
+        otherAdmin,
+        { format: 'PLAN_TEXT', content: planText(mine), provinceCode: mine.province.code },
+        'FORBIDDEN',
+      );
       await expectRefusedImport(otherAdmin, { format: 'PLAN_TEXT', content: planText(mine), dryRun: true }, 'FORBIDDEN');
     });
 

@@ -47,13 +47,17 @@ describe('plan reports over GraphQL', () => {
 
   beforeAll(async () => {
     ({ planId } = await seedPlan(
-      testPlan(province, [
-        { timeframe: 'Định kỳ 6 tháng', dueAt: H1, periodDueDates: [H1, YEAR] }, // 1 justice, both periods
-        { timeframe: 'Trước ngày 05/6/2025', dueAt: H1 }, // 2 justice, H1
-        { leadAgencyCode: ict, coordinatingAgencyCodes: [justice], timeframe: 'Năm 2025', dueAt: YEAR }, // 3 ict, YEAR
-        { leadAgencyCode: tax, coordinatingAgencyCodes: [], timeframe: 'Trước ngày 05/6/2025', dueAt: H1 }, // 4 tax, H1
-        { coLeadAgencyCodes: [ict], timeframe: 'Năm 2025', dueAt: YEAR }, // 5 split: 5.1 justice, 5.2 ict
-      ], 2025),
+      testPlan(
+        province,
+        [
+          { timeframe: 'Định kỳ 6 tháng', dueAt: H1, periodDueDates: [H1, YEAR] }, // 1 justice, both periods
+          { timeframe: 'Trước ngày 05/6/2025', dueAt: H1 }, // 2 justice, H1
+          { leadAgencyCode: ict, coordinatingAgencyCodes: [justice], timeframe: 'Năm 2025', dueAt: YEAR }, // 3 ict, YEAR
+          { leadAgencyCode: tax, coordinatingAgencyCodes: [], timeframe: 'Trước ngày 05/6/2025', dueAt: H1 }, // 4 tax, H1
+          { coLeadAgencyCodes: [ict], timeframe: 'Năm 2025', dueAt: YEAR }, // 5 split: 5.1 justice, 5.2 ict
+        ],
+        2025,
+      ),
     ));
     await seedPlan(testPlan(other, [{ timeframe: 'Trước ngày 05/6/2025', dueAt: H1 }], 2025));
     server = await startApiServer();
@@ -67,8 +71,15 @@ describe('plan reports over GraphQL', () => {
       otherAdmin: await token(other.code, 'quan-tri', ['ADMIN'], 'admin-tinh-khac'),
       otherSupervisor: await token(other.code, AGENCIES.monitoring.code, ['SUPERVISOR'], 'supervisor-khac'),
     });
-    const tasks = await gql(server, t.supervisor, 'query P($id: ID!) { plan(id: $id) { tasks(first: 100) { edges { node { id ordinal children { id ordinal } } } } } }', { id: planId });
-    for (const { node } of tasks.data!.plan.tasks.edges as { node: { id: string; ordinal: string; children: { id: string; ordinal: string }[] } }[]) {
+    const tasks = await gql(
+      server,
+      t.supervisor,
+      'query P($id: ID!) { plan(id: $id) { tasks(first: 100) { edges { node { id ordinal children { id ordinal } } } } } }',
+      { id: planId },
+    );
+    for (const { node } of tasks.data!.plan.tasks.edges as {
+      node: { id: string; ordinal: string; children: { id: string; ordinal: string }[] };
+    }[]) {
       ids[node.ordinal] = node.id;
       for (const child of node.children) ids[child.ordinal] = child.id;
     }
@@ -92,25 +103,37 @@ describe('plan reports over GraphQL', () => {
     return Object.fromEntries(entries);
   }
 
-  const ALL_ASSIGNED = { '1': 'ASSIGNED', '2': 'ASSIGNED', '3': 'ASSIGNED', '4': 'ASSIGNED', '5': 'ASSIGNED', '5.1': 'ASSIGNED', '5.2': 'ASSIGNED' };
+  const ALL_ASSIGNED = {
+    '1': 'ASSIGNED',
+    '2': 'ASSIGNED',
+    '3': 'ASSIGNED',
+    '4': 'ASSIGNED',
+    '5': 'ASSIGNED',
+    '5.1': 'ASSIGNED',
+    '5.2': 'ASSIGNED',
+  };
 
   describe('before anything is reported', () => {
     it('does count every period as pending when asked as of a time before the deadlines', async () => {
-      expect(await reports('2025-06-01T00:00:00+07:00')).toEqual(rows([
-        [justice, '2025-H1', H1, { expected: 2, pending: 2 }], // 1 (period 1), 2
-        [tax, '2025-H1', H1, { expected: 1, pending: 1 }], // 4
-        [justice, '2025-YEAR', YEAR, { expected: 2, pending: 2 }], // 1 (period 2), 5.1
-        [ict, '2025-YEAR', YEAR, { expected: 2, pending: 2 }], // 3, 5.2
-      ]));
+      expect(await reports('2025-06-01T00:00:00+07:00')).toEqual(
+        rows([
+          [justice, '2025-H1', H1, { expected: 2, pending: 2 }], // 1 (period 1), 2
+          [tax, '2025-H1', H1, { expected: 1, pending: 1 }], // 4
+          [justice, '2025-YEAR', YEAR, { expected: 2, pending: 2 }], // 1 (period 2), 5.1
+          [ict, '2025-YEAR', YEAR, { expected: 2, pending: 2 }], // 3, 5.2
+        ]),
+      );
     });
 
     it('does count the H1 periods as missing and the YEAR periods as pending when asked as of July 2025', async () => {
-      expect(await reports('2025-07-01T00:00:00+07:00')).toEqual(rows([
-        [justice, '2025-H1', H1, { expected: 2, missing: 2 }],
-        [tax, '2025-H1', H1, { expected: 1, missing: 1 }],
-        [justice, '2025-YEAR', YEAR, { expected: 2, pending: 2 }],
-        [ict, '2025-YEAR', YEAR, { expected: 2, pending: 2 }],
-      ]));
+      expect(await reports('2025-07-01T00:00:00+07:00')).toEqual(
+        rows([
+          [justice, '2025-H1', H1, { expected: 2, missing: 2 }],
+          [tax, '2025-H1', H1, { expected: 1, missing: 1 }],
+          [justice, '2025-YEAR', YEAR, { expected: 2, pending: 2 }],
+          [ict, '2025-YEAR', YEAR, { expected: 2, pending: 2 }],
+        ]),
+      );
     });
 
     it('does answer the same rows to every viewer of the province and NOT_FOUND to another province', async () => {
@@ -143,7 +166,15 @@ describe('plan reports over GraphQL', () => {
       const result = await sweep('admin');
       expect(result.errors).toBeUndefined();
       expect(result.data!.runDeadlineSweep).toBe(6);
-      expect(await states()).toEqual({ '1': 'OVERDUE', '2': 'OVERDUE', '3': 'OVERDUE', '4': 'OVERDUE', '5': 'ASSIGNED', '5.1': 'OVERDUE', '5.2': 'OVERDUE' });
+      expect(await states()).toEqual({
+        '1': 'OVERDUE',
+        '2': 'OVERDUE',
+        '3': 'OVERDUE',
+        '4': 'OVERDUE',
+        '5': 'ASSIGNED',
+        '5.1': 'OVERDUE',
+        '5.2': 'OVERDUE',
+      });
       expect((await sweep('admin')).data!.runDeadlineSweep).toBe(0);
     });
   });
@@ -157,21 +188,37 @@ describe('plan reports over GraphQL', () => {
       await fire(server, t.ictOfficer, { taskId: ids['3'], event: 'SUBMIT_REPORT', report: { summary: 'Báo cáo năm' } });
       await fire(server, t.supervisor, { taskId: ids['3'], event: 'VERIFY' });
 
-      expect(await reports()).toEqual(rows([
-        [justice, '2025-H1', H1, { expected: 2, submitted: 1, late: 1, verified: 1, missing: 1 }], // 1 verified late; 2 rejected
-        [tax, '2025-H1', H1, { expected: 1, missing: 1 }],
-        [justice, '2025-YEAR', YEAR, { expected: 2, missing: 2 }], // 1 (period 2), 5.1
-        [ict, '2025-YEAR', YEAR, { expected: 2, submitted: 1, late: 1, verified: 1, missing: 1 }], // 3 verified late; 5.2
-      ]));
+      expect(await reports()).toEqual(
+        rows([
+          [justice, '2025-H1', H1, { expected: 2, submitted: 1, late: 1, verified: 1, missing: 1 }], // 1 verified late; 2 rejected
+          [tax, '2025-H1', H1, { expected: 1, missing: 1 }],
+          [justice, '2025-YEAR', YEAR, { expected: 2, missing: 2 }], // 1 (period 2), 5.1
+          [ict, '2025-YEAR', YEAR, { expected: 2, submitted: 1, late: 1, verified: 1, missing: 1 }], // 3 verified late; 5.2
+        ]),
+      );
     });
 
     it('does show both periods of the recurring task with their own due time and status', async () => {
-      const result = await gql(server, t.supervisor, 'query T($id: ID!) { task(id: $id) { state dueAt periods { index label dueAt status late rejections reportedAt verifiedAt } } }', { id: ids['1'] });
+      const result = await gql(
+        server,
+        t.supervisor,
+        'query T($id: ID!) { task(id: $id) { state dueAt periods { index label dueAt status late rejections reportedAt verifiedAt } } }',
+        { id: ids['1'] },
+      );
       expect(result.errors).toBeUndefined();
       const task = result.data!.task;
       expect({ state: task.state, dueAt: task.dueAt }).toEqual({ state: 'IN_PROGRESS', dueAt: YEAR });
       expect(task.periods).toEqual([
-        { index: 0, label: '2025-H1', dueAt: H1, status: 'VERIFIED', late: true, rejections: 0, reportedAt: expect.any(String), verifiedAt: expect.any(String) },
+        {
+          index: 0,
+          label: '2025-H1',
+          dueAt: H1,
+          status: 'VERIFIED',
+          late: true,
+          rejections: 0,
+          reportedAt: expect.any(String),
+          verifiedAt: expect.any(String),
+        },
         { index: 1, label: '2025-YEAR', dueAt: YEAR, status: 'MISSING', late: false, rejections: 0, reportedAt: null, verifiedAt: null },
       ]);
     });
@@ -184,7 +231,14 @@ describe('plan reports over GraphQL', () => {
     it('does count the rejected report as submitted once it is resubmitted', async () => {
       await fire(server, t.leadOfficer, { taskId: ids['2'], event: 'SUBMIT_REPORT', report: { summary: 'Báo cáo bổ sung' } });
       expect((await reports())[`${justice}|2025-H1`]).toEqual({
-        dueAt: H1, expected: 2, submitted: 2, onTime: 0, late: 2, verified: 1, missing: 0, pending: 0,
+        dueAt: H1,
+        expected: 2,
+        submitted: 2,
+        onTime: 0,
+        late: 2,
+        verified: 1,
+        missing: 0,
+        pending: 0,
       });
     });
   });

@@ -39,7 +39,14 @@ describe('queries', () => {
 
   beforeAll(async () => {
     ({ planId: bigPlanId } = await seedPlan({ ...testPlan(province, BIG_PLAN_TASKS), number: '60/KH-UBND' }));
-    ({ planId: smallPlanId } = await seedPlan({ ...testPlan(province, Array.from({ length: 5 }, () => ({}))), number: '05/KH-UBND', title: 'Kế hoạch nhỏ' }));
+    ({ planId: smallPlanId } = await seedPlan({
+      ...testPlan(
+        province,
+        Array.from({ length: 5 }, () => ({})),
+      ),
+      number: '05/KH-UBND',
+      title: 'Kế hoạch nhỏ',
+    }));
     ({ planId: otherPlanId } = await seedPlan(testPlan(other, [{}, {}])));
     server = await startApiServer();
     officer = await token(province.code, AGENCIES.justice.code, ['OFFICER'], 'officer-queries');
@@ -70,7 +77,7 @@ describe('queries', () => {
   }
 
   describe('plans', () => {
-    it('does list the plans of the viewer\'s province when plans is queried', async () => {
+    it("does list the plans of the viewer's province when plans is queried", async () => {
       const result = await gql(server, officer, '{ plans { id number province { code } } }');
       expect(result.errors).toBeUndefined();
       expect(result.data!.plans.map((p: { id: string }) => p.id).sort()).toEqual([bigPlanId, smallPlanId].sort());
@@ -96,7 +103,10 @@ describe('queries', () => {
         issuedOn: '2030-01-15',
         province: { code: province.code, name: province.name },
         monitoringAgency: { code: AGENCIES.monitoring.code, name: AGENCIES.monitoring.name, province: { code: province.code } },
-        reportingDeadlines: [{ period: 'H1', dueMonthDay: '06-05' }, { period: 'YEAR', dueMonthDay: '12-05' }],
+        reportingDeadlines: [
+          { period: 'H1', dueMonthDay: '06-05' },
+          { period: 'YEAR', dueMonthDay: '12-05' },
+        ],
         consolidationDeadlines: [],
         progress: { total: 5 },
         tasks: { totalCount: 5 },
@@ -109,10 +119,16 @@ describe('queries', () => {
         const result = await gql(server, officer, progressQuery, { id: smallPlanId });
         expect(result.errors).toBeUndefined();
         const progress = result.data!.plan.progress;
-        return { ...progress, byState: Object.fromEntries(progress.byState.map((s: { state: string; count: number }) => [s.state, s.count])) };
+        return {
+          ...progress,
+          byState: Object.fromEntries(progress.byState.map((s: { state: string; count: number }) => [s.state, s.count])),
+        };
       };
       expect(await countsOf()).toEqual({
-        total: 5, overdue: 0, verifiedOnTime: 0, verifiedLate: 0,
+        total: 5,
+        overdue: 0,
+        verifiedOnTime: 0,
+        verifiedLate: 0,
         byState: { ASSIGNED: 5, IN_PROGRESS: 0, REPORTED: 0, VERIFIED: 0, OVERDUE: 0 },
       });
       const ids = (await page(officer, { planId: smallPlanId, first: 5 })).edges.map((e) => e.node.id);
@@ -120,7 +136,10 @@ describe('queries', () => {
       for (const id of ids.slice(0, 2)) await fire(server, officer, { taskId: id, event: 'SUBMIT_REPORT', report: { summary: 'Đã xong' } });
       await fire(server, supervisor, { taskId: ids[0], event: 'VERIFY' });
       expect(await countsOf()).toEqual({
-        total: 5, overdue: 0, verifiedOnTime: 1, verifiedLate: 0,
+        total: 5,
+        overdue: 0,
+        verifiedOnTime: 1,
+        verifiedLate: 0,
         byState: { ASSIGNED: 2, IN_PROGRESS: 1, REPORTED: 1, VERIFIED: 1, OVERDUE: 0 },
       });
       const reported = await page(officer, { planId: smallPlanId, state: 'REPORTED' });
@@ -153,9 +172,14 @@ describe('queries', () => {
     });
 
     it('does give the same pages through plan.tasks as through tasks(planId)', async () => {
-      const result = await gql(server, officer, 'query P($id: ID!) { plan(id: $id) { tasks(first: 25) { edges { node { id } } totalCount pageInfo { hasNextPage } } } }', {
-        id: bigPlanId,
-      });
+      const result = await gql(
+        server,
+        officer,
+        'query P($id: ID!) { plan(id: $id) { tasks(first: 25) { edges { node { id } } totalCount pageInfo { hasNextPage } } } }',
+        {
+          id: bigPlanId,
+        },
+      );
       const direct = await page(officer, { planId: bigPlanId, first: 25 });
       expect(result.data!.plan.tasks.edges.map((e: Edge) => e.node.id)).toEqual(direct.edges.map((e) => e.node.id));
       expect(result.data!.plan.tasks.totalCount).toBe(60);
@@ -164,10 +188,18 @@ describe('queries', () => {
 
     it('does answer BAD_USER_INPUT when the cursor is not one the API returned', async () => {
       const query = 'query Q($id: ID!, $after: String) { tasks(planId: $id, first: 5, after: $after) { totalCount } }';
-      for (const after of ['not-a-cursor', Buffer.from('task:abc').toString('base64url'), Buffer.from('plan:1').toString('base64url'), 'x'.repeat(500)]) {
+      for (const after of [
+        'not-a-cursor',
+        Buffer.from('task:abc').toString('base64url'),
+        Buffer.from('plan:1').toString('base64url'),
+        'x'.repeat(500),
+      ]) {
         expectError(await gql(server, officer, query, { id: bigPlanId, after }), 'BAD_USER_INPUT');
       }
-      expectError(await gql(server, officer, 'query P($id: ID!) { plan(id: $id) { tasks(after: "%%%") { totalCount } } }', { id: bigPlanId }), 'BAD_USER_INPUT');
+      expectError(
+        await gql(server, officer, 'query P($id: ID!) { plan(id: $id) { tasks(after: "%%%") { totalCount } } }', { id: bigPlanId }),
+        'BAD_USER_INPUT',
+      );
     });
   });
 
@@ -181,7 +213,9 @@ describe('queries', () => {
       for (const code of [AGENCIES.ict.code, AGENCIES.tax.code, AGENCIES.justice.code, AGENCIES.monitoring.code]) {
         const result = await page(officer, { planId: bigPlanId, agencyId: ids[code], first: 100 });
         expect({ code, ordinals: result.edges.map((e) => e.node.ordinal), total: result.totalCount }).toEqual({
-          code, ordinals: expected(code), total: expected(code).length,
+          code,
+          ordinals: expected(code),
+          total: expected(code).length,
         });
       }
       expect(expected(AGENCIES.ict.code)).toHaveLength(45);
@@ -191,8 +225,18 @@ describe('queries', () => {
     it('does page through the filtered tasks with first and after', async () => {
       const ids = await agencyIds();
       const first = await page(officer, { planId: bigPlanId, agencyId: ids[AGENCIES.tax.code], first: 20 });
-      const second = await page(officer, { planId: bigPlanId, agencyId: ids[AGENCIES.tax.code], first: 20, after: first.pageInfo.endCursor });
-      expect([first.edges.length, second.edges.length, first.pageInfo.hasNextPage, second.pageInfo.hasNextPage]).toEqual([20, 10, true, false]);
+      const second = await page(officer, {
+        planId: bigPlanId,
+        agencyId: ids[AGENCIES.tax.code],
+        first: 20,
+        after: first.pageInfo.endCursor,
+      });
+      expect([first.edges.length, second.edges.length, first.pageInfo.hasNextPage, second.pageInfo.hasNextPage]).toEqual([
+        20,
+        10,
+        true,
+        false,
+      ]);
       expect(new Set([...first.edges, ...second.edges].map((e) => e.node.id)).size).toBe(30);
     });
 
@@ -202,8 +246,13 @@ describe('queries', () => {
   });
 
   describe('agencies', () => {
-    it('does list the province registry with the People\'s Committee when agencies is queried', async () => {
-      const result = await gql(server, officer, 'query A($p: String!) { agencies(provinceCode: $p) { id code name province { code name } } }', { p: province.code });
+    it("does list the province registry with the People's Committee when agencies is queried", async () => {
+      const result = await gql(
+        server,
+        officer,
+        'query A($p: String!) { agencies(provinceCode: $p) { id code name province { code name } } }',
+        { p: province.code },
+      );
       expect(result.errors).toBeUndefined();
       const agencies = result.data!.agencies as { id: string; code: string; name: string; province: { code: string; name: string } }[];
       expect(agencies.map((a) => a.code).sort()).toEqual([...Object.values(AGENCIES).map((a) => a.code), COMMITTEE].sort());
@@ -239,7 +288,9 @@ describe('queries', () => {
     it('does show a national auditor the plans of any province', async () => {
       const result = await gql(server, auditor, 'query P($p: String) { plans(provinceCode: $p) { id } }', { p: other.code });
       expect(result.data!.plans.map((p: { id: string }) => p.id)).toEqual([otherPlanId]);
-      expect((await gql(server, auditor, 'query P($id: ID!) { plan(id: $id) { id } }', { id: bigPlanId })).data!.plan).toEqual({ id: bigPlanId });
+      expect((await gql(server, auditor, 'query P($id: ID!) { plan(id: $id) { id } }', { id: bigPlanId })).data!.plan).toEqual({
+        id: bigPlanId,
+      });
     });
   });
 

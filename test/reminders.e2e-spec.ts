@@ -62,7 +62,9 @@ describe('reminders', () => {
   }
 
   async function planTaskIds(): Promise<string[]> {
-    const result = await gql(server, admin, 'query P($id: ID!) { plan(id: $id) { tasks(first: 20) { edges { node { id } } } } }', { id: planId });
+    const result = await gql(server, admin, 'query P($id: ID!) { plan(id: $id) { tasks(first: 20) { edges { node { id } } } } }', {
+      id: planId,
+    });
     return result.data!.plan.tasks.edges.map((e: { node: { id: string } }) => e.node.id);
   }
 
@@ -88,15 +90,21 @@ describe('reminders', () => {
       expect(result.errors).toBeUndefined();
       expect(result.data!.upcomingDeadlines).toEqual([
         {
-          id: expect.any(String), ordinal: '1', state: 'ASSIGNED', dueAt: TASKS[0].dueAt,
-          leadAgency: { code: justice.code }, coordinatingAgencies: [{ code: ict.code }], plan: { id: planId },
+          id: expect.any(String),
+          ordinal: '1',
+          state: 'ASSIGNED',
+          dueAt: TASKS[0].dueAt,
+          leadAgency: { code: justice.code },
+          coordinatingAgencies: [{ code: ict.code }],
+          plan: { id: planId },
           availableEvents: expect.arrayContaining(['START']),
         },
       ]);
     });
 
     it('answers BAD_USER_INPUT when withinDays is outside 1..366 or the id is malformed', async () => {
-      for (const days of [0, 367, -5]) expectError(await gql(server, officer, UPCOMING, { agencyId: ids[justice.code], days }), 'BAD_USER_INPUT');
+      for (const days of [0, 367, -5])
+        expectError(await gql(server, officer, UPCOMING, { agencyId: ids[justice.code], days }), 'BAD_USER_INPUT');
       expectError(await gql(server, officer, UPCOMING, { agencyId: 'so-tu-phap', days: 7 }), 'BAD_USER_INPUT');
       expectError(await gql(server, officer, 'query { overdueTasks(agencyId: "1") { id } }'), 'BAD_USER_INPUT');
     });
@@ -114,7 +122,9 @@ describe('reminders', () => {
       expect((await gql(server, officer, query, { a: ids[justice.code] })).data!.overdueTasks).toEqual([]);
       const sweep = await gql(server, admin, 'mutation { runDeadlineSweep }');
       expect(sweep.data!.runDeadlineSweep).toBe(1);
-      expect((await gql(server, officer, query, { a: ids[justice.code] })).data!.overdueTasks).toEqual([{ ordinal: '5', state: 'OVERDUE' }]);
+      expect((await gql(server, officer, query, { a: ids[justice.code] })).data!.overdueTasks).toEqual([
+        { ordinal: '5', state: 'OVERDUE' },
+      ]);
       expect(await upcoming(officer, ids[justice.code], 7)).toEqual(['1', '4', '2']);
     });
   });
@@ -141,7 +151,10 @@ describe('reminders', () => {
       expect(digest).toMatchObject({ kind: 'DAILY_DIGEST', deliveredAt: null, overdue: [{ ordinal: '5', task: { state: 'OVERDUE' } }] });
       expect(digest.dueSoon.map((item: { ordinal: string }) => item.ordinal)).toEqual(['1', '2']);
       expect(digest.dueSoon[0]).toEqual({
-        taskId: digest.dueSoon[0].task.id, ordinal: '1', title: 'Nhiệm vụ thử nghiệm số 1', dueAt: TASKS[0].dueAt,
+        taskId: digest.dueSoon[0].task.id,
+        ordinal: '1',
+        title: 'Nhiệm vụ thử nghiệm số 1',
+        dueAt: TASKS[0].dueAt,
         task: { id: digest.dueSoon[0].task.id, state: 'ASSIGNED' },
       });
       expect(byAgency[ict.code].dueSoon.map((item: { ordinal: string }) => item.ordinal)).toEqual(['4']);
@@ -163,11 +176,17 @@ describe('reminders', () => {
       expectError(await gql(server, otherAdmin, mark, { id: justiceDigestId }), 'NOT_FOUND');
       const marked = await gql(server, admin, mark, { id: justiceDigestId });
       expect(marked.errors).toBeUndefined();
-      expect(marked.data!.markNotificationDelivered).toEqual({ id: justiceDigestId, deliveredAt: expect.any(String), agency: { code: justice.code } });
+      expect(marked.data!.markNotificationDelivered).toEqual({
+        id: justiceDigestId,
+        deliveredAt: expect.any(String),
+        agency: { code: justice.code },
+      });
       const again = await gql(server, admin, mark, { id: justiceDigestId });
       expect(again.data!.markNotificationDelivered.deliveredAt).toBe(marked.data!.markNotificationDelivered.deliveredAt);
       const undelivered = await gql(server, admin, NOTIFICATIONS, { undeliveredOnly: true });
-      expect(undelivered.data!.notifications.map((n: { agency: { code: string } }) => n.agency.code).sort()).toEqual([tax.code, ict.code].sort());
+      expect(undelivered.data!.notifications.map((n: { agency: { code: string } }) => n.agency.code).sort()).toEqual(
+        [tax.code, ict.code].sort(),
+      );
     });
   });
 });

@@ -15,11 +15,18 @@ describe('task errors', () => {
   let planId: string;
 
   beforeAll(async () => {
-    ({ planId } = await seedPlan(testPlan(province, Array.from({ length: 10 }, () => ({})))));
+    ({ planId } = await seedPlan(
+      testPlan(
+        province,
+        Array.from({ length: 10 }, () => ({})),
+      ),
+    ));
     server = await startApiServer();
     officer = await token(province.code, AGENCIES.justice.code, ['OFFICER'], 'officer-errors');
     supervisor = await token(province.code, AGENCIES.monitoring.code, ['SUPERVISOR'], 'supervisor-errors');
-    const page = await gql(server, supervisor, 'query P($id: ID!) { plan(id: $id) { tasks(first: 20) { edges { node { id } } } } }', { id: planId });
+    const page = await gql(server, supervisor, 'query P($id: ID!) { plan(id: $id) { tasks(first: 20) { edges { node { id } } } } }', {
+      id: planId,
+    });
     taskIds = page.data!.plan.tasks.edges.map((e: { node: { id: string } }) => e.node.id);
   });
 
@@ -56,7 +63,10 @@ describe('task errors', () => {
     });
 
     it('does answer UNAUTHENTICATED when the token is signed with another secret', async () => {
-      const forged = await signToken({ sub: 'x', province: province.code, agency: AGENCIES.justice.code, roles: ['OFFICER'] }, 'another-secret');
+      const forged = await signToken(
+        { sub: 'x', province: province.code, agency: AGENCIES.justice.code, roles: ['OFFICER'] },
+        'another-secret',
+      );
       expectError(await gql(server, forged, query), 'UNAUTHENTICATED');
     });
 
@@ -109,7 +119,10 @@ describe('task errors', () => {
       await fire(server, supervisor, { taskId: id, event: 'VERIFY' });
       await expectRefusedUnchanged(id, async () => {
         expectError(await transition(server, officer, { taskId: id, event: 'START' }), 'INVALID_TRANSITION');
-        expectError(await transition(server, officer, { taskId: id, event: 'SUBMIT_REPORT', report: { summary: 'Lần nữa' } }), 'INVALID_TRANSITION');
+        expectError(
+          await transition(server, officer, { taskId: id, event: 'SUBMIT_REPORT', report: { summary: 'Lần nữa' } }),
+          'INVALID_TRANSITION',
+        );
       });
       expect((await current(id)).state).toBe('VERIFIED');
     });
@@ -117,8 +130,16 @@ describe('task errors', () => {
     it('does answer FORBIDDEN when a user fires DEADLINE_PASSED', async () => {
       const id = taskIds[1];
       await expectRefusedUnchanged(id, async () => {
-        expectError(await transition(server, officer, { taskId: id, event: 'DEADLINE_PASSED' }), 'FORBIDDEN', 'deadline-passed-system-only');
-        expectError(await transition(server, supervisor, { taskId: id, event: 'DEADLINE_PASSED' }), 'FORBIDDEN', 'deadline-passed-system-only');
+        expectError(
+          await transition(server, officer, { taskId: id, event: 'DEADLINE_PASSED' }),
+          'FORBIDDEN',
+          'deadline-passed-system-only',
+        );
+        expectError(
+          await transition(server, supervisor, { taskId: id, event: 'DEADLINE_PASSED' }),
+          'FORBIDDEN',
+          'deadline-passed-system-only',
+        );
         const admin = await token(province.code, 'van-phong-quan-tri', ['ADMIN']);
         expectError(await transition(server, admin, { taskId: id, event: 'DEADLINE_PASSED' }), 'FORBIDDEN', 'deadline-passed-system-only');
       });
@@ -165,9 +186,17 @@ describe('task errors', () => {
       const id = taskIds[4];
       await fire(server, officer, { taskId: id, event: 'START', expectedVersion: 0 });
       await expectRefusedUnchanged(id, async () => {
-        const result = await transition(server, officer, { taskId: id, event: 'SUBMIT_REPORT', expectedVersion: 0, report: { summary: 'Cũ' } });
+        const result = await transition(server, officer, {
+          taskId: id,
+          event: 'SUBMIT_REPORT',
+          expectedVersion: 0,
+          report: { summary: 'Cũ' },
+        });
         expectError(result, 'CONFLICT');
-        expectError(await transition(server, officer, { taskId: id, event: 'SUBMIT_REPORT', expectedVersion: 7, report: { summary: 'Tương lai' } }), 'CONFLICT');
+        expectError(
+          await transition(server, officer, { taskId: id, event: 'SUBMIT_REPORT', expectedVersion: 7, report: { summary: 'Tương lai' } }),
+          'CONFLICT',
+        );
       });
       const ok = await fire(server, officer, { taskId: id, event: 'SUBMIT_REPORT', expectedVersion: 1, report: { summary: 'Mới' } });
       expect(ok.version).toBe(2);
@@ -181,7 +210,9 @@ describe('task errors', () => {
       const third = await fire(server, officer, { taskId: id, event: 'START', idempotencyKey: key, expectedVersion: 0 });
       for (const result of [again, third]) {
         expect({ state: result.state, version: result.version, history: result.history }).toEqual({
-          state: first.state, version: first.version, history: first.history,
+          state: first.state,
+          version: first.version,
+          history: first.history,
         });
       }
       expect(first).toMatchObject({ state: 'IN_PROGRESS', version: 1 });
@@ -210,21 +241,31 @@ describe('task errors', () => {
       expect({ state: retried.state, version: retried.version }).toEqual({ state: first.state, version: first.version });
     });
 
-    it('does answer FORBIDDEN when a user not allowed the event replays another user\'s idempotencyKey', async () => {
+    it("does answer FORBIDDEN when a user not allowed the event replays another user's idempotencyKey", async () => {
       const id = taskIds[9];
       const key = `start-${randomUUID()}`;
       await fire(server, officer, { taskId: id, event: 'START', idempotencyKey: key });
       const coordinating = await token(province.code, AGENCIES.ict.code, ['OFFICER'], 'officer-coordinating');
       const auditor = await token('*', 'kiem-toan', ['AUDITOR'], 'auditor-national');
       await expectRefusedUnchanged(id, async () => {
-        expectError(await transition(server, coordinating, { taskId: id, event: 'START', idempotencyKey: key }), 'FORBIDDEN', 'no-rule-allows');
-        expectError(await transition(server, auditor, { taskId: id, event: 'START', idempotencyKey: key }), 'FORBIDDEN', 'auditor-changes-nothing');
+        expectError(
+          await transition(server, coordinating, { taskId: id, event: 'START', idempotencyKey: key }),
+          'FORBIDDEN',
+          'no-rule-allows',
+        );
+        expectError(
+          await transition(server, auditor, { taskId: id, event: 'START', idempotencyKey: key }),
+          'FORBIDDEN',
+          'auditor-changes-nothing',
+        );
       });
     });
 
     it('does accept exactly one of 50 concurrent STARTs with the same expectedVersion', async () => {
       const id = taskIds[6];
-      const results = await Promise.all(Array.from({ length: 50 }, () => transition(server, officer, { taskId: id, event: 'START', expectedVersion: 0 })));
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => transition(server, officer, { taskId: id, event: 'START', expectedVersion: 0 })),
+      );
       const succeeded = results.filter((r) => !r.errors && r.data?.transitionTask);
       expect(succeeded).toHaveLength(1);
       expect(succeeded[0].data!.transitionTask).toMatchObject({ state: 'IN_PROGRESS', version: 1 });
@@ -271,8 +312,14 @@ describe('task errors', () => {
     });
 
     it('does answer BAD_USER_INPUT when first is 1000 or outside 1..100', async () => {
-      expectError(await gql(server, officer, 'query P($id: ID!) { tasks(planId: $id, first: 1000) { totalCount } }', { id: planId }), 'BAD_USER_INPUT');
-      expectError(await gql(server, officer, 'query P($id: ID!) { plan(id: $id) { tasks(first: 1000) { totalCount } } }', { id: planId }), 'BAD_USER_INPUT');
+      expectError(
+        await gql(server, officer, 'query P($id: ID!) { tasks(planId: $id, first: 1000) { totalCount } }', { id: planId }),
+        'BAD_USER_INPUT',
+      );
+      expectError(
+        await gql(server, officer, 'query P($id: ID!) { plan(id: $id) { tasks(first: 1000) { totalCount } } }', { id: planId }),
+        'BAD_USER_INPUT',
+      );
       expectError(await gql(server, officer, 'query P($n: Int) { tasks(first: $n) { totalCount } }', { n: 1000 }), 'BAD_USER_INPUT');
       for (const n of [0, -1, 101]) {
         expectError(await gql(server, officer, 'query P($n: Int) { tasks(first: $n) { totalCount } }', { n }), 'BAD_USER_INPUT');

@@ -40,12 +40,16 @@ describe('task lifecycle', () => {
       otherProvince: await token(other.code, AGENCIES.justice.code, ['OFFICER'], 'officer-other'),
       otherSupervisor: await token(other.code, AGENCIES.monitoring.code, ['SUPERVISOR'], 'supervisor-other'),
     });
-    const tasks = await gql(server, t.supervisor, 'query P($id: ID!) { plan(id: $id) { tasks { edges { node { id ordinal } } } } }', { id: planId });
+    const tasks = await gql(server, t.supervisor, 'query P($id: ID!) { plan(id: $id) { tasks { edges { node { id ordinal } } } } }', {
+      id: planId,
+    });
     const nodes = tasks.data!.plan.tasks.edges.map((e: { node: { id: string; ordinal: string } }) => e.node);
     taskId = nodes.find((n: { ordinal: string }) => n.ordinal === '1').id;
     monitoringLedTaskId = nodes.find((n: { ordinal: string }) => n.ordinal === '2').id;
     pastDueTaskId = nodes.find((n: { ordinal: string }) => n.ordinal === '3').id;
-    const otherTasks = await gql(server, t.otherSupervisor, 'query P($id: ID!) { plan(id: $id) { tasks { edges { node { id } } } } }', { id: otherPlanId });
+    const otherTasks = await gql(server, t.otherSupervisor, 'query P($id: ID!) { plan(id: $id) { tasks { edges { node { id } } } } }', {
+      id: otherPlanId,
+    });
     otherTaskId = otherTasks.data!.plan.tasks.edges[0].node.id;
   });
 
@@ -132,7 +136,13 @@ describe('task lifecycle', () => {
       expect(task.version).toBe(1);
       expect(task.history).toHaveLength(1);
       expect(task.history[0]).toMatchObject({
-        seq: 1, type: 'START', fromState: 'ASSIGNED', toState: 'IN_PROGRESS', actor: 'officer-tu-phap', actorAgency: { code: AGENCIES.justice.code }, comment: null,
+        seq: 1,
+        type: 'START',
+        fromState: 'ASSIGNED',
+        toState: 'IN_PROGRESS',
+        actor: 'officer-tu-phap',
+        actorAgency: { code: AGENCIES.justice.code },
+        comment: null,
       });
       expectChain(task.history);
       expect(sorted(task.availableEvents)).toEqual(sorted(['SUBMIT_REPORT', 'REQUEST_EXTENSION']));
@@ -162,12 +172,20 @@ describe('task lifecycle', () => {
 
     it('does move IN_PROGRESS → REPORTED when the lead officer fires SUBMIT_REPORT', async () => {
       const task = await fire(server, t.leadOfficer, {
-        taskId, event: 'SUBMIT_REPORT', expectedVersion: 1, report: { summary: 'Đã hoàn thành 80% khối lượng', value: '80%' },
+        taskId,
+        event: 'SUBMIT_REPORT',
+        expectedVersion: 1,
+        report: { summary: 'Đã hoàn thành 80% khối lượng', value: '80%' },
       });
       expect(task.state).toBe('REPORTED');
       expect(task.version).toBe(2);
       expect(task.history[1]).toMatchObject({
-        seq: 2, type: 'SUBMIT_REPORT', fromState: 'IN_PROGRESS', toState: 'REPORTED', actor: 'officer-tu-phap', actorAgency: { code: AGENCIES.justice.code },
+        seq: 2,
+        type: 'SUBMIT_REPORT',
+        fromState: 'IN_PROGRESS',
+        toState: 'REPORTED',
+        actor: 'officer-tu-phap',
+        actorAgency: { code: AGENCIES.justice.code },
       });
       expectChain(task.history);
     });
@@ -199,12 +217,22 @@ describe('task lifecycle', () => {
     });
 
     it('does move REPORTED → IN_PROGRESS with the comment when the monitoring supervisor fires REJECT', async () => {
-      const task = await fire(server, t.supervisor, { taskId, event: 'REJECT', expectedVersion: 2, comment: 'Thiếu số liệu quý II, đề nghị bổ sung' });
+      const task = await fire(server, t.supervisor, {
+        taskId,
+        event: 'REJECT',
+        expectedVersion: 2,
+        comment: 'Thiếu số liệu quý II, đề nghị bổ sung',
+      });
       expect(task.state).toBe('IN_PROGRESS');
       expect(task.version).toBe(3);
       expect(task.history[2]).toMatchObject({
-        seq: 3, type: 'REJECT', fromState: 'REPORTED', toState: 'IN_PROGRESS', actor: 'supervisor-khdt',
-        actorAgency: { code: AGENCIES.monitoring.code }, comment: 'Thiếu số liệu quý II, đề nghị bổ sung',
+        seq: 3,
+        type: 'REJECT',
+        fromState: 'REPORTED',
+        toState: 'IN_PROGRESS',
+        actor: 'supervisor-khdt',
+        actorAgency: { code: AGENCIES.monitoring.code },
+        comment: 'Thiếu số liệu quý II, đề nghị bổ sung',
       });
       expectChain(task.history);
       expect(task.availableEvents).toEqual([]);
@@ -214,11 +242,20 @@ describe('task lifecycle', () => {
     it('does move IN_PROGRESS → REPORTED again when the lead officer resubmits', async () => {
       await expectRefused('coordOfficer', { event: 'SUBMIT_REPORT', report: { summary: 'x' } }, 'FORBIDDEN', 'no-rule-allows');
       const task = await fire(server, t.leadOfficer, {
-        taskId, event: 'SUBMIT_REPORT', expectedVersion: 3, report: { summary: 'Đã bổ sung số liệu quý II', value: '100%' },
+        taskId,
+        event: 'SUBMIT_REPORT',
+        expectedVersion: 3,
+        report: { summary: 'Đã bổ sung số liệu quý II', value: '100%' },
       });
       expect(task.state).toBe('REPORTED');
       expect(task.version).toBe(4);
-      expect(task.history[3]).toMatchObject({ seq: 4, type: 'SUBMIT_REPORT', fromState: 'IN_PROGRESS', toState: 'REPORTED', actor: 'officer-tu-phap' });
+      expect(task.history[3]).toMatchObject({
+        seq: 4,
+        type: 'SUBMIT_REPORT',
+        fromState: 'IN_PROGRESS',
+        toState: 'REPORTED',
+        actor: 'officer-tu-phap',
+      });
       expectChain(task.history);
       await expectAvailable({ supervisor: ['VERIFY', 'REJECT'], leadOfficer: [], auditorNational: [] });
     });
@@ -241,7 +278,9 @@ describe('task lifecycle', () => {
       expect(task.state).toBe('VERIFIED');
       expect(task.version).toBe(5);
       expect(task.late).toBe(false);
-      expect(task.history.map((row) => [row.seq, row.type, row.fromState, row.toState, row.actor, row.actorAgency?.code, row.comment])).toEqual([
+      expect(
+        task.history.map((row) => [row.seq, row.type, row.fromState, row.toState, row.actor, row.actorAgency?.code, row.comment]),
+      ).toEqual([
         [1, 'START', 'ASSIGNED', 'IN_PROGRESS', 'officer-tu-phap', AGENCIES.justice.code, null],
         [2, 'SUBMIT_REPORT', 'IN_PROGRESS', 'REPORTED', 'officer-tu-phap', AGENCIES.justice.code, null],
         [3, 'REJECT', 'REPORTED', 'IN_PROGRESS', 'supervisor-khdt', AGENCIES.monitoring.code, 'Thiếu số liệu quý II, đề nghị bổ sung'],
@@ -253,7 +292,13 @@ describe('task lifecycle', () => {
 
     it('does offer no event to anybody when the task is VERIFIED', async () => {
       await expectAvailable({
-        leadOfficer: [], coordOfficer: [], supervisor: [], monitoringOfficer: [], leader: [], auditorNational: [], auditorLocal: [],
+        leadOfficer: [],
+        coordOfficer: [],
+        supervisor: [],
+        monitoringOfficer: [],
+        leader: [],
+        auditorNational: [],
+        auditorLocal: [],
       });
       await expectRefused('leadOfficer', { event: 'START' }, 'INVALID_TRANSITION');
       await expectRefused('supervisor', { event: 'REJECT', comment: 'Xem lại' }, 'INVALID_TRANSITION');
@@ -270,29 +315,46 @@ describe('task lifecycle', () => {
       await expectAvailable({ monitoringOfficer: ['START', 'REQUEST_EXTENSION'], leadOfficer: ['CONTRIBUTE'] }, monitoringLedTaskId);
       await fire(server, t.monitoringOfficer, { taskId: monitoringLedTaskId, event: 'START', expectedVersion: 0 });
       const task = await fire(server, t.monitoringOfficer, {
-        taskId: monitoringLedTaskId, event: 'SUBMIT_REPORT', expectedVersion: 1, report: { summary: 'Đã tổng hợp' },
+        taskId: monitoringLedTaskId,
+        event: 'SUBMIT_REPORT',
+        expectedVersion: 1,
+        report: { summary: 'Đã tổng hợp' },
       });
       expect(task.state).toBe('REPORTED');
       expect(task.version).toBe(2);
     });
 
     it('does show VERIFY and REJECT to the LEADER only when the task is REPORTED', async () => {
-      await expectAvailable({ leader: ['VERIFY', 'REJECT'], supervisor: [], monitoringOfficer: [], leadSupervisor: [], auditorNational: [] }, monitoringLedTaskId);
+      await expectAvailable(
+        { leader: ['VERIFY', 'REJECT'], supervisor: [], monitoringOfficer: [], leadSupervisor: [], auditorNational: [] },
+        monitoringLedTaskId,
+      );
     });
 
     it('does refuse VERIFY from supervisors when the task is led by the monitoring agency', async () => {
       await expectRefused('supervisor', { event: 'VERIFY' }, 'FORBIDDEN', 'four-eyes-own-report', monitoringLedTaskId);
       await expectRefused('leadSupervisor', { event: 'VERIFY' }, 'FORBIDDEN', 'monitoring-led-needs-leader', monitoringLedTaskId);
-      await expectRefused('coordSupervisor', { event: 'REJECT', comment: 'Không đạt' }, 'FORBIDDEN', 'monitoring-led-needs-leader', monitoringLedTaskId);
+      await expectRefused(
+        'coordSupervisor',
+        { event: 'REJECT', comment: 'Không đạt' },
+        'FORBIDDEN',
+        'monitoring-led-needs-leader',
+        monitoringLedTaskId,
+      );
       await expectRefused('auditorLocal', { event: 'VERIFY' }, 'FORBIDDEN', 'auditor-changes-nothing', monitoringLedTaskId);
     });
 
-    it('does move REPORTED → VERIFIED when a LEADER of the People\'s Committee fires VERIFY', async () => {
+    it("does move REPORTED → VERIFIED when a LEADER of the People's Committee fires VERIFY", async () => {
       const task = await fire(server, t.leader, { taskId: monitoringLedTaskId, event: 'VERIFY', expectedVersion: 2 });
       expect(task.state).toBe('VERIFIED');
       expect(task.version).toBe(3);
       expect(task.history[2]).toMatchObject({
-        seq: 3, type: 'VERIFY', fromState: 'REPORTED', toState: 'VERIFIED', actor: 'leader-ubnd', actorAgency: { code: COMMITTEE },
+        seq: 3,
+        type: 'VERIFY',
+        fromState: 'REPORTED',
+        toState: 'VERIFIED',
+        actor: 'leader-ubnd',
+        actorAgency: { code: COMMITTEE },
       });
       expectChain(task.history);
     });
@@ -302,16 +364,38 @@ describe('task lifecycle', () => {
     it('does mark the report late and REJECT into OVERDUE when the due time has passed', async () => {
       const started = await fire(server, t.leadOfficer, { taskId: pastDueTaskId, event: 'START', expectedVersion: 0 });
       expect({ state: started.state, late: started.late }).toEqual({ state: 'IN_PROGRESS', late: false });
-      const reported = await fire(server, t.leadOfficer, { taskId: pastDueTaskId, event: 'SUBMIT_REPORT', expectedVersion: 1, report: { summary: 'Muộn' } });
+      const reported = await fire(server, t.leadOfficer, {
+        taskId: pastDueTaskId,
+        event: 'SUBMIT_REPORT',
+        expectedVersion: 1,
+        report: { summary: 'Muộn' },
+      });
       expect({ state: reported.state, late: reported.late }).toEqual({ state: 'REPORTED', late: true });
-      const rejected = await fire(server, t.supervisor, { taskId: pastDueTaskId, event: 'REJECT', expectedVersion: 2, comment: 'Chưa đạt' });
+      const rejected = await fire(server, t.supervisor, {
+        taskId: pastDueTaskId,
+        event: 'REJECT',
+        expectedVersion: 2,
+        comment: 'Chưa đạt',
+      });
       expect({ state: rejected.state, version: rejected.version }).toEqual({ state: 'OVERDUE', version: 3 });
       expect(rejected.history[2]).toMatchObject({ type: 'REJECT', fromState: 'REPORTED', toState: 'OVERDUE', comment: 'Chưa đạt' });
-      await expectAvailable({ leadOfficer: ['SUBMIT_REPORT', 'REQUEST_EXTENSION'], coordOfficer: ['CONTRIBUTE'], supervisor: [] }, pastDueTaskId);
+      await expectAvailable(
+        { leadOfficer: ['SUBMIT_REPORT', 'REQUEST_EXTENSION'], coordOfficer: ['CONTRIBUTE'], supervisor: [] },
+        pastDueTaskId,
+      );
       await expectRefused('leadOfficer', { event: 'START' }, 'INVALID_TRANSITION', undefined, pastDueTaskId);
-      await fire(server, t.leadOfficer, { taskId: pastDueTaskId, event: 'SUBMIT_REPORT', expectedVersion: 3, report: { summary: 'Bổ sung' } });
+      await fire(server, t.leadOfficer, {
+        taskId: pastDueTaskId,
+        event: 'SUBMIT_REPORT',
+        expectedVersion: 3,
+        report: { summary: 'Bổ sung' },
+      });
       const verified = await fire(server, t.supervisor, { taskId: pastDueTaskId, event: 'VERIFY', expectedVersion: 4 });
-      expect({ state: verified.state, late: verified.late, version: verified.version }).toEqual({ state: 'VERIFIED', late: true, version: 5 });
+      expect({ state: verified.state, late: verified.late, version: verified.version }).toEqual({
+        state: 'VERIFIED',
+        late: true,
+        version: 5,
+      });
       expectChain(verified.history);
     });
   });

@@ -85,9 +85,28 @@ export function inventedPlan(overrides: Partial<InventedPlan> = {}): InventedPla
     year,
     rows: [
       { section: 'I', title: 'Nhóm nhiệm vụ thử nghiệm về thủ tục hành chính' },
-      { ordinal: '1', title: 'Rà soát thủ tục thử nghiệm thứ nhất', lead: ['Sở Tư pháp'], coordinating: ['Sở Nội vụ', 'Sở Tài chính'], timeframe: `Quý II năm ${year}` },
-      { ordinal: '2', title: 'Vận hành hệ thống thử nghiệm thứ hai', lead: ['Sở Thông tin và Truyền thông'], coordinating: ['Văn phòng UBND tỉnh'], timeframe: 'Thường xuyên' },
-      { ordinal: '3', title: 'Tổng kết mô hình thử nghiệm thứ ba', lead: ['Sở Công Thương', 'Sở Xây dựng'], coordinating: ['Cục Thuế tỉnh'], timeframe: `Năm ${year}`, note: 'Ghi chú thử nghiệm' },
+      {
+        ordinal: '1',
+        title: 'Rà soát thủ tục thử nghiệm thứ nhất',
+        lead: ['Sở Tư pháp'],
+        coordinating: ['Sở Nội vụ', 'Sở Tài chính'],
+        timeframe: `Quý II năm ${year}`,
+      },
+      {
+        ordinal: '2',
+        title: 'Vận hành hệ thống thử nghiệm thứ hai',
+        lead: ['Sở Thông tin và Truyền thông'],
+        coordinating: ['Văn phòng UBND tỉnh'],
+        timeframe: 'Thường xuyên',
+      },
+      {
+        ordinal: '3',
+        title: 'Tổng kết mô hình thử nghiệm thứ ba',
+        lead: ['Sở Công Thương', 'Sở Xây dựng'],
+        coordinating: ['Cục Thuế tỉnh'],
+        timeframe: `Năm ${year}`,
+        note: 'Ghi chú thử nghiệm',
+      },
     ],
     withDeadlines: true,
     ...overrides,
@@ -184,7 +203,9 @@ export async function planXlsx(plan: InventedPlan, options: { mergedSectionRows?
   };
   merged(sheet.addRow(['PHỤ LỤC']));
   merged(sheet.addRow([`PHÂN CÔNG NHIỆM VỤ THỰC HIỆN KẾ HOẠCH NĂM ${plan.year}`]));
-  merged(sheet.addRow([`(Ban hành kèm theo Kế hoạch số ${plan.number} ngày ${slashDate(plan.issuedOn)} của UBND tỉnh ${plan.province.name})`]));
+  merged(
+    sheet.addRow([`(Ban hành kèm theo Kế hoạch số ${plan.number} ngày ${slashDate(plan.issuedOn)} của UBND tỉnh ${plan.province.name})`]),
+  );
   sheet.addRow([]);
   for (const cells of appendixCells(plan)) {
     const sectionRow = cells.slice(1).every((cell) => cell === '');

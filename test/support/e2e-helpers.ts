@@ -43,7 +43,11 @@ export interface TransitionVars {
   idempotencyKey?: string | null;
 }
 
-export function transition(server: ApiServer, token: string | null, input: TransitionVars): Promise<GqlResponse<{ transitionTask: TaskView }>> {
+export function transition(
+  server: ApiServer,
+  token: string | null,
+  input: TransitionVars,
+): Promise<GqlResponse<{ transitionTask: TaskView }>> {
   return gql<{ transitionTask: TaskView }>(server, token, TRANSITION, { input });
 }
 
@@ -87,7 +91,9 @@ export async function withPg<T>(work: (client: Client) => Promise<T>): Promise<T
 }
 
 export async function eventRows(taskId: string): Promise<{ seq: number; type: string; payload: Record<string, unknown> }[]> {
-  return withPg(async (client) => (await client.query('SELECT seq, type, payload FROM task_events WHERE task_id = $1 ORDER BY seq', [taskId])).rows);
+  return withPg(
+    async (client) => (await client.query('SELECT seq, type, payload FROM task_events WHERE task_id = $1 ORDER BY seq', [taskId])).rows,
+  );
 }
 
 export async function storedTask(taskId: string): Promise<{ state: string; version: number; events: number }> {

@@ -28,13 +28,23 @@ export function testPlan(province: { code: string; name: string }, tasks: Partia
     year,
     resolution: '02/NQ-CP',
     monitoringAgencyCode: AGENCIES.monitoring.code,
-    reportingDeadlines: [{ period: 'H1', dueMonthDay: '06-05' }, { period: 'YEAR', dueMonthDay: '12-05' }],
+    reportingDeadlines: [
+      { period: 'H1', dueMonthDay: '06-05' },
+      { period: 'YEAR', dueMonthDay: '12-05' },
+    ],
     consolidationDeadlines: [],
     sections: [{ ordinal: 'I', title: 'Nhóm nhiệm vụ thử nghiệm' }],
     tasks: tasks.map((task, i) => ({
-      sectionOrdinal: 'I', ordinal: String(i + 1), title: `Nhiệm vụ thử nghiệm số ${i + 1}`,
-      leadAgencyCode: AGENCIES.justice.code, coordinatingAgencyCodes: [AGENCIES.ict.code], timeframe: `Năm ${year}`,
-      dueAt: endOfLocalDayUtc(`${year}-12-31`), target: null, note: null, ...task,
+      sectionOrdinal: 'I',
+      ordinal: String(i + 1),
+      title: `Nhiệm vụ thử nghiệm số ${i + 1}`,
+      leadAgencyCode: AGENCIES.justice.code,
+      coordinatingAgencyCodes: [AGENCIES.ict.code],
+      timeframe: `Năm ${year}`,
+      dueAt: endOfLocalDayUtc(`${year}-12-31`),
+      target: null,
+      note: null,
+      ...task,
     })),
   };
 }

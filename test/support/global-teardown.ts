@@ -6,7 +6,9 @@ export default async function globalTeardown(): Promise<void> {
   try {
     const { tasks, broken } = await auditEveryTask(process.env.TEST_DATABASE_URL!);
     if (broken.length > 0) {
-      throw new Error(`replay is not consistent for ${broken.length} of ${tasks} tasks the tests touched: ${broken.slice(0, 10).join(', ')}`);
+      throw new Error(
+        `replay is not consistent for ${broken.length} of ${tasks} tasks the tests touched: ${broken.slice(0, 10).join(', ')}`,
+      );
     }
     console.log(`\nAudit of every task the tests touched: ${tasks} tasks replay consistently, every hash chain intact`);
   } finally {

@@ -10,7 +10,9 @@ const DIST = resolve(__dirname, '../../dist/apps/api/apps/api/src');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createDataSource } = require(`${DIST}/database/data-source.js`) as { createDataSource: typeof CreateDataSource };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startEmbeddedPostgres } = require(`${DIST}/database/embedded-postgres.js`) as { startEmbeddedPostgres: typeof StartEmbeddedPostgres };
+const { startEmbeddedPostgres } = require(`${DIST}/database/embedded-postgres.js`) as {
+  startEmbeddedPostgres: typeof StartEmbeddedPostgres;
+};
 
 // TEST_DATABASE_URL when set, else an embedded PostgreSQL started for this run and removed after.
 export async function prepareTestDatabase(): Promise<{ url: string; embedded: EmbeddedPostgresHandle | null }> {

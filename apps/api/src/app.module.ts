@@ -55,10 +55,19 @@ export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     const { services } = options;
     const scheduler = new DeadlineScheduler(
-      services.sweeper, services.clock, options.config.deadlineSweepIntervalMs, new Logger('DeadlineSweep'), services.digest,
+      services.sweeper,
+      services.clock,
+      options.config.deadlineSweepIntervalMs,
+      new Logger('DeadlineSweep'),
+      services.digest,
     );
     const providers = [...serviceProviders(services), { provide: DeadlineScheduler, useValue: scheduler }];
-    const core: DynamicModule = { module: CoreModule, global: true, providers, exports: providers.map((p) => (p as { provide: unknown }).provide as never) };
+    const core: DynamicModule = {
+      module: CoreModule,
+      global: true,
+      providers,
+      exports: providers.map((p) => (p as { provide: unknown }).provide as never),
+    };
     return {
       module: AppModule,
       imports: [core, graphqlModule(options.config, services)],

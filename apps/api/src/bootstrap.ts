@@ -34,7 +34,10 @@ export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock =
   app.enableShutdownHooks();
   if (database.embedded) {
     const embedded = database.embedded;
-    app.getHttpAdapter().getInstance().addHook('onClose', async () => embedded.stop());
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onClose', async () => embedded.stop());
   }
   await app.listen(config.port, config.host);
   printWelcome(app, config, Boolean(database.embedded), logger);
@@ -49,12 +52,19 @@ async function loadSampleIfEmpty(services: Services, logger: Logger): Promise<vo
 
 // GET /graphql from a browser opens GraphiQL; GET with a query still executes it.
 function redirectBrowsersToGraphiql(app: NestFastifyApplication): void {
-  app.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => {
-    const url = request.url;
-    if (request.method === 'GET' && (url === '/graphql' || url === '/graphql/') && String(request.headers.accept ?? '').includes('text/html')) {
-      await reply.redirect('/graphiql', 302);
-    }
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request, reply) => {
+      const url = request.url;
+      if (
+        request.method === 'GET' &&
+        (url === '/graphql' || url === '/graphql/') &&
+        String(request.headers.accept ?? '').includes('text/html')
+      ) {
+        await reply.redirect('/graphiql', 302);
+      }
+    });
 }
 
 // Sequential diagnostics only: the header is the number of statements run while serving the request.

@@ -15,5 +15,21 @@ import { PlanTasksResolver } from './tasks/plan-tasks.resolver';
 import { TaskPeriodsResolver } from './deadlines/task-periods.resolver';
 
 // Every resolver of the schema: the app module serves them, the schema CLI prints them.
-export const RESOLVERS = [AgenciesResolver, PlansResolver, TasksResolver, PlanTasksResolver, TaskPeriodsResolver, TaskEventResolver, AuditResolver, ViewerResolver, ImportResolver, DeadlinesResolver,
-  PlanReportsResolver, ContributionResolver, PlanSettingsResolver, UpcomingDeadlinesResolver, NotificationsResolver, NotificationItemResolver];
+export const RESOLVERS = [
+  AgenciesResolver,
+  PlansResolver,
+  TasksResolver,
+  PlanTasksResolver,
+  TaskPeriodsResolver,
+  TaskEventResolver,
+  AuditResolver,
+  ViewerResolver,
+  ImportResolver,
+  DeadlinesResolver,
+  PlanReportsResolver,
+  ContributionResolver,
+  PlanSettingsResolver,
+  UpcomingDeadlinesResolver,
+  NotificationsResolver,
+  NotificationItemResolver,
+];

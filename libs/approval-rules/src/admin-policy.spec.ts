@@ -1,7 +1,11 @@
 import { ADMIN_OPERATIONS, authorizeAdmin, type AdminOperation, type Role, type RuleActor } from './index';
 
 const actor = (roles: Role[], provinceCode = 'thai-binh', kind: RuleActor['kind'] = 'user'): RuleActor => ({
-  kind, userId: 'u', provinceCode, agencyId: null, roles,
+  kind,
+  userId: 'u',
+  provinceCode,
+  agencyId: null,
+  roles,
 });
 const OPERATIONS = Object.keys(ADMIN_OPERATIONS) as AdminOperation[];
 
@@ -20,7 +24,7 @@ describe(authorizeAdmin.name, () => {
     expect(authorizeAdmin(actor(['ADMIN'], '*', 'system'), operation, null).allowed).toBe(false);
   });
 
-  it.each(OPERATIONS)("does deny %s by other-province for an ADMIN of another province", (operation) => {
+  it.each(OPERATIONS)('does deny %s by other-province for an ADMIN of another province', (operation) => {
     const decision = authorizeAdmin(actor(['ADMIN'], 'ha-noi'), operation, 'thai-binh');
     expect(decision).toMatchObject({ allowed: false, rule: 'other-province' });
     expect(decision.allowed ? '' : decision.reason).toContain('other-province');

@@ -19,7 +19,11 @@ export function authorizeAdmin(actor: RuleActor, operation: AdminOperation, prov
     return { allowed: false, rule, reason: `${what} needs the ADMIN role (rule ${rule})` };
   }
   if (province !== null && actor.provinceCode !== '*' && actor.provinceCode !== province) {
-    return { allowed: false, rule: 'other-province', reason: `Your token is for province "${actor.provinceCode}", not "${province}" (rule other-province)` };
+    return {
+      allowed: false,
+      rule: 'other-province',
+      reason: `Your token is for province "${actor.provinceCode}", not "${province}" (rule other-province)`,
+    };
   }
   return { allowed: true, rule };
 }

@@ -1,11 +1,4 @@
-import {
-  APPROVAL_RULES,
-  type ApprovalRule,
-  CONDITIONS,
-  NO_RULE_ALLOWS,
-  RULE_EVENT_TYPES,
-  type ConditionName,
-} from './index';
+import { APPROVAL_RULES, type ApprovalRule, CONDITIONS, NO_RULE_ALLOWS, RULE_EVENT_TYPES, type ConditionName } from './index';
 
 const KEBAB = /^[a-z]+(-[a-z]+)*$/;
 

@@ -6,8 +6,7 @@ export const NO_RULE_ALLOWS = 'no-rule-allows';
 type RuleBody = Omit<ApprovalRule, 'event'>;
 
 // One policy, several events: one row per event, same id, so every row names exactly one event.
-const forEvents = (events: readonly RuleEventType[], body: RuleBody): ApprovalRule[] =>
-  events.map((event) => ({ ...body, event }));
+const forEvents = (events: readonly RuleEventType[], body: RuleBody): ApprovalRule[] => events.map((event) => ({ ...body, event }));
 
 const LEAD_EVENTS = ['START', 'SUBMIT_REPORT', 'REQUEST_EXTENSION'] as const;
 const REVIEW_EVENTS = ['VERIFY', 'REJECT'] as const;
@@ -52,8 +51,7 @@ const RULES: ApprovalRule[] = [
     event: '*',
     effect: 'deny',
     conditions: ['outside-task-province'],
-    description:
-      "A token changes only tasks of its own province; national ('*') tokens fire no task events.",
+    description: "A token changes only tasks of its own province; national ('*') tokens fire no task events.",
   },
   // Above lead-agency-member and with the same actor conditions, so exactly those it would allow are
   // told which rule holds the report back; everyone else still falls through to no-rule-allows.
@@ -91,13 +89,13 @@ const RULES: ApprovalRule[] = [
     id: 'monitoring-led-needs-leader',
     effect: 'deny',
     conditions: ['task-led-by-monitoring-agency', 'lacks-leader-role'],
-    description: "A task led by the monitoring agency itself is reviewed only by a LEADER.",
+    description: 'A task led by the monitoring agency itself is reviewed only by a LEADER.',
   }),
   ...forEvents(REVIEW_EVENTS, {
     id: 'leader-verifies-monitoring-led',
     effect: 'allow',
     conditions: ['task-led-by-monitoring-agency', 'has-leader-role'],
-    description: "A LEADER of the province reviews tasks led by the monitoring agency.",
+    description: 'A LEADER of the province reviews tasks led by the monitoring agency.',
   }),
   ...forEvents(REVIEW_EVENTS, {
     id: 'monitoring-supervisor',
@@ -123,7 +121,8 @@ const RULES: ApprovalRule[] = [
     event: 'WAIVE_COORDINATION',
     effect: 'allow',
     conditions: ['has-leader-role', 'coordinator-input-missing'],
-    description: 'A LEADER of the province waives the missing coordinating input for the current period, so the lead agency may report without it.',
+    description:
+      'A LEADER of the province waives the missing coordinating input for the current period, so the lead agency may report without it.',
   },
 ];
 

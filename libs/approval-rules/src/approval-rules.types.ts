@@ -43,9 +43,7 @@ export interface TaskRelations {
 }
 
 // rule = id of the rule that decided; reason = a sentence naming it (used in FORBIDDEN messages).
-export type Decision =
-  | { allowed: true; rule: string }
-  | { allowed: false; rule: string; reason: string };
+export type Decision = { allowed: true; rule: string } | { allowed: false; rule: string; reason: string };
 
 export type ConditionName =
   | 'has-auditor-role'

@@ -1,13 +1,5 @@
 import fc from 'fast-check';
-import {
-  APPROVAL_RULES,
-  NO_RULE_ALLOWS,
-  ROLES,
-  RULE_EVENT_TYPES,
-  authorize,
-  type RuleActor,
-  type TaskRelations,
-} from './index';
+import { APPROVAL_RULES, NO_RULE_ALLOWS, ROLES, RULE_EVENT_TYPES, authorize, type RuleActor, type TaskRelations } from './index';
 
 // Small pools so that generated actors often share agencies, users and provinces with the task.
 const agencies = ['so-tai-chinh', 'so-xay-dung', 'so-ke-hoach-va-dau-tu', 'uy-ban-nhan-dan-tinh'];

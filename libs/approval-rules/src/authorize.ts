@@ -1,28 +1,15 @@
 import { CONDITIONS } from './approval-rules.conditions';
 import { APPROVAL_RULES, NO_RULE_ALLOWS } from './approval-rules.table';
-import type {
-  ApprovalRule,
-  Decision,
-  RuleActor,
-  RuleEventType,
-  TaskRelations,
-} from './approval-rules.types';
+import type { ApprovalRule, Decision, RuleActor, RuleEventType, TaskRelations } from './approval-rules.types';
 
-const eventMatches = (rule: ApprovalRule, event: RuleEventType): boolean =>
-  rule.event === '*' || rule.event === event;
+const eventMatches = (rule: ApprovalRule, event: RuleEventType): boolean => rule.event === '*' || rule.event === event;
 
 const conditionsHold = (rule: ApprovalRule, actor: RuleActor, relations: TaskRelations): boolean =>
   rule.conditions.every((name) => CONDITIONS[name].test(actor, relations));
 
 // The row that decides, or undefined when none matches (then NO_RULE_ALLOWS denies).
-export function findDecidingRule(
-  actor: RuleActor,
-  relations: TaskRelations,
-  event: RuleEventType,
-): ApprovalRule | undefined {
-  return APPROVAL_RULES.find(
-    (rule) => eventMatches(rule, event) && conditionsHold(rule, actor, relations),
-  );
+export function findDecidingRule(actor: RuleActor, relations: TaskRelations, event: RuleEventType): ApprovalRule | undefined {
+  return APPROVAL_RULES.find((rule) => eventMatches(rule, event) && conditionsHold(rule, actor, relations));
 }
 
 // Ids of the rules that could allow the event, so a denial tells the user who may act instead.

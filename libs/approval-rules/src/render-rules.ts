@@ -28,8 +28,7 @@ function groupConsecutive(rules: readonly ApprovalRule[]): RuleLine[] {
 const eventsCell = (events: ReadonlyArray<RuleEventType | '*'>): string =>
   events.map((event) => (event === '*' ? 'any event' : code(event))).join(', ');
 
-const conditionsCell = (names: readonly ConditionName[]): string =>
-  names.map(code).join(' and ');
+const conditionsCell = (names: readonly ConditionName[]): string => names.map(code).join(' and ');
 
 function renderRulesTable(): string[] {
   const rows = groupConsecutive(APPROVAL_RULES).map(
@@ -38,23 +37,13 @@ function renderRulesTable(): string[] {
       `${conditionsCell(rule.conditions)} | ${cell(rule.description)} |`,
   );
   const fallback =
-    `| – | ${code(NO_RULE_ALLOWS)} | any event | deny | no row above decided | ` +
-    'Everything not explicitly allowed is denied. |';
-  return [
-    '| # | rule | events | effect | when all of these hold | meaning |',
-    '|---|---|---|---|---|---|',
-    ...rows,
-    fallback,
-  ];
+    `| – | ${code(NO_RULE_ALLOWS)} | any event | deny | no row above decided | ` + 'Everything not explicitly allowed is denied. |';
+  return ['| # | rule | events | effect | when all of these hold | meaning |', '|---|---|---|---|---|---|', ...rows, fallback];
 }
 
 function renderConditionsTable(): string[] {
   const names = Object.keys(CONDITIONS) as ConditionName[];
-  return [
-    '| condition | holds when |',
-    '|---|---|',
-    ...names.map((name) => `| ${code(name)} | ${cell(CONDITIONS[name].description)} |`),
-  ];
+  return ['| condition | holds when |', '|---|---|', ...names.map((name) => `| ${code(name)} | ${cell(CONDITIONS[name].description)} |`)];
 }
 
 function renderEventsTable(): string[] {
@@ -82,8 +71,8 @@ export function renderRulesMarkdown(): string {
     '',
     '## ADMIN operations',
     '',
-    'Operations on a province\'s set-up rather than on a task go through `authorizeAdmin`: the actor must hold ' +
-      'ADMIN (otherwise the operation\'s own rule denies), and a provincial ADMIN acts only on its province ' +
+    "Operations on a province's set-up rather than on a task go through `authorizeAdmin`: the actor must hold " +
+      "ADMIN (otherwise the operation's own rule denies), and a provincial ADMIN acts only on its province " +
       '(otherwise `other-province`). A national (`*`) ADMIN acts on every province.',
     '',
     '| operation | rule when not ADMIN |',

@@ -45,9 +45,7 @@ describe(lifecycleMermaid.name, () => {
   it('does label the coordination waiver with its guards and draw it nowhere else', () => {
     const waivers = lines.filter((l) => l.includes('WAIVE_COORDINATION'));
     expect(waivers).toEqual(
-      ['ASSIGNED', 'IN_PROGRESS', 'OVERDUE'].map(
-        (s) => `${s} --> ${s} : WAIVE_COORDINATION [coordinationNotWaived and hasComment]`,
-      ),
+      ['ASSIGNED', 'IN_PROGRESS', 'OVERDUE'].map((s) => `${s} --> ${s} : WAIVE_COORDINATION [coordinationNotWaived and hasComment]`),
     );
   });
 

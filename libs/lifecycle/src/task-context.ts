@@ -148,9 +148,7 @@ export function withCoordinationWaiver(context: TaskContext): Partial<TaskContex
   return { coordinationWaivedPeriods: [...context.coordinationWaivedPeriods, context.period] };
 }
 
-export function withExtensionRequest(
-  event: TaskEventOf<'REQUEST_EXTENSION'>,
-): Partial<TaskContext> {
+export function withExtensionRequest(event: TaskEventOf<'REQUEST_EXTENSION'>): Partial<TaskContext> {
   return {
     pendingExtension: {
       requestedAt: event.at,

@@ -181,9 +181,7 @@ describe('CONTRIBUTE', () => {
   it('does append the contribution to the current period', () => {
     const s = expectTaken(taskIn('ASSIGNED'), ev.contribute(BEFORE_DUE));
     expect(s.state).toBe('ASSIGNED');
-    expect(s.context.contributions).toEqual([
-      { agencyId: 'a-co', at: BEFORE_DUE, text: 'phối hợp', value: null, period: 0 },
-    ]);
+    expect(s.context.contributions).toEqual([{ agencyId: 'a-co', at: BEFORE_DUE, text: 'phối hợp', value: null, period: 0 }]);
   });
 });
 
@@ -424,10 +422,7 @@ describe(missingCoordinators.name, () => {
   });
 
   it('does list those without a contribution in the current period, in the order given, once each', () => {
-    const s = applyAll(taskIn('IN_PROGRESS'), [
-      ev.contribute(BEFORE_DUE, 'a-co2'),
-      ev.contribute(BEFORE_DUE, 'a-unrelated'),
-    ]);
+    const s = applyAll(taskIn('IN_PROGRESS'), [ev.contribute(BEFORE_DUE, 'a-co2'), ev.contribute(BEFORE_DUE, 'a-unrelated')]);
     expect(missingCoordinators(s.context, ['a-co3', 'a-co', 'a-co2', 'a-co3'])).toEqual(['a-co3', 'a-co']);
     expect(missingCoordinators(s.context, ['a-co2'])).toEqual([]);
   });

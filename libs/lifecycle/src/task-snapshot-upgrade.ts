@@ -42,9 +42,7 @@ export function upgradeTaskSnapshot(stored: StoredTaskSnapshot): StoredTaskSnaps
   }
   let current = stored;
   while (current.machineVersion !== TASK_MACHINE_VERSION) {
-    const step = Object.prototype.hasOwnProperty.call(UPGRADES, current.machineVersion)
-      ? UPGRADES[current.machineVersion]
-      : undefined;
+    const step = Object.prototype.hasOwnProperty.call(UPGRADES, current.machineVersion) ? UPGRADES[current.machineVersion] : undefined;
     if (step === undefined) throw incompatible(stored);
     current = step(current);
   }

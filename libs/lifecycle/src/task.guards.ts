@@ -19,15 +19,13 @@ function nonEmpty(value: unknown): boolean {
 
 export const taskGuards = {
   // Compared with the event's own time, never the clock, so replay gives the same answer.
-  dueTimePassed: ({ context, event }: GuardArgs): boolean =>
-    context.dueAt !== null && isAfter(event.at, context.dueAt),
+  dueTimePassed: ({ context, event }: GuardArgs): boolean => context.dueAt !== null && isAfter(event.at, context.dueAt),
   hasNextPeriod: ({ context }: GuardArgs): boolean => context.period < context.periodDueDates.length - 1,
   hasComment: ({ event }: GuardArgs): boolean => nonEmpty(field(event, 'comment')),
   coordinationNotWaived: ({ context }: GuardArgs): boolean => !isCoordinationWaived(context),
   hasPendingExtension: ({ context }: GuardArgs): boolean => context.pendingExtension !== null,
   noPendingExtension: ({ context }: GuardArgs): boolean => context.pendingExtension === null,
-  proposedDueAtInFuture: ({ event }: GuardArgs): boolean =>
-    isAfter(field(event, 'proposedDueAt') as string, event.at),
+  proposedDueAtInFuture: ({ event }: GuardArgs): boolean => isAfter(field(event, 'proposedDueAt') as string, event.at),
   proposedDueAtAfterDueAt: ({ context, event }: GuardArgs): boolean =>
     context.dueAt === null || isAfter(field(event, 'proposedDueAt') as string, context.dueAt),
   newDueAtValid: ({ event }: GuardArgs): boolean => isValidInstant(field(event, 'newDueAt') as string),

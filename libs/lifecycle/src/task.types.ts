@@ -116,9 +116,7 @@ export interface StoredTaskSnapshot {
   context: TaskContext;
 }
 
-export type TransitionOutcome =
-  | { taken: true; snapshot: StoredTaskSnapshot }
-  | { taken: false; reason: string };
+export type TransitionOutcome = { taken: true; snapshot: StoredTaskSnapshot } | { taken: false; reason: string };
 
 export interface TaskReplayResult {
   snapshot: StoredTaskSnapshot;

@@ -1,13 +1,6 @@
 // Shared builders for the lifecycle specs: a task due 2024-06-30 17:00Z (midnight in UTC+7)
 // and snapshots parked in each state, with or without a pending extension request.
-import {
-  applyTaskEvent,
-  createTaskSnapshot,
-  StoredTaskSnapshot,
-  TaskEvent,
-  TaskInput,
-  TaskState,
-} from '../src';
+import { applyTaskEvent, createTaskSnapshot, StoredTaskSnapshot, TaskEvent, TaskInput, TaskState } from '../src';
 
 export const DUE = '2024-06-30T17:00:00.000Z';
 export const BEFORE_DUE = '2024-06-20T03:00:00.000Z';

@@ -104,7 +104,9 @@ describe(AgencyAliasResolver.name, () => {
   });
 
   it('does treat UBND and Ủy ban nhân dân, Uỷ and Ủy as the same when resolving', () => {
-    const names = ['UBND tỉnh', 'Ủy ban nhân dân tỉnh', 'Uỷ ban nhân dân tỉnh', 'UỶ BAN NHÂN DÂN TỈNH'].map((raw) => resolver.resolve(raw).name);
+    const names = ['UBND tỉnh', 'Ủy ban nhân dân tỉnh', 'Uỷ ban nhân dân tỉnh', 'UỶ BAN NHÂN DÂN TỈNH'].map(
+      (raw) => resolver.resolve(raw).name,
+    );
     expect(new Set(names)).toEqual(new Set(['Ủy ban nhân dân tỉnh']));
   });
 
@@ -116,7 +118,12 @@ describe(AgencyAliasResolver.name, () => {
       '<p>Sở Kế hoạch\u00a0và Đầu tư</p>',
     ];
     for (const raw of variants) {
-      expect(resolver.resolve(raw)).toEqual({ name: 'Sở Kế hoạch và Đầu tư', code: 'so-ke-hoach-va-dau-tu', isGroup: false, confident: true });
+      expect(resolver.resolve(raw)).toEqual({
+        name: 'Sở Kế hoạch và Đầu tư',
+        code: 'so-ke-hoach-va-dau-tu',
+        isGroup: false,
+        confident: true,
+      });
     }
   });
 

@@ -70,7 +70,9 @@ describe(splitAgencies.name, () => {
 
 describe(splitAgenciesDetailed.name, () => {
   it('does split companies that ran together and say so when line breaks were lost', () => {
-    const split = splitAgenciesDetailed('Công ty Điện lực Thái Bình Công ty Cổ phần Cấp nước Thái Bình Các công ty Viễn thông; Bưu điện Thái Bình');
+    const split = splitAgenciesDetailed(
+      'Công ty Điện lực Thái Bình Công ty Cổ phần Cấp nước Thái Bình Các công ty Viễn thông; Bưu điện Thái Bình',
+    );
     expect(split).toEqual({
       parts: ['Công ty Điện lực Thái Bình', 'Công ty Cổ phần Cấp nước Thái Bình', 'Các công ty Viễn thông', 'Bưu điện Thái Bình'],
       ranTogether: true,

@@ -73,5 +73,8 @@ function absorbContinuations(start: number, fragments: readonly string[]): numbe
 // "Company A Company B" (line breaks lost in conversion): split only lists that start with a company.
 function splitCompanyRunOn(name: string): string[] {
   if (!/^(Các\s+công ty|Công ty|Cty)\s/iu.test(name)) return [name];
-  return name.split(COMPANY_RUN_ON).map((part) => part.trim()).filter((part) => part.length > 0);
+  return name
+    .split(COMPANY_RUN_ON)
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
 }

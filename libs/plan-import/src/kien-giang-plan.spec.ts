@@ -62,7 +62,8 @@ describe(`${parsePlanText.name} on Kiên Giang KH 31/KH-UBND (2021)`, () => {
       coordinating: WITH_RELATED_UNITS,
       timeframe: 'Hàng năm',
       due: { kind: 'recurring', dueDate: null },
-      target: 'Đơn giản hóa, bãi bỏ các thủ tục hành chính không còn phù hợp, hàng năm cắt giảm tối thiểu 10% chi phí tuân thủ thủ tục hành chính.',
+      target:
+        'Đơn giản hóa, bãi bỏ các thủ tục hành chính không còn phù hợp, hàng năm cắt giảm tối thiểu 10% chi phí tuân thủ thủ tục hành chính.',
     });
   });
 
@@ -97,8 +98,16 @@ describe(`${parsePlanText.name} on Kiên Giang KH 31/KH-UBND (2021)`, () => {
       due: { kind: 'fixed', dueDate: '2021-12-31' },
       target: '65% doanh nghiệp cung cấp dịch vụ tiếp cận và tham gia vào các hoạt động giao dịch điện tử trên môi trường mạng.',
     });
-    expect(fields(task('11'))).toMatchObject({ lead: ['Sở Xây dựng'], coordinating: WITH_PEOPLE_AND_FIRMS, due: { kind: 'fixed', dueDate: '2021-12-31' } });
-    expect(fields(task('13'))).toMatchObject({ lead: ['Bảo hiểm xã hội tỉnh'], coordinating: WITH_PEOPLE_AND_FIRMS, timeframe: 'Năm 2021' });
+    expect(fields(task('11'))).toMatchObject({
+      lead: ['Sở Xây dựng'],
+      coordinating: WITH_PEOPLE_AND_FIRMS,
+      due: { kind: 'fixed', dueDate: '2021-12-31' },
+    });
+    expect(fields(task('13'))).toMatchObject({
+      lead: ['Bảo hiểm xã hội tỉnh'],
+      coordinating: WITH_PEOPLE_AND_FIRMS,
+      timeframe: 'Năm 2021',
+    });
     expect(task('13').target).toMatch(/^Đẩy mạnh thanh toán điện tử, phần đầu đến hết năm 2021 đạt 50%/u);
   });
 

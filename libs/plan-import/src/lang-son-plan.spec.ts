@@ -38,7 +38,7 @@ describe(`${parsePlanText.name} on Lạng Sơn (2021, no table)`, () => {
     expect(plan.title).toMatch(/^Thực hiện Nghị quyết số 02\/NQ-CP .* năm 2021 trên địa bàn tỉnh Lạng Sơn$/u);
   });
 
-  it('does read quarterly and yearly deadlines and no consolidation tier when the plan states only the agencies\' tier', () => {
+  it("does read quarterly and yearly deadlines and no consolidation tier when the plan states only the agencies' tier", () => {
     expect(plan.monitoringAgency).toMatchObject({ name: 'Sở Kế hoạch và Đầu tư', code: 'so-ke-hoach-va-dau-tu' });
     expect(plan.reportingDeadlines).toEqual([
       { period: 'Q1', dueMonthDay: '03-10' },
@@ -62,8 +62,17 @@ describe(`${parsePlanText.name} on Lạng Sơn (2021, no table)`, () => {
   });
 
   it('does read task 1.a.1 when a bullet names its agency as "làm đầu mối theo dõi"', () => {
-    expect(task('1', 'a.1')).toMatchObject({ sourceLine: 117, title: 'Sở Kế hoạch và Đầu tư làm đầu mối theo dõi chỉ số Khởi sự kinh doanh.' });
-    expect(fields(task('1', 'a.1'))).toEqual({ lead: ['Sở Kế hoạch và Đầu tư'], coordinating: [], timeframe: '', due: END_OF_PLAN_YEAR, target: null });
+    expect(task('1', 'a.1')).toMatchObject({
+      sourceLine: 117,
+      title: 'Sở Kế hoạch và Đầu tư làm đầu mối theo dõi chỉ số Khởi sự kinh doanh.',
+    });
+    expect(fields(task('1', 'a.1'))).toEqual({
+      lead: ['Sở Kế hoạch và Đầu tư'],
+      coordinating: [],
+      timeframe: '',
+      due: END_OF_PLAN_YEAR,
+      target: null,
+    });
   });
 
   it('does resolve the spellings of task 1.a.4 and 1.b.5 when the text abbreviates or mis-cases them', () => {
@@ -108,7 +117,10 @@ describe(`${parsePlanText.name} on Lạng Sơn (2021, no table)`, () => {
   });
 
   it('does read task 5.b\'s partners after the colon when written "Sở …: chủ trì, phối hợp với …"', () => {
-    expect(fields(task('5', 'b'))).toMatchObject({ lead: ['Sở Thông tin và Truyền thông'], coordinating: [DEPARTMENTS, 'Các cơ quan, đơn vị liên quan'] });
+    expect(fields(task('5', 'b'))).toMatchObject({
+      lead: ['Sở Thông tin và Truyền thông'],
+      coordinating: [DEPARTMENTS, 'Các cơ quan, đơn vị liên quan'],
+    });
   });
 
   it('does give the five bullets of 6.a the agencies of their lead-in when it ends with a colon', () => {

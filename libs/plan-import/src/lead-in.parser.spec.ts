@@ -11,7 +11,11 @@ describe(parseLeadIn.name, () => {
     ],
     [
       'Tòa án nhân dân tỉnh chủ trì, phối hợp với Tòa án nhân dân các huyện, thành phố và các đơn vị liên quan: xét xử đúng hạn các vụ tranh chấp.',
-      { lead: ['Tòa án nhân dân tỉnh'], coordinating: ['Tòa án nhân dân các huyện, thành phố', 'các đơn vị liên quan'], ownText: 'Xét xử đúng hạn các vụ tranh chấp.' },
+      {
+        lead: ['Tòa án nhân dân tỉnh'],
+        coordinating: ['Tòa án nhân dân các huyện, thành phố', 'các đơn vị liên quan'],
+        ownText: 'Xét xử đúng hạn các vụ tranh chấp.',
+      },
     ],
     [
       'Sở Tư pháp và Ủy ban nhân dân các huyện, thành phố: phổ biến pháp luật cho doanh nghiệp.',
@@ -19,7 +23,11 @@ describe(parseLeadIn.name, () => {
     ],
     [
       'Sở Thông tin và Truyền thông: chủ trì, phối hợp với các Sở, ban, ngành, cơ quan và đơn vị liên quan xây dựng giải pháp.',
-      { lead: ['Sở Thông tin và Truyền thông'], coordinating: ['các Sở, ban, ngành', 'cơ quan và đơn vị liên quan'], ownText: 'Chủ trì, phối hợp với các Sở, ban, ngành, cơ quan và đơn vị liên quan xây dựng giải pháp.' },
+      {
+        lead: ['Sở Thông tin và Truyền thông'],
+        coordinating: ['các Sở, ban, ngành', 'cơ quan và đơn vị liên quan'],
+        ownText: 'Chủ trì, phối hợp với các Sở, ban, ngành, cơ quan và đơn vị liên quan xây dựng giải pháp.',
+      },
     ],
     [
       'Cục Thuế tỉnh làm đầu mối theo dõi chỉ số nộp thuế.',

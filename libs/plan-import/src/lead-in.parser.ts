@@ -32,9 +32,7 @@ function colonLeadIn(text: string, resolver: AgencyAliasResolver): LeadIn | null
   const lead = splitAgencies(role ? before.slice(0, role.index) : before, resolver);
   if (lead.length === 0 || !lead.every((name) => isAgencyName(name, resolver))) return null;
   const after = text.slice(colon + 1).trim();
-  const coordinating = role
-    ? splitAgencies(before.slice(role.index + role[0].length), resolver)
-    : leadingRoleAgencies(after, resolver);
+  const coordinating = role ? splitAgencies(before.slice(role.index + role[0].length), resolver) : leadingRoleAgencies(after, resolver);
   return { lead, coordinating, ownText: after.length > 0 ? capitalise(after) : null };
 }
 

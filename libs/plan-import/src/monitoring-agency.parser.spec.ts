@@ -15,7 +15,9 @@ describe(findMonitoringAgency.name, () => {
   });
 
   it('does prefer "làm đầu mối theo dõi" when several wordings appear', () => {
-    expect(find('1. Các sở gửi báo cáo về Văn phòng UBND tỉnh để tổng hợp.\n\n2. Sở Nội vụ làm đầu mối theo dõi việc thực hiện.')).toBe('Sở Nội vụ');
+    expect(find('1. Các sở gửi báo cáo về Văn phòng UBND tỉnh để tổng hợp.\n\n2. Sở Nội vụ làm đầu mối theo dõi việc thực hiện.')).toBe(
+      'Sở Nội vụ',
+    );
   });
 
   it('does return null when no agency is named as the focal point', () => {

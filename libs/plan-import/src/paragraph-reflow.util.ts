@@ -73,7 +73,9 @@ function startsParagraph(current: OpenParagraph, line: string): boolean {
 // A one-line numbered topic heading (not an assignment to an agency) is complete before a
 // capitalised line, which is then the agency that the topic is given to.
 function isTopicHeading(current: OpenParagraph): boolean {
-  const marker = MARKERS.slice(0, 3).map((m) => m.pattern.exec(current.text)).find((m) => m !== null);
+  const marker = MARKERS.slice(0, 3)
+    .map((m) => m.pattern.exec(current.text))
+    .find((m) => m !== null);
   return current.lines === 1 && marker !== undefined && !startsLikeAgency(marker[2]);
 }
 

@@ -125,7 +125,16 @@ describe(parsePlanText.name, () => {
 
   it('does read prose assignments as tasks with one warning each when the plan has no table', () => {
     const plan = parsePlanText(PROSE_PLAN);
-    expect(plan.tasks.map((task) => [task.section, task.ordinal, task.leadAgencies.map((a) => a.name), task.coordinatingAgencies.map((a) => a.code), task.timeframe, task.fromProse])).toEqual([
+    expect(
+      plan.tasks.map((task) => [
+        task.section,
+        task.ordinal,
+        task.leadAgencies.map((a) => a.name),
+        task.coordinatingAgencies.map((a) => a.code),
+        task.timeframe,
+        task.fromProse,
+      ]),
+    ).toEqual([
       ['1', 'a.1', ['Sở Xây dựng'], ['ubnd-cac-huyen-thi-xa-thanh-pho'], '', true],
       ['1', 'a.2', ['Sở Xây dựng'], ['ubnd-cac-huyen-thi-xa-thanh-pho'], 'đến hết năm 2023', true],
       ['1', 'b', ['Sở Công Thương'], [], '', true],
@@ -153,7 +162,9 @@ describe(parsePlanText.name, () => {
   });
 
   it('does warn about each header field when the plan does not state it', () => {
-    const plan = parsePlanText('KẾ HOẠCH\n\nCải thiện môi trường kinh doanh\n\nPHỤ LỤC\nSTT\tNhiệm vụ\tCơ quan chủ trì\tThời gian thực hiện\n1\tRà soát thủ tục\tSở Tư pháp\tNăm 2023');
+    const plan = parsePlanText(
+      'KẾ HOẠCH\n\nCải thiện môi trường kinh doanh\n\nPHỤ LỤC\nSTT\tNhiệm vụ\tCơ quan chủ trì\tThời gian thực hiện\n1\tRà soát thủ tục\tSở Tư pháp\tNăm 2023',
+    );
     expect(plan.warnings).toEqual([
       'plan number not found (e.g. "Số: 13/KH-UBND")',
       'issue date not found (e.g. "Sóc Trăng, ngày 20 tháng 01 năm 2022")',

@@ -24,7 +24,10 @@ export interface ParsePlanOptions {
  */
 export function parsePlanText(text: string, options: ParsePlanOptions = {}): DraftPlan {
   assertReadablePlanText(text);
-  const normalized = text.replace(/^\ufeff/u, '').normalize('NFC').replace(/\r\n?/gu, '\n');
+  const normalized = text
+    .replace(/^\ufeff/u, '')
+    .normalize('NFC')
+    .replace(/\r\n?/gu, '\n');
   const lines = normalized.split('\n');
   const paragraphs = reflowParagraphs(lines);
   const header = parsePlanHeader(lines, paragraphs, normalized);

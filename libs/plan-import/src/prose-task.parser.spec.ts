@@ -57,7 +57,13 @@ describe(parseProseTasks.name, () => {
   });
 
   it('does read an item as one task when the agency and the work share a sentence', () => {
-    expect(parse(CHAPTER).tasks[2]).toMatchObject({ ordinal: 'b', section: '1', lead: ['Sở Tư pháp'], coordinating: [], title: 'Tổ chức tập huấn pháp luật cho doanh nghiệp nhỏ và vừa.' });
+    expect(parse(CHAPTER).tasks[2]).toMatchObject({
+      ordinal: 'b',
+      section: '1',
+      lead: ['Sở Tư pháp'],
+      coordinating: [],
+      title: 'Tổ chức tập huấn pháp luật cho doanh nghiệp nhỏ và vừa.',
+    });
   });
 
   it('does number "+" items under their bullet and keep its agencies when nested', () => {
@@ -83,7 +89,9 @@ describe(parseProseTasks.name, () => {
   });
 
   it('does give a sentence item the agencies named at the top of its section when it names none itself', () => {
-    const { tasks } = parse('1. Phối hợp giữa các cơ quan\n\nGiám đốc các Sở, ban, ngành, Chủ tịch UBND cấp huyện:\n\na) Chủ động rà soát và báo cáo vướng mắc về đất đai, đầu tư và xây dựng trong quá trình thực hiện.');
+    const { tasks } = parse(
+      '1. Phối hợp giữa các cơ quan\n\nGiám đốc các Sở, ban, ngành, Chủ tịch UBND cấp huyện:\n\na) Chủ động rà soát và báo cáo vướng mắc về đất đai, đầu tư và xây dựng trong quá trình thực hiện.',
+    );
     expect(tasks).toEqual([expect.objectContaining({ ordinal: 'a', lead: ['các Sở, ban, ngành', 'UBND cấp huyện'] })]);
   });
 });

@@ -61,9 +61,11 @@ function periodsFor(dates: readonly RegExpMatchArray[], label: string): Reportin
     .map((m) => ({ day: Number(m[1]), month: Number(m[2]) }))
     .filter(({ day, month }) => day >= 1 && day <= 31 && month >= 1 && month <= 12);
   const periods =
-    valid.length === 4 ? valid.map(({ month }) => `Q${Math.ceil(month / 3)}`)
-    : valid.length === 2 ? ['H1', 'YEAR']
-    : valid.map(({ month }) => labelledPeriod(label) ?? (month <= 7 ? 'H1' : 'YEAR'));
+    valid.length === 4
+      ? valid.map(({ month }) => `Q${Math.ceil(month / 3)}`)
+      : valid.length === 2
+        ? ['H1', 'YEAR']
+        : valid.map(({ month }) => labelledPeriod(label) ?? (month <= 7 ? 'H1' : 'YEAR'));
   return valid.map(({ day, month }, i) => ({ period: periods[i], dueMonthDay: `${pad2(month)}-${pad2(day)}` }));
 }
 

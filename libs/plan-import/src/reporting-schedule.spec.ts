@@ -31,7 +31,10 @@ describe(nextReportingDue.name, () => {
   });
 
   it('does accept deadlines in any order when choosing the earliest', () => {
-    const quarters: ReportingDeadline[] = ['12-10', '03-10', '09-10', '06-10'].map((dueMonthDay, i) => ({ period: `Q${i + 1}`, dueMonthDay }));
+    const quarters: ReportingDeadline[] = ['12-10', '03-10', '09-10', '06-10'].map((dueMonthDay, i) => ({
+      period: `Q${i + 1}`,
+      dueMonthDay,
+    }));
     expect(nextReportingDue(quarters, '2021-04-01T00:00:00.000Z')).toBe('2021-06-10T16:59:59.999Z');
   });
 

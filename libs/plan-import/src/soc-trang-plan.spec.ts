@@ -37,8 +37,13 @@ describe(`${parsePlanText.name} on Sóc Trăng KH 13/KH-UBND (2022)`, () => {
     expect(plan.title).toMatch(/^Thực hiện Nghị quyết số 02\/NQ-CP ngày 10\/01\/2022 .* trên địa bàn tỉnh Sóc Trăng$/u);
   });
 
-  it('does find the monitoring agency and the agencies\' deadlines when only that tier is stated', () => {
-    expect(plan.monitoringAgency).toEqual({ raw: 'Sở Kế hoạch và Đầu tư', name: 'Sở Kế hoạch và Đầu tư', code: 'so-ke-hoach-va-dau-tu', isGroup: false });
+  it("does find the monitoring agency and the agencies' deadlines when only that tier is stated", () => {
+    expect(plan.monitoringAgency).toEqual({
+      raw: 'Sở Kế hoạch và Đầu tư',
+      name: 'Sở Kế hoạch và Đầu tư',
+      code: 'so-ke-hoach-va-dau-tu',
+      isGroup: false,
+    });
     expect(plan.reportingDeadlines).toEqual([
       { period: 'H1', dueMonthDay: '05-30' },
       { period: 'YEAR', dueMonthDay: '11-30' },
@@ -85,10 +90,16 @@ describe(`${parsePlanText.name} on Sóc Trăng KH 13/KH-UBND (2022)`, () => {
     });
   });
 
-  it('does split row V.10\'s run-together companies and warn when line breaks were lost', () => {
+  it("does split row V.10's run-together companies and warn when line breaks were lost", () => {
     expect(fields(task('V', '10'))).toEqual({
       lead: [ALL_DEPARTMENTS, DISTRICTS],
-      coordinating: ['Công ty Điện lực tỉnh', 'Công ty Cổ phần Cấp nước tỉnh', 'Công ty Cổ phần Công trình đô thị tỉnh', 'Các công ty viễn thông', 'Bưu điện tỉnh'],
+      coordinating: [
+        'Công ty Điện lực tỉnh',
+        'Công ty Cổ phần Cấp nước tỉnh',
+        'Công ty Cổ phần Công trình đô thị tỉnh',
+        'Các công ty viễn thông',
+        'Bưu điện tỉnh',
+      ],
       timeframe: 'Thường xuyên',
       due: { kind: 'recurring', dueDate: null },
       target: null,
@@ -122,6 +133,9 @@ describe(`${parsePlanText.name} on Sóc Trăng KH 13/KH-UBND (2022)`, () => {
 
   it('does keep the raw spelling next to the canonical name when an alias was resolved', () => {
     expect(task('VIII', '2').leadAgencies).toEqual([{ raw: 'Cục thuế', name: 'Cục Thuế tỉnh', code: 'cuc-thue-tinh', isGroup: false }]);
-    expect(task('VIII', '1').leadAgencies[0]).toMatchObject({ raw: 'Sở Lao động, Thương binh và Xã hội', name: 'Sở Lao động - Thương binh và Xã hội' });
+    expect(task('VIII', '1').leadAgencies[0]).toMatchObject({
+      raw: 'Sở Lao động, Thương binh và Xã hội',
+      name: 'Sở Lao động - Thương binh và Xã hội',
+    });
   });
 });

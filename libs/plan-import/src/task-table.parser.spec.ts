@@ -6,14 +6,16 @@ const lines = (...rows: string[][]) => rows.map((cells) => cells.join('\t'));
 
 describe(parseTaskTables.name, () => {
   it('does read sections and numbered rows when the table has a standard header', () => {
-    const result = parseTaskTables(lines(
-      HEADER,
-      ['I. Rút ngắn thời gian cấp phép', '', '', '', '', ''],
-      ['1', 'Công bố quy trình cấp phép mới', 'Sở Xây dựng', 'Sở Tư pháp', 'Quý II/2023', ''],
-      ['2', 'Số hóa hồ sơ cấp phép', 'Sở Xây dựng', '', 'Năm 2023', 'Ưu tiên'],
-      ['II. Hỗ trợ doanh nghiệp', '', '', '', '', ''],
-      ['1', 'Tổ chức đối thoại doanh nghiệp', 'Sở Kế hoạch và Đầu tư', 'Hiệp hội Doanh nghiệp tỉnh', 'Thường xuyên', ''],
-    ));
+    const result = parseTaskTables(
+      lines(
+        HEADER,
+        ['I. Rút ngắn thời gian cấp phép', '', '', '', '', ''],
+        ['1', 'Công bố quy trình cấp phép mới', 'Sở Xây dựng', 'Sở Tư pháp', 'Quý II/2023', ''],
+        ['2', 'Số hóa hồ sơ cấp phép', 'Sở Xây dựng', '', 'Năm 2023', 'Ưu tiên'],
+        ['II. Hỗ trợ doanh nghiệp', '', '', '', '', ''],
+        ['1', 'Tổ chức đối thoại doanh nghiệp', 'Sở Kế hoạch và Đầu tư', 'Hiệp hội Doanh nghiệp tỉnh', 'Thường xuyên', ''],
+      ),
+    );
     expect(result.sections).toEqual([
       { ordinal: 'I', title: 'Rút ngắn thời gian cấp phép' },
       { ordinal: 'II', title: 'Hỗ trợ doanh nghiệp' },
@@ -28,23 +30,27 @@ describe(parseTaskTables.name, () => {
   });
 
   it('does skip the header when it is repeated after a page break, even without its STT', () => {
-    const result = parseTaskTables(lines(
-      HEADER,
-      ['1', 'Rà soát thủ tục đất đai', 'Sở Tài nguyên và Môi trường', '', 'Năm 2023', ''],
-      ['', ...HEADER.slice(1)],
-      ['2', 'Công khai bảng giá đất', 'Sở Tài nguyên và Môi trường', '', 'Quý I/2023', ''],
-    ));
+    const result = parseTaskTables(
+      lines(
+        HEADER,
+        ['1', 'Rà soát thủ tục đất đai', 'Sở Tài nguyên và Môi trường', '', 'Năm 2023', ''],
+        ['', ...HEADER.slice(1)],
+        ['2', 'Công khai bảng giá đất', 'Sở Tài nguyên và Môi trường', '', 'Quý I/2023', ''],
+      ),
+    );
     expect(result.rows.map((row) => row.ordinal)).toEqual(['1', '2']);
   });
 
   it('does merge a row with an empty ordinal into the previous row when it only continues its text', () => {
-    const result = parseTaskTables(lines(
-      HEADER,
-      ['1', 'Xây dựng cơ sở dữ liệu doanh nghiệp và', 'Sở Kế hoạch và Đầu tư', 'Sở Tài chính', 'Năm 2023', ''],
-      HEADER,
-      ['', 'kết nối với cổng dịch vụ công của tỉnh', '', '', '', ''],
-      ['2', 'Đào tạo cán bộ một cửa', 'Sở Nội vụ', '', 'Quý III/2023', ''],
-    ));
+    const result = parseTaskTables(
+      lines(
+        HEADER,
+        ['1', 'Xây dựng cơ sở dữ liệu doanh nghiệp và', 'Sở Kế hoạch và Đầu tư', 'Sở Tài chính', 'Năm 2023', ''],
+        HEADER,
+        ['', 'kết nối với cổng dịch vụ công của tỉnh', '', '', '', ''],
+        ['2', 'Đào tạo cán bộ một cửa', 'Sở Nội vụ', '', 'Quý III/2023', ''],
+      ),
+    );
     expect(result.rows).toHaveLength(2);
     expect(result.rows[0]).toMatchObject({
       ordinal: '1',
@@ -56,11 +62,13 @@ describe(parseTaskTables.name, () => {
   });
 
   it('does merge the continuation when the row was cut before its agencies and timeframe', () => {
-    const result = parseTaskTables(lines(
-      HEADER,
-      ['1', 'Triển khai thanh toán không dùng tiền mặt tại', '', '', '', ''],
-      ['', 'các bệnh viện công lập', 'Sở Y tế', 'Ngân hàng Nhà nước chi nhánh tỉnh', 'Năm 2023', ''],
-    ));
+    const result = parseTaskTables(
+      lines(
+        HEADER,
+        ['1', 'Triển khai thanh toán không dùng tiền mặt tại', '', '', '', ''],
+        ['', 'các bệnh viện công lập', 'Sở Y tế', 'Ngân hàng Nhà nước chi nhánh tỉnh', 'Năm 2023', ''],
+      ),
+    );
     expect(result.rows).toHaveLength(1);
     expect(result.rows[0]).toMatchObject({
       title: 'Triển khai thanh toán không dùng tiền mặt tại các bệnh viện công lập',
@@ -71,30 +79,48 @@ describe(parseTaskTables.name, () => {
   });
 
   it('does keep a complete row that lost its ordinal and infer the next number when the previous row is complete', () => {
-    const result = parseTaskTables(lines(
-      HEADER,
-      ['4', 'Công bố chỉ số hài lòng', 'Sở Nội vụ', '', 'Quý IV/2023', ''],
-      ['', 'Rút ngắn thời gian cấp điện', 'Công ty Điện lực tỉnh', 'Sở Công Thương', 'Năm 2023', ''],
-      ['6', 'Tập huấn hóa đơn điện tử', 'Cục Thuế tỉnh', '', 'Quý II/2023', ''],
-    ));
+    const result = parseTaskTables(
+      lines(
+        HEADER,
+        ['4', 'Công bố chỉ số hài lòng', 'Sở Nội vụ', '', 'Quý IV/2023', ''],
+        ['', 'Rút ngắn thời gian cấp điện', 'Công ty Điện lực tỉnh', 'Sở Công Thương', 'Năm 2023', ''],
+        ['6', 'Tập huấn hóa đơn điện tử', 'Cục Thuế tỉnh', '', 'Quý II/2023', ''],
+      ),
+    );
     expect(result.rows.map((row) => row.ordinal)).toEqual(['4', '5', '6']);
-    expect(result.rows[1]).toMatchObject({ title: 'Rút ngắn thời gian cấp điện', issues: ['ordinal missing; inferred 5 from the row before'] });
+    expect(result.rows[1]).toMatchObject({
+      title: 'Rút ngắn thời gian cấp điện',
+      issues: ['ordinal missing; inferred 5 from the row before'],
+    });
   });
 
   it('does realign a row when its ordinal cell is missing altogether', () => {
-    const result = parseTaskTables(lines(
-      HEADER,
-      ['1', 'Rà soát điều kiện kinh doanh', 'Sở Tư pháp', '', 'Năm 2023', ''],
-      ['Công khai danh mục thủ tục hành chính', 'Văn phòng UBND tỉnh', '', 'Quý I/2023', ''],
-    ));
-    expect(result.rows[1]).toMatchObject({ ordinal: '2', title: 'Công khai danh mục thủ tục hành chính', lead: 'Văn phòng UBND tỉnh', timeframe: 'Quý I/2023' });
+    const result = parseTaskTables(
+      lines(
+        HEADER,
+        ['1', 'Rà soát điều kiện kinh doanh', 'Sở Tư pháp', '', 'Năm 2023', ''],
+        ['Công khai danh mục thủ tục hành chính', 'Văn phòng UBND tỉnh', '', 'Quý I/2023', ''],
+      ),
+    );
+    expect(result.rows[1]).toMatchObject({
+      ordinal: '2',
+      title: 'Công khai danh mục thủ tục hành chính',
+      lead: 'Văn phòng UBND tỉnh',
+      timeframe: 'Quý I/2023',
+    });
   });
 
   it('does strip HTML fragments and keep <br> as a line break between agencies when cells carry markup', () => {
-    const result = parseTaskTables(lines(
-      HEADER,
-      ['1', '<p>Nâng cấp cổng thông tin</p>', '<p>Sở Thông tin và Truyền thông</p>', '<p>Sở Nội vụ<br>Văn phòng UBND tỉnh</p>', '<p>Năm 2023</p>', '<p></p>'],
-    ));
+    const result = parseTaskTables(
+      lines(HEADER, [
+        '1',
+        '<p>Nâng cấp cổng thông tin</p>',
+        '<p>Sở Thông tin và Truyền thông</p>',
+        '<p>Sở Nội vụ<br>Văn phòng UBND tỉnh</p>',
+        '<p>Năm 2023</p>',
+        '<p></p>',
+      ]),
+    );
     expect(result.rows[0]).toMatchObject({
       title: 'Nâng cấp cổng thông tin',
       lead: 'Sở Thông tin và Truyền thông',
@@ -105,26 +131,40 @@ describe(parseTaskTables.name, () => {
   });
 
   it('does split one column holding both roles when cells read "- CQ chủ trì: … - CQ phối hợp: …"', () => {
-    const result = parseTaskTables(lines(
-      ['STT', 'Nội dung', 'Cơ quan chủ trì, phối hợp', 'Thời hạn'],
-      ['1', 'Đơn giản hóa thủ tục đầu tư', '- CQ chủ trì: Sở Kế hoạch và Đầu tư - CQ phối hợp: Sở Tư pháp, Sở Tài chính', 'Quý II/2023'],
-    ));
-    expect(result.rows[0]).toMatchObject({ lead: 'Sở Kế hoạch và Đầu tư', coordinating: 'Sở Tư pháp, Sở Tài chính', timeframe: 'Quý II/2023' });
+    const result = parseTaskTables(
+      lines(
+        ['STT', 'Nội dung', 'Cơ quan chủ trì, phối hợp', 'Thời hạn'],
+        ['1', 'Đơn giản hóa thủ tục đầu tư', '- CQ chủ trì: Sở Kế hoạch và Đầu tư - CQ phối hợp: Sở Tư pháp, Sở Tài chính', 'Quý II/2023'],
+      ),
+    );
+    expect(result.rows[0]).toMatchObject({
+      lead: 'Sở Kế hoạch và Đầu tư',
+      coordinating: 'Sở Tư pháp, Sở Tài chính',
+      timeframe: 'Quý II/2023',
+    });
   });
 
   it('does read the target when the table has an extra "Mục tiêu phấn đấu" column', () => {
-    const result = parseTaskTables(lines(
-      ['STT', 'Nhiệm vụ', 'Mục tiêu phấn đấu', 'Cơ quan chủ trì', 'Cơ quan phối hợp', 'Thời gian'],
-      ['1', 'Đẩy mạnh dịch vụ công trực tuyến', 'Trên 60% hồ sơ trực tuyến', 'Văn phòng UBND tỉnh', 'Các sở, ban, ngành', 'Năm 2023'],
-    ));
-    expect(result.rows[0]).toMatchObject({ title: 'Đẩy mạnh dịch vụ công trực tuyến', target: 'Trên 60% hồ sơ trực tuyến', lead: 'Văn phòng UBND tỉnh' });
+    const result = parseTaskTables(
+      lines(
+        ['STT', 'Nhiệm vụ', 'Mục tiêu phấn đấu', 'Cơ quan chủ trì', 'Cơ quan phối hợp', 'Thời gian'],
+        ['1', 'Đẩy mạnh dịch vụ công trực tuyến', 'Trên 60% hồ sơ trực tuyến', 'Văn phòng UBND tỉnh', 'Các sở, ban, ngành', 'Năm 2023'],
+      ),
+    );
+    expect(result.rows[0]).toMatchObject({
+      title: 'Đẩy mạnh dịch vụ công trực tuyến',
+      target: 'Trên 60% hồ sơ trực tuyến',
+      lead: 'Văn phòng UBND tỉnh',
+    });
   });
 
   it('does find each column by its header words when the columns come in another order', () => {
-    const result = parseTaskTables(lines(
-      ['TT', 'Cơ quan chủ trì', 'Thời hạn hoàn thành', 'Nội dung công việc', 'Ghi chú', 'Cơ quan phối hợp'],
-      ['1', 'Sở Công Thương', 'Tháng 6/2023', 'Phát triển sàn thương mại điện tử', 'Mới', 'Sở Thông tin và Truyền thông'],
-    ));
+    const result = parseTaskTables(
+      lines(
+        ['TT', 'Cơ quan chủ trì', 'Thời hạn hoàn thành', 'Nội dung công việc', 'Ghi chú', 'Cơ quan phối hợp'],
+        ['1', 'Sở Công Thương', 'Tháng 6/2023', 'Phát triển sàn thương mại điện tử', 'Mới', 'Sở Thông tin và Truyền thông'],
+      ),
+    );
     expect(result.rows[0]).toMatchObject({
       ordinal: '1',
       title: 'Phát triển sàn thương mại điện tử',
@@ -136,15 +176,19 @@ describe(parseTaskTables.name, () => {
   });
 
   it('does use the target column as the title too when targets are the only text column', () => {
-    const result = parseTaskTables(lines(
-      ['STT', 'Mục tiêu cụ thể', 'Đơn vị chủ trì', 'Đơn vị phối hợp', 'Thời gian thực hiện'],
-      ['1', 'Thành lập mới 900 doanh nghiệp', 'Sở Kế hoạch và Đầu tư', 'Các sở, ban, ngành', 'Năm 2023'],
-    ));
+    const result = parseTaskTables(
+      lines(
+        ['STT', 'Mục tiêu cụ thể', 'Đơn vị chủ trì', 'Đơn vị phối hợp', 'Thời gian thực hiện'],
+        ['1', 'Thành lập mới 900 doanh nghiệp', 'Sở Kế hoạch và Đầu tư', 'Các sở, ban, ngành', 'Năm 2023'],
+      ),
+    );
     expect(result.rows[0]).toMatchObject({ title: 'Thành lập mới 900 doanh nghiệp', target: 'Thành lập mới 900 doanh nghiệp' });
   });
 
   it('does read a section when its ordinal and title sit in separate cells', () => {
-    const result = parseTaskTables(lines(HEADER, ['III', 'Chuyển đổi số', '', '', '', ''], ['1', 'Triển khai ký số', 'Sở Nội vụ', '', 'Năm 2023', '']));
+    const result = parseTaskTables(
+      lines(HEADER, ['III', 'Chuyển đổi số', '', '', '', ''], ['1', 'Triển khai ký số', 'Sở Nội vụ', '', 'Năm 2023', '']),
+    );
     expect(result.sections).toEqual([{ ordinal: 'III', title: 'Chuyển đổi số' }]);
     expect(result.rows[0].section).toBe('III');
   });
@@ -152,7 +196,9 @@ describe(parseTaskTables.name, () => {
   it('does assume the usual columns and warn when the table has no header row', () => {
     const result = parseTaskTables(lines(['1', 'Rà soát quy hoạch', 'Sở Xây dựng', '', 'Năm 2023', '']));
     expect(result.rows[0]).toMatchObject({ ordinal: '1', title: 'Rà soát quy hoạch', lead: 'Sở Xây dựng', timeframe: 'Năm 2023' });
-    expect(result.warnings).toEqual(['table at line 1: no header row; columns assumed to be STT, task, lead, coordinating, timeframe, note']);
+    expect(result.warnings).toEqual([
+      'table at line 1: no header row; columns assumed to be STT, task, lead, coordinating, timeframe, note',
+    ]);
   });
 
   it('does return nothing when the text has no tab-separated lines', () => {
@@ -163,7 +209,10 @@ describe(parseTaskTables.name, () => {
 describe(splitRoles.name, () => {
   it.each([
     ['- CQ chủ trì: Sở Y tế - CQ phối hợp: Sở Tài chính', { lead: 'Sở Y tế', coordinating: 'Sở Tài chính' }],
-    ['Chủ trì: Sở Lao động - Thương binh và Xã hội\nPhối hợp: Sở Nội vụ', { lead: 'Sở Lao động - Thương binh và Xã hội', coordinating: 'Sở Nội vụ' }],
+    [
+      'Chủ trì: Sở Lao động - Thương binh và Xã hội\nPhối hợp: Sở Nội vụ',
+      { lead: 'Sở Lao động - Thương binh và Xã hội', coordinating: 'Sở Nội vụ' },
+    ],
     ['Đơn vị phối hợp: Sở Nội vụ; Chủ trì: Sở Tư pháp', { lead: 'Sở Tư pháp', coordinating: 'Sở Nội vụ' }],
     ['Chủ trì: Sở Tư pháp - Phối hợp: các cơ quan, đơn vị', { lead: 'Sở Tư pháp', coordinating: 'các cơ quan, đơn vị' }],
     ['Sở Xây dựng', { lead: 'Sở Xây dựng', coordinating: '' }],

@@ -132,7 +132,10 @@ export function splitRoles(cell: string): { lead: string; coordinating: string }
   const part = (from: RegExpExecArray | null, other: RegExpExecArray | null) => {
     if (!from) return '';
     const end = other && other.index > from.index ? other.index : text.length;
-    return text.slice(from.index + from[0].length, end).replace(/[-\s;,]+$/u, '').trim();
+    return text
+      .slice(from.index + from[0].length, end)
+      .replace(/[-\s;,]+$/u, '')
+      .trim();
   };
   return { lead: part(lead, coordinating), coordinating: part(coordinating, lead) };
 }

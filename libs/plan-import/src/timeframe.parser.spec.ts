@@ -24,12 +24,12 @@ describe(parseTimeframe.name, () => {
     expect(parseTimeframe(timeframe, 2021)).toEqual({ kind: 'fixed', dueDate });
   });
 
-  it.each([['Quý II', '2021-06-30'], ['Tháng 9', '2021-09-30']])(
-    'does take the plan year when %j gives no year',
-    (timeframe, dueDate) => {
-      expect(parseTimeframe(timeframe, 2021)).toEqual({ kind: 'fixed', dueDate });
-    },
-  );
+  it.each([
+    ['Quý II', '2021-06-30'],
+    ['Tháng 9', '2021-09-30'],
+  ])('does take the plan year when %j gives no year', (timeframe, dueDate) => {
+    expect(parseTimeframe(timeframe, 2021)).toEqual({ kind: 'fixed', dueDate });
+  });
 
   it.each(['2021-2025', '2021 - 2025', 'Giai đoạn 2021-2025', 'Giai đoạn 2021 – 2025'])(
     'does read %j as recurring with its last year as the final date when it spans years',

@@ -34,7 +34,9 @@ export class AgenciesResolver {
     return this.registry.create(actor, provinceCode, name, isGroup ?? false, aliases ?? []);
   }
 
-  @Mutation(() => Agency, { description: 'ADMIN: set the member agencies of a group; their staff act for the group as lead or coordinating agency' })
+  @Mutation(() => Agency, {
+    description: 'ADMIN: set the member agencies of a group; their staff act for the group as lead or coordinating agency',
+  })
   setAgencyGroupMembers(
     @CurrentActor() actor: Actor,
     @Args('groupId', { type: () => ID }) groupId: string,

@@ -35,8 +35,14 @@ export class AgenciesService {
     if (!code) throw badInput('name must contain letters');
     if (aliases.length > MAX_ALIASES) throw badInput(`aliases: at most ${MAX_ALIASES}`, { field: 'aliases' });
     if (!(await this.agencies.provinceExists(provinceCode))) throw notFound(`No province "${provinceCode}"`);
-    if (await this.agencies.findByCode(provinceCode, code)) throw conflict(`Province ${provinceCode} already has an agency with code "${code}"`);
-    return this.agencies.insert(provinceCode, { code, name: cleanName, isGroup, aliases: aliases.map((a) => requiredText(a, 'aliases', LIMITS.comment)) });
+    if (await this.agencies.findByCode(provinceCode, code))
+      throw conflict(`Province ${provinceCode} already has an agency with code "${code}"`);
+    return this.agencies.insert(provinceCode, {
+      code,
+      name: cleanName,
+      isGroup,
+      aliases: aliases.map((a) => requiredText(a, 'aliases', LIMITS.comment)),
+    });
   }
 
   // Replaces the members of a group agency; members are agencies of the same province, not groups.

@@ -2,7 +2,16 @@ import type { DataSource } from 'typeorm';
 import { AgenciesService } from './agencies.service';
 import { TransitionService } from '../tasks/transition.service';
 import type { Actor } from '../auth/actor';
-import { NATIONAL_ADMIN, TestClock, expectDomainError, openDataSource, seedPlan, uniqueProvince, userActor, type SeededPlan } from '../test-support/int-helpers';
+import {
+  NATIONAL_ADMIN,
+  TestClock,
+  expectDomainError,
+  openDataSource,
+  seedPlan,
+  uniqueProvince,
+  userActor,
+  type SeededPlan,
+} from '../test-support/int-helpers';
 import { createServices } from '../services';
 import { systemClock } from '../common/clock';
 import { Scope } from '../common/scope';
@@ -20,7 +29,12 @@ describe('agency groups', () => {
   let outsiderDistrictId: string;
   const clock = new TestClock('2030-03-01T02:00:00Z');
   const district = (agencyId: string, userId: string): Actor => ({
-    kind: 'user', userId, provinceCode: seeded.province.code, agencyCode: 'x', agencyId, roles: ['OFFICER'],
+    kind: 'user',
+    userId,
+    provinceCode: seeded.province.code,
+    agencyCode: 'x',
+    agencyId,
+    roles: ['OFFICER'],
   });
 
   beforeAll(async () => {
@@ -54,12 +68,19 @@ describe('agency groups', () => {
   });
 
   it('does let a member district contribute to a task its group coordinates', async () => {
-    const task = await transitions.transition(district(districtId, 'my-xuyen'), { taskId: seeded.taskIds[0], event: 'CONTRIBUTE', comment: 'Đã rà soát' });
+    const task = await transitions.transition(district(districtId, 'my-xuyen'), {
+      taskId: seeded.taskIds[0],
+      event: 'CONTRIBUTE',
+      comment: 'Đã rà soát',
+    });
     expect(task.snapshot.context.contributions.at(-1)?.agencyId).toBe(districtId);
   });
 
   it('refuses with FORBIDDEN when a district outside the group fires for it', async () => {
-    await expectDomainError(transitions.transition(district(outsiderDistrictId, 'ke-sach'), { taskId: seeded.taskIds[0], event: 'CONTRIBUTE', comment: 'x' }), 'FORBIDDEN');
+    await expectDomainError(
+      transitions.transition(district(outsiderDistrictId, 'ke-sach'), { taskId: seeded.taskIds[0], event: 'CONTRIBUTE', comment: 'x' }),
+      'FORBIDDEN',
+    );
   });
 
   it('refuses a group as member (BAD_USER_INPUT) and an unknown agency (NOT_FOUND)', async () => {
@@ -79,18 +100,29 @@ describe('agency groups', () => {
   });
 
   it('does list a group-led task among the tasks and upcoming deadlines of a member district', async () => {
-    const page = await createServices({ dataSource: ds, clock: systemClock }).taskQueries.page(NATIONAL_ADMIN, { agencyId: districtId, planId: seeded.planId });
+    const page = await createServices({ dataSource: ds, clock: systemClock }).taskQueries.page(NATIONAL_ADMIN, {
+      agencyId: districtId,
+      planId: seeded.planId,
+    });
     expect(page.tasks.map((t) => t.id)).toEqual([seeded.taskIds[0]]);
     const upcoming = await createServices({ dataSource: ds, clock: clock }).upcomingDeadlines.upcoming(NATIONAL_ADMIN, districtId, 366);
     expect(upcoming.map((t) => t.id)).toEqual([seeded.taskIds[0]]);
-    const outside = await createServices({ dataSource: ds, clock: systemClock }).taskQueries.page(NATIONAL_ADMIN, { agencyId: outsiderDistrictId, planId: seeded.planId });
+    const outside = await createServices({ dataSource: ds, clock: systemClock }).taskQueries.page(NATIONAL_ADMIN, {
+      agencyId: outsiderDistrictId,
+      planId: seeded.planId,
+    });
     expect(outside.tasks).toEqual([]);
   });
 
   it('does write the daily digest of a group-led overdue task to its member districts, not to the group', async () => {
-    await createServices({ dataSource: ds, clock: systemClock }).digest.runDaily(Scope.province(seeded.province.code), new Date('2031-01-02T02:00:00Z'));
+    await createServices({ dataSource: ds, clock: systemClock }).digest.runDaily(
+      Scope.province(seeded.province.code),
+      new Date('2031-01-02T02:00:00Z'),
+    );
     const rows: { agency_id: string; payload: { overdue: { taskId: string }[] } }[] = await ds.query(
-      `SELECT agency_id, payload FROM notifications WHERE province_code = $1`, [seeded.province.code]);
+      `SELECT agency_id, payload FROM notifications WHERE province_code = $1`,
+      [seeded.province.code],
+    );
     const byAgency = new Map(rows.map((r) => [r.agency_id, r.payload.overdue.map((i) => i.taskId)]));
     expect(byAgency.get(districtId)).toEqual([seeded.taskIds[0]]);
     expect(byAgency.has(groupId)).toBe(false);

@@ -100,10 +100,30 @@ describe(AuditService.name, () => {
     it('folds back to the stored state and reports a valid chain when a task was walked to VERIFIED', async () => {
       const plan = await walkedPlan();
       const [verified, overdue, started, untouched] = plan.taskIds;
-      expect(await audit.replay(actors.auditor, verified, null)).toEqual({ state: 'VERIFIED', eventsApplied: 6, consistent: true, chainValid: true });
-      expect(await audit.replay(actors.lead, overdue, null)).toEqual({ state: 'OVERDUE', eventsApplied: 1, consistent: true, chainValid: true });
-      expect(await audit.replay(actors.lead, started, null)).toEqual({ state: 'IN_PROGRESS', eventsApplied: 1, consistent: true, chainValid: true });
-      expect(await audit.replay(actors.lead, untouched, null)).toEqual({ state: 'ASSIGNED', eventsApplied: 0, consistent: true, chainValid: true });
+      expect(await audit.replay(actors.auditor, verified, null)).toEqual({
+        state: 'VERIFIED',
+        eventsApplied: 6,
+        consistent: true,
+        chainValid: true,
+      });
+      expect(await audit.replay(actors.lead, overdue, null)).toEqual({
+        state: 'OVERDUE',
+        eventsApplied: 1,
+        consistent: true,
+        chainValid: true,
+      });
+      expect(await audit.replay(actors.lead, started, null)).toEqual({
+        state: 'IN_PROGRESS',
+        eventsApplied: 1,
+        consistent: true,
+        chainValid: true,
+      });
+      expect(await audit.replay(actors.lead, untouched, null)).toEqual({
+        state: 'ASSIGNED',
+        eventsApplied: 0,
+        consistent: true,
+        chainValid: true,
+      });
     });
 
     it('replays only the events up to asOf when asOf is given', async () => {
@@ -111,13 +131,26 @@ describe(AuditService.name, () => {
       const taskId = plan.taskIds[0];
       const { times } = plan;
       expect(await audit.replay(actors.auditor, taskId, new Date(times[0].getTime() - 1))).toEqual({
-        state: 'ASSIGNED', eventsApplied: 0, consistent: true, chainValid: true,
+        state: 'ASSIGNED',
+        eventsApplied: 0,
+        consistent: true,
+        chainValid: true,
       });
-      expect(await audit.replay(actors.auditor, taskId, times[0])).toMatchObject({ state: 'IN_PROGRESS', eventsApplied: 1, consistent: true });
-      expect(await audit.replay(actors.auditor, taskId, new Date(times[2].getTime() + 1000))).toMatchObject({ state: 'REPORTED', eventsApplied: 3 });
+      expect(await audit.replay(actors.auditor, taskId, times[0])).toMatchObject({
+        state: 'IN_PROGRESS',
+        eventsApplied: 1,
+        consistent: true,
+      });
+      expect(await audit.replay(actors.auditor, taskId, new Date(times[2].getTime() + 1000))).toMatchObject({
+        state: 'REPORTED',
+        eventsApplied: 3,
+      });
       expect(await audit.replay(actors.auditor, taskId, times[3])).toMatchObject({ state: 'IN_PROGRESS', eventsApplied: 4 });
       expect(await audit.replay(actors.auditor, taskId, new Date('2099-01-01T00:00:00Z'))).toEqual({
-        state: 'VERIFIED', eventsApplied: 6, consistent: true, chainValid: true,
+        state: 'VERIFIED',
+        eventsApplied: 6,
+        consistent: true,
+        chainValid: true,
       });
     });
 
@@ -133,13 +166,23 @@ describe(AuditService.name, () => {
   describe('verifyPlan', () => {
     it('reports ok with every task and event counted when nothing was tampered with', async () => {
       const plan = await walkedPlan();
-      expect(await audit.verifyPlan(NATIONAL_AUDITOR, plan.planId)).toEqual({ ok: true, tasksChecked: 4, eventsChecked: 8, brokenTaskIds: [] });
+      expect(await audit.verifyPlan(NATIONAL_AUDITOR, plan.planId)).toEqual({
+        ok: true,
+        tasksChecked: 4,
+        eventsChecked: 8,
+        brokenTaskIds: [],
+      });
       expect(await audit.verifyPlan(actors.lead, plan.planId)).toMatchObject({ ok: true });
     });
 
     it('reports ok for a plan whose tasks have no events yet', async () => {
       const plan = await seedPlan(ds, province, [{}, {}]);
-      expect(await audit.verifyPlan(actors.auditor, plan.planId)).toEqual({ ok: true, tasksChecked: 2, eventsChecked: 0, brokenTaskIds: [] });
+      expect(await audit.verifyPlan(actors.auditor, plan.planId)).toEqual({
+        ok: true,
+        tasksChecked: 2,
+        eventsChecked: 0,
+        brokenTaskIds: [],
+      });
     });
 
     it('answers NOT_FOUND when the plan is in another province or does not exist', async () => {
@@ -187,7 +230,12 @@ describe(AuditService.name, () => {
       await asReplica((query) =>
         query(`UPDATE task_events SET payload = jsonb_set(payload, '{report,value}', '"50%"') WHERE task_id = $1 AND seq = 5`, [taskId]),
       );
-      expect(await audit.verifyPlan(actors.auditor, plan.planId)).toEqual({ ok: false, tasksChecked: 4, eventsChecked: 8, brokenTaskIds: [taskId] });
+      expect(await audit.verifyPlan(actors.auditor, plan.planId)).toEqual({
+        ok: false,
+        tasksChecked: 4,
+        eventsChecked: 8,
+        brokenTaskIds: [taskId],
+      });
       expect(await audit.replay(actors.auditor, taskId, null)).toMatchObject({ chainValid: false });
     });
 
@@ -198,17 +246,30 @@ describe(AuditService.name, () => {
       const [, second] = await eventRows(ds, taskId);
       const forged = { ...second, actor: 'someone-else' };
       await asReplica((query) =>
-        query(`UPDATE task_events SET actor = $3, hash = $4 WHERE task_id = $1 AND seq = $2`, [taskId, 2, forged.actor, chainHash(second.prevHash, forged)]),
+        query(`UPDATE task_events SET actor = $3, hash = $4 WHERE task_id = $1 AND seq = $2`, [
+          taskId,
+          2,
+          forged.actor,
+          chainHash(second.prevHash, forged),
+        ]),
       );
       expect(await audit.verifyPlan(actors.auditor, plan.planId)).toMatchObject({ ok: false, brokenTaskIds: [taskId] });
-      expect(verifyChain(taskId, (await taskRow(ds, taskId)).input, await eventRows(ds, taskId))).toEqual({ valid: false, firstBrokenSeq: 3 });
+      expect(verifyChain(taskId, (await taskRow(ds, taskId)).input, await eventRows(ds, taskId))).toEqual({
+        valid: false,
+        firstBrokenSeq: 3,
+      });
     });
 
     it('reports exactly the task whose event in the middle of the chain was deleted', async () => {
       const plan = await walkedPlan();
       const taskId = plan.taskIds[0];
       await asReplica((query) => query('DELETE FROM task_events WHERE task_id = $1 AND seq = 2', [taskId]));
-      expect(await audit.verifyPlan(actors.auditor, plan.planId)).toEqual({ ok: false, tasksChecked: 4, eventsChecked: 7, brokenTaskIds: [taskId] });
+      expect(await audit.verifyPlan(actors.auditor, plan.planId)).toEqual({
+        ok: false,
+        tasksChecked: 4,
+        eventsChecked: 7,
+        brokenTaskIds: [taskId],
+      });
       expect(await audit.replay(actors.auditor, taskId, null)).toMatchObject({ chainValid: false });
     });
 
@@ -218,7 +279,12 @@ describe(AuditService.name, () => {
       const taskId = plan.taskIds[1];
       await asReplica((query) => query('DELETE FROM task_events WHERE task_id = $1 AND seq = 1', [taskId]));
       expect(await audit.verifyPlan(actors.auditor, plan.planId)).toMatchObject({ ok: false, brokenTaskIds: [taskId] });
-      expect(await audit.replay(actors.auditor, taskId, null)).toEqual({ state: 'ASSIGNED', eventsApplied: 0, consistent: false, chainValid: true });
+      expect(await audit.replay(actors.auditor, taskId, null)).toEqual({
+        state: 'ASSIGNED',
+        eventsApplied: 0,
+        consistent: false,
+        chainValid: true,
+      });
     });
 
     it('reports exactly the task whose tasks.input was edited', async () => {
@@ -235,21 +301,36 @@ describe(AuditService.name, () => {
       const plan = await walkedPlan();
       const taskId = plan.taskIds[3];
       await ds.query(`UPDATE tasks SET input = jsonb_set(input, '{dueAt}', 'null') WHERE id = $1`, [taskId]);
-      expect(await audit.replay(actors.auditor, taskId, null)).toEqual({ state: 'ASSIGNED', eventsApplied: 0, consistent: false, chainValid: true });
+      expect(await audit.replay(actors.auditor, taskId, null)).toEqual({
+        state: 'ASSIGNED',
+        eventsApplied: 0,
+        consistent: false,
+        chainValid: true,
+      });
     });
 
     it('reports exactly the task whose tasks.state was edited by hand', async () => {
       const plan = await walkedPlan();
       const taskId = plan.taskIds[2];
       await ds.query(`UPDATE tasks SET state = 'VERIFIED' WHERE id = $1`, [taskId]);
-      expect(await audit.verifyPlan(actors.auditor, plan.planId)).toEqual({ ok: false, tasksChecked: 4, eventsChecked: 8, brokenTaskIds: [taskId] });
+      expect(await audit.verifyPlan(actors.auditor, plan.planId)).toEqual({
+        ok: false,
+        tasksChecked: 4,
+        eventsChecked: 8,
+        brokenTaskIds: [taskId],
+      });
     });
 
     it('replays inconsistent when tasks.state was edited by hand', async () => {
       const plan = await walkedPlan();
       const taskId = plan.taskIds[2];
       await ds.query(`UPDATE tasks SET state = 'VERIFIED' WHERE id = $1`, [taskId]);
-      expect(await audit.replay(actors.auditor, taskId, null)).toEqual({ state: 'IN_PROGRESS', eventsApplied: 1, consistent: false, chainValid: true });
+      expect(await audit.replay(actors.auditor, taskId, null)).toEqual({
+        state: 'IN_PROGRESS',
+        eventsApplied: 1,
+        consistent: false,
+        chainValid: true,
+      });
     });
 
     it('replays inconsistent when the late and due_at columns of a task were edited by hand', async () => {
@@ -272,13 +353,31 @@ describe(AuditService.name, () => {
       const taskId = plan.taskIds[2];
       const [first] = await eventRows(ds, taskId);
       const extra = {
-        ...first, seq: 2, type: 'CONTRIBUTE' as const, fromState: 'IN_PROGRESS' as const, toState: 'IN_PROGRESS' as const,
-        payload: { text: 'giả', value: null, by: { userId: 'x', agencyId: null } }, prevHash: first.hash,
+        ...first,
+        seq: 2,
+        type: 'CONTRIBUTE' as const,
+        fromState: 'IN_PROGRESS' as const,
+        toState: 'IN_PROGRESS' as const,
+        payload: { text: 'giả', value: null, by: { userId: 'x', agencyId: null } },
+        prevHash: first.hash,
       };
       await ds.query(
         `INSERT INTO task_events (province_code, task_id, seq, type, from_state, to_state, actor, actor_agency_id, at, payload, idempotency_key, machine_version, prev_hash, hash)
          VALUES ($1, $2, 2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12)`,
-        [province.code, taskId, extra.type, extra.fromState, extra.toState, extra.actor, extra.actorAgencyId, extra.at, JSON.stringify(extra.payload), extra.machineVersion, extra.prevHash, chainHash(first.hash, extra)],
+        [
+          province.code,
+          taskId,
+          extra.type,
+          extra.fromState,
+          extra.toState,
+          extra.actor,
+          extra.actorAgencyId,
+          extra.at,
+          JSON.stringify(extra.payload),
+          extra.machineVersion,
+          extra.prevHash,
+          chainHash(first.hash, extra),
+        ],
       );
       expect(await audit.verifyPlan(actors.auditor, plan.planId)).toMatchObject({ ok: false, brokenTaskIds: [taskId] });
       expect(await audit.replay(actors.auditor, taskId, null)).toMatchObject({ consistent: false, chainValid: true });

@@ -66,7 +66,9 @@ export class AuditService {
 export function taskIntact(task: TaskEntity, events: TaskEventEntity[]): boolean {
   if (!verifyChain(task.id, task.input, events).valid) return false;
   const folded = replayRecordedTask(task.input, events.map(recorded));
-  return folded.rejectedAt === null && matchesStored(task, folded.snapshot, folded.applied) && task.lastHash === (events.at(-1)?.hash ?? null);
+  return (
+    folded.rejectedAt === null && matchesStored(task, folded.snapshot, folded.applied) && task.lastHash === (events.at(-1)?.hash ?? null)
+  );
 }
 
 function recorded(event: TaskEventEntity) {

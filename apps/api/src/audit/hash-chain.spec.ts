@@ -9,8 +9,16 @@ function chain(count: number): HashedEvent[] {
   let prev = genesisHash(TASK, INPUT);
   for (let seq = 1; seq <= count; seq += 1) {
     const base = {
-      taskId: TASK, seq, type: 'START', fromState: 'ASSIGNED', toState: 'IN_PROGRESS', actor: 'u1',
-      actorAgencyId: null, at: new Date(Date.UTC(2023, 0, seq)), payload: { comment: `c${seq}` }, machineVersion: 1,
+      taskId: TASK,
+      seq,
+      type: 'START',
+      fromState: 'ASSIGNED',
+      toState: 'IN_PROGRESS',
+      actor: 'u1',
+      actorAgencyId: null,
+      at: new Date(Date.UTC(2023, 0, seq)),
+      payload: { comment: `c${seq}` },
+      machineVersion: 1,
     };
     const hash = chainHash(prev, base);
     events.push({ ...base, prevHash: prev, hash });

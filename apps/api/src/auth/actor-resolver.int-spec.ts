@@ -17,7 +17,10 @@ describe(ActorResolver.name, () => {
   beforeAll(async () => {
     ds = await openDataSource();
     seeded = await seedPlan(ds, uniqueProvince('int-auth'), []);
-    resolver = new ActorResolver(new JwtService({ secret: SECRET, jwksUrl: null, issuer: null, audience: null }), createRepositories(ds).agencies);
+    resolver = new ActorResolver(
+      new JwtService({ secret: SECRET, jwksUrl: null, issuer: null, audience: null }),
+      createRepositories(ds).agencies,
+    );
   });
 
   afterAll(async () => {
@@ -51,16 +54,23 @@ describe(ActorResolver.name, () => {
       });
     });
 
-    it('resolves a LEADER token of the People\'s Committee and a SUPERVISOR of the monitoring agency', async () => {
+    it("resolves a LEADER token of the People's Committee and a SUPERVISOR of the monitoring agency", async () => {
       const leader = await resolver.fromAuthorization(await bearer({ agency: AGENCY_CODES.committee, roles: ['LEADER'] }));
       expect(leader).toMatchObject({ agencyId: seeded.agencies.committee, roles: ['LEADER'] });
-      const supervisor = await resolver.fromAuthorization(await bearer({ agency: AGENCY_CODES.monitoring, roles: ['SUPERVISOR', 'OFFICER'] }));
+      const supervisor = await resolver.fromAuthorization(
+        await bearer({ agency: AGENCY_CODES.monitoring, roles: ['SUPERVISOR', 'OFFICER'] }),
+      );
       expect(supervisor).toMatchObject({ agencyId: seeded.agencies.monitoring, roles: ['SUPERVISOR', 'OFFICER'] });
     });
 
     it('accepts an ADMIN token with an agency outside the registry, with agencyId null', async () => {
       const actor = await resolver.fromAuthorization(await bearer({ agency: 'bo-ke-hoach-va-dau-tu', roles: ['ADMIN'] }));
-      expect(actor).toMatchObject({ provinceCode: seeded.province.code, agencyCode: 'bo-ke-hoach-va-dau-tu', agencyId: null, roles: ['ADMIN'] });
+      expect(actor).toMatchObject({
+        provinceCode: seeded.province.code,
+        agencyCode: 'bo-ke-hoach-va-dau-tu',
+        agencyId: null,
+        roles: ['ADMIN'],
+      });
     });
 
     it('accepts an AUDITOR token with an agency outside the registry, with agencyId null', async () => {
@@ -98,8 +108,13 @@ describe(ActorResolver.name, () => {
     });
 
     it('refuses with UNAUTHENTICATED when the agency exists only in another province', async () => {
-      const other = await seedPlan(ds, uniqueProvince('int-auth-other'), [], { agencies: [{ code: 'so-rieng', name: 'Sở riêng' }], monitoringAgencyCode: null });
-      expect((await resolver.fromAuthorization(await bearer({ province: other.province.code, agency: 'so-rieng' }))).provinceCode).toBe(other.province.code);
+      const other = await seedPlan(ds, uniqueProvince('int-auth-other'), [], {
+        agencies: [{ code: 'so-rieng', name: 'Sở riêng' }],
+        monitoringAgencyCode: null,
+      });
+      expect((await resolver.fromAuthorization(await bearer({ province: other.province.code, agency: 'so-rieng' }))).provinceCode).toBe(
+        other.province.code,
+      );
       await expectUnauthenticated(await bearer({ agency: 'so-rieng' }));
     });
 
@@ -107,16 +122,22 @@ describe(ActorResolver.name, () => {
       await expectUnauthenticated(await bearer({ province: 'tinh-khong-co' }));
     });
 
-    it.each<Role[]>([['OFFICER'], ['SUPERVISOR'], ['LEADER']])('refuses with UNAUTHENTICATED when a token with role %s has province "*"', async (role) => {
-      await expectUnauthenticated(await bearer({ province: '*', agency: AGENCY_CODES.justice, roles: [role] }));
-    });
+    it.each<Role[]>([['OFFICER'], ['SUPERVISOR'], ['LEADER']])(
+      'refuses with UNAUTHENTICATED when a token with role %s has province "*"',
+      async (role) => {
+        await expectUnauthenticated(await bearer({ province: '*', agency: AGENCY_CODES.justice, roles: [role] }));
+      },
+    );
 
     it('refuses with UNAUTHENTICATED when a staff role rides on an ADMIN token with an unregistered agency', async () => {
       await expectUnauthenticated(await bearer({ agency: 'so-khong-ton-tai', roles: ['LEADER', 'ADMIN'] }));
     });
 
     it('refuses with UNAUTHENTICATED when the token has no expiry', async () => {
-      const endless = await raw({ province: seeded.province.code, agency: AGENCY_CODES.justice, roles: ['OFFICER'], sub: 'user-1' }, (jwt) => jwt);
+      const endless = await raw(
+        { province: seeded.province.code, agency: AGENCY_CODES.justice, roles: ['OFFICER'], sub: 'user-1' },
+        (jwt) => jwt,
+      );
       const error = await expectUnauthenticated(`Bearer ${endless}`);
       expect(error.message).toMatch(/exp/);
     });
@@ -131,9 +152,8 @@ describe(ActorResolver.name, () => {
     });
 
     it('refuses with UNAUTHENTICATED when the token is not yet valid', async () => {
-      const future = await raw(
-        { province: seeded.province.code, agency: AGENCY_CODES.justice, roles: ['OFFICER'], sub: 'user-1' },
-        (jwt) => jwt.setNotBefore(Math.floor(Date.now() / 1000) + 3600).setExpirationTime('2h'),
+      const future = await raw({ province: seeded.province.code, agency: AGENCY_CODES.justice, roles: ['OFFICER'], sub: 'user-1' }, (jwt) =>
+        jwt.setNotBefore(Math.floor(Date.now() / 1000) + 3600).setExpirationTime('2h'),
       );
       await expectUnauthenticated(`Bearer ${future}`);
     });
@@ -153,14 +173,18 @@ describe(ActorResolver.name, () => {
 
     it('refuses with UNAUTHENTICATED when the token is unsigned (alg none)', async () => {
       const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
-      const body = Buffer.from(JSON.stringify({ sub: 'u', province: seeded.province.code, agency: AGENCY_CODES.justice, roles: ['ADMIN'] })).toString('base64url');
+      const body = Buffer.from(
+        JSON.stringify({ sub: 'u', province: seeded.province.code, agency: AGENCY_CODES.justice, roles: ['ADMIN'] }),
+      ).toString('base64url');
       await expectUnauthenticated(`Bearer ${header}.${body}.`);
     });
 
     it('refuses with UNAUTHENTICATED when the signature was tampered with', async () => {
       const token = await signToken(claims(), SECRET);
       const [h, , s] = token.split('.');
-      const body = Buffer.from(JSON.stringify({ sub: 'user-1', province: seeded.province.code, agency: AGENCY_CODES.justice, roles: ['ADMIN'], exp: 4102444800 })).toString('base64url');
+      const body = Buffer.from(
+        JSON.stringify({ sub: 'user-1', province: seeded.province.code, agency: AGENCY_CODES.justice, roles: ['ADMIN'], exp: 4102444800 }),
+      ).toString('base64url');
       await expectUnauthenticated(`Bearer ${h}.${body}.${s}`);
     });
 

@@ -25,9 +25,10 @@ export class JwtService {
     let payload: JWTPayload;
     try {
       const options = { issuer: this.config.issuer ?? undefined, audience: this.config.audience ?? undefined, requiredClaims: ['exp'] };
-      payload = this.key instanceof Uint8Array
-        ? (await jwtVerify(token, this.key, { ...options, algorithms: ['HS256'] })).payload
-        : (await jwtVerify(token, this.key, options)).payload;
+      payload =
+        this.key instanceof Uint8Array
+          ? (await jwtVerify(token, this.key, { ...options, algorithms: ['HS256'] })).payload
+          : (await jwtVerify(token, this.key, options)).payload;
     } catch (error) {
       throw unauthenticated(`Invalid token: ${(error as Error).message}`);
     }

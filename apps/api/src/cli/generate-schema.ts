@@ -32,8 +32,11 @@ async function main(check: boolean): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.includes('--check')).then((code) => process.exit(code), (error: unknown) => {
-    process.stderr.write(`${(error as Error).stack}\n`);
-    process.exit(2);
-  });
+  main(process.argv.includes('--check')).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${(error as Error).stack}\n`);
+      process.exit(2);
+    },
+  );
 }

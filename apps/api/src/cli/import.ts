@@ -18,7 +18,8 @@ const FORMATS: Record<string, ImportFormat> = { '.txt': 'PLAN_TEXT', '.md': 'PLA
 
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true,
+    args: argv,
+    allowPositionals: true,
     options: { province: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
   });
   const file = positionals[0];
@@ -60,19 +61,27 @@ export async function main(argv: string[]): Promise<number> {
 function printSummary(outcome: ImportOutcome): void {
   const { draft } = outcome;
   const status = { CREATED: 'imported', ALREADY_IMPORTED: 'already imported, nothing changed', DRY_RUN: 'dry run, nothing written' };
-  console.log(`\nPlan ${outcome.plan?.number ?? draft.number ?? '(no number)'} of ${draft.issuedOn ?? '?'}, province ${outcome.provinceCode}: ${status[outcome.status]}`);
+  console.log(
+    `\nPlan ${outcome.plan?.number ?? draft.number ?? '(no number)'} of ${draft.issuedOn ?? '?'}, province ${outcome.provinceCode}: ${status[outcome.status]}`,
+  );
   if (outcome.plan) console.log(`Plan id: ${outcome.plan.id}`);
   console.log(`Resolution: ${draft.resolution?.number ?? '?'}; monitoring agency: ${draft.monitoringAgency?.name ?? '(none found)'}`);
-  const deadlines = (list: { period: string; dueMonthDay: string }[]) => list.map((d) => `${d.period} ${d.dueMonthDay}`).join(', ') || '(none)';
+  const deadlines = (list: { period: string; dueMonthDay: string }[]) =>
+    list.map((d) => `${d.period} ${d.dueMonthDay}`).join(', ') || '(none)';
   console.log(`Reporting deadlines: ${deadlines(draft.reportingDeadlines)}; consolidation: ${deadlines(draft.consolidationDeadlines)}`);
   console.log(`Tasks read: ${draft.tasks.length}; task rows written: ${outcome.tasksCreated}\n`);
-  console.table(draft.tasks.map((task) => ({
-    '#': `${task.section ?? ''}.${task.ordinal}`,
-    'chủ trì': task.leadAgencies.map((a) => a.name).join('; ').slice(0, 40),
-    'phối hợp': task.coordinatingAgencies.length,
-    'thời gian': task.timeframe.slice(0, 24),
-    title: task.title.slice(0, 50),
-  })));
+  console.table(
+    draft.tasks.map((task) => ({
+      '#': `${task.section ?? ''}.${task.ordinal}`,
+      'chủ trì': task.leadAgencies
+        .map((a) => a.name)
+        .join('; ')
+        .slice(0, 40),
+      'phối hợp': task.coordinatingAgencies.length,
+      'thời gian': task.timeframe.slice(0, 24),
+      title: task.title.slice(0, 50),
+    })),
+  );
   console.log(`\nWarnings (${outcome.warnings.length}):`);
   for (const warning of outcome.warnings) console.log(`  - ${warning}`);
 }
@@ -83,8 +92,11 @@ function fail(message: string): number {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code), (error: unknown) => {
-    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  });
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -11,8 +11,11 @@ export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      province: { type: 'string' }, agency: { type: 'string' }, role: { type: 'string', multiple: true },
-      sub: { type: 'string' }, expires: { type: 'string', default: '12h' },
+      province: { type: 'string' },
+      agency: { type: 'string' },
+      role: { type: 'string', multiple: true },
+      sub: { type: 'string' },
+      expires: { type: 'string', default: '12h' },
     },
   });
   const roles = (values.role ?? []).flatMap((r) => r.split(',')).map((r) => r.trim().toUpperCase());
@@ -33,8 +36,11 @@ function fail(message: string): number {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code), (error: unknown) => {
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(2);
-  });
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${(error as Error).message}\n`);
+      process.exit(2);
+    },
+  );
 }

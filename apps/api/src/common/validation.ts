@@ -19,7 +19,8 @@ export function optionalText(value: string | null | undefined, field: string, ma
   if (value === null || value === undefined) return null;
   if (value.length > max) throw badInput(`${field} is too long: ${value.length} characters, at most ${max}`, { field });
   // PostgreSQL text and jsonb refuse NUL characters and unpaired surrogates
-  if (value.includes('\u0000') || !value.isWellFormed()) throw badInput(`${field} contains characters that are not text (NUL or broken Unicode)`, { field });
+  if (value.includes('\u0000') || !value.isWellFormed())
+    throw badInput(`${field} contains characters that are not text (NUL or broken Unicode)`, { field });
   return value;
 }
 

@@ -1,10 +1,14 @@
 import { setHostTimeZone } from '../test-support/host-time-zone';
 import { endOfVietnamDayAfter, vietnamDate } from './vietnam-time';
 
-
 describe('vietnam-time', () => {
   // zone → Date#getTimezoneOffset in January, to prove the zone took effect
-  const zones: [string, number][] = [['UTC', 0], ['America/New_York', 300], ['Asia/Ho_Chi_Minh', -420], ['Pacific/Kiritimati', -840]];
+  const zones: [string, number][] = [
+    ['UTC', 0],
+    ['America/New_York', 300],
+    ['Asia/Ho_Chi_Minh', -420],
+    ['Pacific/Kiritimati', -840],
+  ];
   const saved = process.env.TZ;
   afterAll(() => {
     setHostTimeZone(saved);

@@ -15,9 +15,29 @@ import { PlanCoordinatorInput1764100000000 } from './migrations/1764100000000-pl
 import { Notifications1764200000000 } from './migrations/1764200000000-notifications';
 import { AgencyGroupMembers1764300000000 } from './migrations/1764300000000-agency-group-members';
 import { TaskLastHash1764400000000 } from './migrations/1764400000000-task-last-hash';
+import { TaskCoordinatorPosition1764500000000 } from './migrations/1764500000000-task-coordinator-position';
 
-export const ENTITIES = [ProvinceEntity, AgencyEntity, AgencyGroupMemberEntity, PlanEntity, SectionEntity, TaskEntity, TaskCoordinatorEntity, TaskEventEntity, NotificationEntity];
-export const MIGRATIONS = [InitialSchema1763900000000, PlanSourceHash1763990000000, AuditNoTruncate1764000000000, PlanCoordinatorInput1764100000000, Notifications1764200000000, AgencyGroupMembers1764300000000, TaskLastHash1764400000000];
+export const ENTITIES = [
+  ProvinceEntity,
+  AgencyEntity,
+  AgencyGroupMemberEntity,
+  PlanEntity,
+  SectionEntity,
+  TaskEntity,
+  TaskCoordinatorEntity,
+  TaskEventEntity,
+  NotificationEntity,
+];
+export const MIGRATIONS = [
+  InitialSchema1763900000000,
+  PlanSourceHash1763990000000,
+  AuditNoTruncate1764000000000,
+  PlanCoordinatorInput1764100000000,
+  Notifications1764200000000,
+  AgencyGroupMembers1764300000000,
+  TaskLastHash1764400000000,
+  TaskCoordinatorPosition1764500000000,
+];
 
 // synchronize is off everywhere, tests included: the schema comes only from migrations.
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

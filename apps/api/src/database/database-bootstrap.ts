@@ -28,7 +28,13 @@ export async function resolveDatabase(config: AppConfig, log: (m: string) => voi
   await writeFile(announced, `${embedded.url}\n`, { mode: 0o600 });
   return {
     url: embedded.url,
-    embedded: { url: embedded.url, stop: async () => { await rm(announced, { force: true }); await embedded.stop(); } },
+    embedded: {
+      url: embedded.url,
+      stop: async () => {
+        await rm(announced, { force: true });
+        await embedded.stop();
+      },
+    },
   };
 }
 

@@ -104,10 +104,23 @@ describe(DeadlineSweepService.name, () => {
 
         expect(await sweeper.sweep(scope, FIRST_INSTANT_2024)).toBe(1);
         const task = await taskRow(ds, taskId);
-        expect({ state: task.state, version: task.version, dueAt: task.dueAt }).toEqual({ state: 'OVERDUE', version: 1, dueAt: new Date(DUE_2023) });
+        expect({ state: task.state, version: task.version, dueAt: task.dueAt }).toEqual({
+          state: 'OVERDUE',
+          version: 1,
+          dueAt: new Date(DUE_2023),
+        });
         const events = await eventRows(ds, taskId);
-        expect(events.map((e) => ({ seq: e.seq, type: e.type, fromState: e.fromState, toState: e.toState, actor: e.actor, at: e.at }))).toEqual([
-          { seq: 1, type: 'DEADLINE_PASSED', fromState: 'ASSIGNED', toState: 'OVERDUE', actor: SYSTEM_ACTOR.userId, at: FIRST_INSTANT_2024 },
+        expect(
+          events.map((e) => ({ seq: e.seq, type: e.type, fromState: e.fromState, toState: e.toState, actor: e.actor, at: e.at })),
+        ).toEqual([
+          {
+            seq: 1,
+            type: 'DEADLINE_PASSED',
+            fromState: 'ASSIGNED',
+            toState: 'OVERDUE',
+            actor: SYSTEM_ACTOR.userId,
+            at: FIRST_INSTANT_2024,
+          },
         ]);
 
         // exactly once: a later sweep finds nothing more to do
@@ -137,15 +150,22 @@ describe(DeadlineSweepService.name, () => {
       const rows: { id: string; ordinal: string }[] = await ds.query('SELECT id, ordinal FROM tasks WHERE plan_id = $1', [seeded.planId]);
       const byOrdinal = new Map(rows.map((r) => [r.ordinal, r.id]));
       ids = {
-        assigned: byOrdinal.get('1')!, inProgress: byOrdinal.get('2')!, reported: byOrdinal.get('3')!, verified: byOrdinal.get('4')!,
-        rejectedLate: byOrdinal.get('5')!, undated: byOrdinal.get('6')!, notDue: byOrdinal.get('7')!, split: byOrdinal.get('8')!,
+        assigned: byOrdinal.get('1')!,
+        inProgress: byOrdinal.get('2')!,
+        reported: byOrdinal.get('3')!,
+        verified: byOrdinal.get('4')!,
+        rejectedLate: byOrdinal.get('5')!,
+        undated: byOrdinal.get('6')!,
+        notDue: byOrdinal.get('7')!,
+        split: byOrdinal.get('8')!,
       };
       splitChildren = [byOrdinal.get('8.1')!, byOrdinal.get('8.2')!];
       expect(splitChildren.every(Boolean)).toBe(true);
 
       const actors = cast(seeded);
       const setup = createServices({ dataSource: ds, clock: new TestClock(BEFORE_2030) }).transitions;
-      for (const id of [ids.inProgress, ids.reported, ids.verified, ids.rejectedLate]) await setup.transition(actors.lead, { taskId: id, event: 'START' });
+      for (const id of [ids.inProgress, ids.reported, ids.verified, ids.rejectedLate])
+        await setup.transition(actors.lead, { taskId: id, event: 'START' });
       for (const id of [ids.reported, ids.verified, ids.rejectedLate]) {
         await setup.transition(actors.lead, { taskId: id, event: 'SUBMIT_REPORT', report: { summary: 'Báo cáo' } });
       }
@@ -169,11 +189,19 @@ describe(DeadlineSweepService.name, () => {
         expect({ id, state: (await taskRow(ds, id)).state }).toEqual({ id, state: 'OVERDUE' });
         const events = await deadlineEvents(id);
         expect(events).toHaveLength(1);
-        expect(events[0]).toMatchObject({ at: AFTER_2030, actor: SYSTEM_ACTOR.userId, toState: 'OVERDUE', fromState: before.get(id)!.state });
+        expect(events[0]).toMatchObject({
+          at: AFTER_2030,
+          actor: SYSTEM_ACTOR.userId,
+          toState: 'OVERDUE',
+          fromState: before.get(id)!.state,
+        });
       }
       for (const id of [ids.reported, ids.verified, ids.rejectedLate, ids.undated, ids.notDue, ids.split]) {
         const row = await taskRow(ds, id);
-        expect({ id, state: row.state, version: row.version, events: (await eventRows(ds, id)).length }).toEqual({ id, ...before.get(id)! });
+        expect({ id, state: row.state, version: row.version, events: (await eventRows(ds, id)).length }).toEqual({
+          id,
+          ...before.get(id)!,
+        });
       }
     });
 
@@ -259,11 +287,17 @@ describe(DeadlineSweepService.name, () => {
 
   describe('concurrency', () => {
     it('does fire exactly one DEADLINE_PASSED per task when two instances sweep 300 due tasks at once', async () => {
-      const seeded = await seedPlan(ds, uniqueProvince('int-sweep-race'), Array.from({ length: 300 }, () => ({})));
+      const seeded = await seedPlan(
+        ds,
+        uniqueProvince('int-sweep-race'),
+        Array.from({ length: 300 }, () => ({})),
+      );
       expect(seeded.taskIds).toHaveLength(300);
       const second = await openDataSource();
       try {
-        const instances = [ds, second].map((dataSource) => createServices({ dataSource: dataSource, clock: new TestClock(AFTER_2030) }).sweeper);
+        const instances = [ds, second].map(
+          (dataSource) => createServices({ dataSource: dataSource, clock: new TestClock(AFTER_2030) }).sweeper,
+        );
         const scope = Scope.province(seeded.province.code);
         const fired = await Promise.all(instances.map((instance) => instance.sweep(scope, AFTER_2030, 20)));
 
@@ -313,7 +347,11 @@ describe(DeadlineSweepService.name, () => {
 
         expect(fired).toBe(4);
         for (const id of others) {
-          expect({ id, state: (await taskRow(ds, id)).state, events: (await deadlineEvents(id)).length }).toEqual({ id, state: 'OVERDUE', events: 1 });
+          expect({ id, state: (await taskRow(ds, id)).state, events: (await deadlineEvents(id)).length }).toEqual({
+            id,
+            state: 'OVERDUE',
+            events: 1,
+          });
         }
         const [row] = await ds.query('SELECT state, version FROM tasks WHERE id = $1', [broken]);
         expect(row).toEqual({ state: 'ASSIGNED', version: 0 });

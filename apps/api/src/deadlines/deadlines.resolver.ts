@@ -8,7 +8,9 @@ import { DeadlinesService } from './deadlines.service';
 export class DeadlinesResolver {
   constructor(@Inject(DeadlinesService) private readonly deadlines: DeadlinesService) {}
 
-  @Mutation(() => Int, { description: "ADMIN: sweep now (asOf defaults to now); returns how many tasks became OVERDUE. A province's ADMIN sweeps that province." })
+  @Mutation(() => Int, {
+    description: "ADMIN: sweep now (asOf defaults to now); returns how many tasks became OVERDUE. A province's ADMIN sweeps that province.",
+  })
   runDeadlineSweep(
     @CurrentActor() actor: Actor,
     @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf?: Date,

@@ -88,10 +88,33 @@ describe(PlanReportsService.name, () => {
     const justice = () => seeded.agencies.justice;
 
     it('does show both periods ahead, none reported, when the task is new', async () => {
-      expect(await deadlinesOf(seeded.planId)).toEqual([{ period: 'H1', dueMonthDay: '06-05' }, { period: 'YEAR', dueMonthDay: '12-05' }]);
+      expect(await deadlinesOf(seeded.planId)).toEqual([
+        { period: 'H1', dueMonthDay: '06-05' },
+        { period: 'YEAR', dueMonthDay: '12-05' },
+      ]);
       expect(await periods()).toEqual([
-        { index: 0, label: '2030-H1', dueAt: H1_DUE, reportedAt: null, verifiedAt: null, late: false, rejections: 0, status: 'PENDING', report: null },
-        { index: 1, label: '2030-YEAR', dueAt: YEAR_DUE, reportedAt: null, verifiedAt: null, late: false, rejections: 0, status: 'PENDING', report: null },
+        {
+          index: 0,
+          label: '2030-H1',
+          dueAt: H1_DUE,
+          reportedAt: null,
+          verifiedAt: null,
+          late: false,
+          rejections: 0,
+          status: 'PENDING',
+          report: null,
+        },
+        {
+          index: 1,
+          label: '2030-YEAR',
+          dueAt: YEAR_DUE,
+          reportedAt: null,
+          verifiedAt: null,
+          late: false,
+          rejections: 0,
+          status: 'PENDING',
+          report: null,
+        },
       ]);
       expect(await reports.planReports(actors.supervisor, seeded.planId, null)).toEqual([
         row(justice(), '2030-H1', H1_DUE, { expected: 1, pending: 1 }),
@@ -105,7 +128,10 @@ describe(PlanReportsService.name, () => {
         transitions.transition(actors.lead, { taskId, event: 'SUBMIT_REPORT', report: { summary: 'Báo cáo 6 tháng', value: '60%' } }),
       );
       expect((await periods())[0]).toMatchObject({
-        status: 'SUBMITTED', reportedAt: '2030-05-20T02:00:00.000Z', late: false, report: { summary: 'Báo cáo 6 tháng', value: '60%' },
+        status: 'SUBMITTED',
+        reportedAt: '2030-05-20T02:00:00.000Z',
+        late: false,
+        report: { summary: 'Báo cáo 6 tháng', value: '60%' },
       });
       expect(await reports.planReports(actors.supervisor, seeded.planId, null)).toEqual([
         row(justice(), '2030-H1', H1_DUE, { expected: 1, submitted: 1, onTime: 1 }),
@@ -114,7 +140,9 @@ describe(PlanReportsService.name, () => {
     });
 
     it('does count a rejected report as not submitted (pending, or missing once the deadline passed) until it is resubmitted', async () => {
-      await step('2030-05-22T02:00:00.000Z', () => transitions.transition(actors.supervisor, { taskId, event: 'REJECT', comment: 'Thiếu số liệu' }));
+      await step('2030-05-22T02:00:00.000Z', () =>
+        transitions.transition(actors.supervisor, { taskId, event: 'REJECT', comment: 'Thiếu số liệu' }),
+      );
       expect((await taskRow(ds, taskId)).state).toBe('IN_PROGRESS');
       expect((await periods())[0]).toMatchObject({ status: 'PENDING', reportedAt: null, report: null, rejections: 1 });
       expect(await reports.planReports(actors.supervisor, seeded.planId, null)).toEqual([
@@ -128,9 +156,18 @@ describe(PlanReportsService.name, () => {
       ]);
 
       await step('2030-05-25T02:00:00.000Z', () =>
-        transitions.transition(actors.lead, { taskId, event: 'SUBMIT_REPORT', report: { summary: 'Báo cáo 6 tháng (bổ sung)', value: '62%' } }),
+        transitions.transition(actors.lead, {
+          taskId,
+          event: 'SUBMIT_REPORT',
+          report: { summary: 'Báo cáo 6 tháng (bổ sung)', value: '62%' },
+        }),
       );
-      expect((await periods())[0]).toMatchObject({ status: 'SUBMITTED', reportedAt: '2030-05-25T02:00:00.000Z', rejections: 1, late: false });
+      expect((await periods())[0]).toMatchObject({
+        status: 'SUBMITTED',
+        reportedAt: '2030-05-25T02:00:00.000Z',
+        rejections: 1,
+        late: false,
+      });
       expect(await reports.planReports(actors.supervisor, seeded.planId, null)).toEqual([
         row(justice(), '2030-H1', H1_DUE, { expected: 1, submitted: 1, onTime: 1 }),
         row(justice(), '2030-YEAR', YEAR_DUE, { expected: 1, pending: 1 }),
@@ -141,14 +178,34 @@ describe(PlanReportsService.name, () => {
       await step('2030-06-01T02:00:00.000Z', () => transitions.transition(actors.supervisor, { taskId, event: 'VERIFY' }));
       const task = await taskRow(ds, taskId);
       expect({ state: task.state, dueAt: task.dueAt, originalDueAt: task.originalDueAt, late: task.late }).toEqual({
-        state: 'IN_PROGRESS', dueAt: at(YEAR_DUE), originalDueAt: at(YEAR_DUE), late: false,
+        state: 'IN_PROGRESS',
+        dueAt: at(YEAR_DUE),
+        originalDueAt: at(YEAR_DUE),
+        late: false,
       });
       expect(await periods()).toEqual([
         {
-          index: 0, label: '2030-H1', dueAt: H1_DUE, reportedAt: '2030-05-25T02:00:00.000Z', verifiedAt: '2030-06-01T02:00:00.000Z',
-          late: false, rejections: 1, status: 'VERIFIED', report: { summary: 'Báo cáo 6 tháng (bổ sung)', value: '62%' },
+          index: 0,
+          label: '2030-H1',
+          dueAt: H1_DUE,
+          reportedAt: '2030-05-25T02:00:00.000Z',
+          verifiedAt: '2030-06-01T02:00:00.000Z',
+          late: false,
+          rejections: 1,
+          status: 'VERIFIED',
+          report: { summary: 'Báo cáo 6 tháng (bổ sung)', value: '62%' },
         },
-        { index: 1, label: '2030-YEAR', dueAt: YEAR_DUE, reportedAt: null, verifiedAt: null, late: false, rejections: 0, status: 'PENDING', report: null },
+        {
+          index: 1,
+          label: '2030-YEAR',
+          dueAt: YEAR_DUE,
+          reportedAt: null,
+          verifiedAt: null,
+          late: false,
+          rejections: 0,
+          status: 'PENDING',
+          report: null,
+        },
       ]);
       expect(await reports.planReports(actors.supervisor, seeded.planId, null)).toEqual([
         row(justice(), '2030-H1', H1_DUE, { expected: 1, submitted: 1, onTime: 1, verified: 1 }),
@@ -190,12 +247,26 @@ describe(PlanReportsService.name, () => {
       expect({ state: task.state, late: task.late, version: task.version }).toEqual({ state: 'VERIFIED', late: true, version: 8 });
       expect(await periods()).toEqual([
         {
-          index: 0, label: '2030-H1', dueAt: H1_DUE, reportedAt: '2030-05-25T02:00:00.000Z', verifiedAt: '2030-06-01T02:00:00.000Z',
-          late: false, rejections: 1, status: 'VERIFIED', report: { summary: 'Báo cáo 6 tháng (bổ sung)', value: '62%' },
+          index: 0,
+          label: '2030-H1',
+          dueAt: H1_DUE,
+          reportedAt: '2030-05-25T02:00:00.000Z',
+          verifiedAt: '2030-06-01T02:00:00.000Z',
+          late: false,
+          rejections: 1,
+          status: 'VERIFIED',
+          report: { summary: 'Báo cáo 6 tháng (bổ sung)', value: '62%' },
         },
         {
-          index: 1, label: '2030-YEAR', dueAt: YEAR_DUE, reportedAt: '2030-12-10T02:00:00.000Z', verifiedAt: '2030-12-12T02:00:00.000Z',
-          late: true, rejections: 0, status: 'VERIFIED', report: { summary: 'Báo cáo năm', value: '100%' },
+          index: 1,
+          label: '2030-YEAR',
+          dueAt: YEAR_DUE,
+          reportedAt: '2030-12-10T02:00:00.000Z',
+          verifiedAt: '2030-12-12T02:00:00.000Z',
+          late: true,
+          rejections: 0,
+          status: 'VERIFIED',
+          report: { summary: 'Báo cáo năm', value: '100%' },
         },
       ]);
       expect(await reports.planReports(actors.supervisor, seeded.planId, null)).toEqual([
@@ -241,7 +312,11 @@ describe(PlanReportsService.name, () => {
       const setup = createServices({ dataSource: ds, clock: new TestClock('2030-05-01T02:00:00.000Z') }).transitions;
       for (const ordinal of ['1', '3']) {
         await setup.transition(actors.lead, { taskId: byOrdinal.get(ordinal)!, event: 'START' });
-        await setup.transition(actors.lead, { taskId: byOrdinal.get(ordinal)!, event: 'SUBMIT_REPORT', report: { summary: `Báo cáo ${ordinal}` } });
+        await setup.transition(actors.lead, {
+          taskId: byOrdinal.get(ordinal)!,
+          event: 'SUBMIT_REPORT',
+          report: { summary: `Báo cáo ${ordinal}` },
+        });
       }
       await setup.transition(actors.supervisor, { taskId: byOrdinal.get('3')!, event: 'VERIFY' });
       await setup.transition(ictLead, { taskId: byOrdinal.get('6.2')!, event: 'START' });
@@ -277,8 +352,18 @@ describe(PlanReportsService.name, () => {
       const taskId = byOrdinal.get('2')!;
       const extended = new Date('2031-01-31T16:59:59.999Z');
       clock.set('2030-07-01T02:00:00.000Z');
-      await transitions.transition(actors.lead, { taskId, event: 'REQUEST_EXTENSION', comment: 'Chờ hướng dẫn của Bộ', newDueAt: extended });
-      await transitions.transition(actors.leader, { taskId, event: 'APPROVE_EXTENSION', newDueAt: extended, comment: 'Công văn 88/UBND-TH ngày 02/7/2030' });
+      await transitions.transition(actors.lead, {
+        taskId,
+        event: 'REQUEST_EXTENSION',
+        comment: 'Chờ hướng dẫn của Bộ',
+        newDueAt: extended,
+      });
+      await transitions.transition(actors.leader, {
+        taskId,
+        event: 'APPROVE_EXTENSION',
+        newDueAt: extended,
+        comment: 'Công văn 88/UBND-TH ngày 02/7/2030',
+      });
       const rows = await reports.planReports(actors.supervisor, seeded.planId, at('2030-12-10T00:00:00+07:00'));
       // task 2 is no longer missing on 10 Dec: its period's due time is now 31 Jan 2031; task 3's period 2 is
       expect(rows.find((r) => r.agencyId === seeded.agencies.justice && r.period === '2030-YEAR')).toEqual(

@@ -47,7 +47,16 @@ export class PlanReportsService {
 function add(rows: Map<string, PlanReportRow>, agencyId: string, period: TaskPeriodView): void {
   const key = `${agencyId}|${period.label}`;
   const row = rows.get(key) ?? {
-    agencyId, period: period.label, dueAt: null, expected: 0, submitted: 0, onTime: 0, late: 0, verified: 0, missing: 0, pending: 0,
+    agencyId,
+    period: period.label,
+    dueAt: null,
+    expected: 0,
+    submitted: 0,
+    onTime: 0,
+    late: 0,
+    verified: 0,
+    missing: 0,
+    pending: 0,
   };
   row.expected += 1;
   if (period.dueAt && (!row.dueAt || period.dueAt > row.dueAt)) row.dueAt = period.dueAt;

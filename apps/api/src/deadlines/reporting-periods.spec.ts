@@ -1,7 +1,10 @@
 import { createTaskSnapshot } from '@app/lifecycle';
 import { periodLabel, taskPeriods } from './reporting-periods';
 
-const HALF_YEARS = [{ period: 'H1', dueMonthDay: '05-30' }, { period: 'YEAR', dueMonthDay: '11-30' }];
+const HALF_YEARS = [
+  { period: 'H1', dueMonthDay: '05-30' },
+  { period: 'YEAR', dueMonthDay: '11-30' },
+];
 const QUARTERS = ['03-10', '06-10', '09-10', '12-10'].map((d, i) => ({ period: `Q${i + 1}`, dueMonthDay: d }));
 
 describe(periodLabel.name, () => {
@@ -26,7 +29,10 @@ describe(taskPeriods.name, () => {
 
   it('does list reached and future periods with their status when a recurring task is new', () => {
     const periods = taskPeriods(createTaskSnapshot({ dueAt: dues[0], periodDueDates: dues }), HALF_YEARS, new Date('2022-07-01T00:00:00Z'));
-    expect(periods.map((p) => [p.label, p.status])).toEqual([['2022-H1', 'MISSING'], ['2022-YEAR', 'PENDING']]);
+    expect(periods.map((p) => [p.label, p.status])).toEqual([
+      ['2022-H1', 'MISSING'],
+      ['2022-YEAR', 'PENDING'],
+    ]);
   });
 
   it('does give one period to a task that is not recurring', () => {

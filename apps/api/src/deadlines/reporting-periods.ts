@@ -27,8 +27,14 @@ export function taskPeriods(snapshot: StoredTaskSnapshot, deadlines: readonly St
     const reportedAt = reached?.reportedAt ?? null;
     const verifiedAt = reached?.verifiedAt ?? null;
     return {
-      index, label: periodLabel(deadlines, scheduledDue ?? dueAt), dueAt, reportedAt, verifiedAt,
-      late: reached?.late ?? false, rejections: reached?.rejections ?? 0, report: reached?.report ?? null,
+      index,
+      label: periodLabel(deadlines, scheduledDue ?? dueAt),
+      dueAt,
+      reportedAt,
+      verifiedAt,
+      late: reached?.late ?? false,
+      rejections: reached?.rejections ?? 0,
+      report: reached?.report ?? null,
       status: status(reportedAt, verifiedAt, dueAt, asOf),
     };
   });

@@ -17,7 +17,10 @@ export class TaskPeriodsResolver {
   async periods(@Parent() task: TaskEntity, @RequestLoaders() loaders: Loaders) {
     const plan = await loaders.plan.load(task.planId);
     return taskPeriods(task.snapshot, plan?.reportingDeadlines ?? [], this.clock.now()).map((p) => ({
-      ...p, dueAt: dateOrNull(p.dueAt), reportedAt: dateOrNull(p.reportedAt), verifiedAt: dateOrNull(p.verifiedAt),
+      ...p,
+      dueAt: dateOrNull(p.dueAt),
+      reportedAt: dateOrNull(p.reportedAt),
+      verifiedAt: dateOrNull(p.verifiedAt),
     }));
   }
 

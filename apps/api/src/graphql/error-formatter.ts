@@ -32,7 +32,8 @@ function expand(error: unknown): unknown[] {
 }
 
 function format(error: unknown, logger: Logger, production: boolean): GraphQLError {
-  const gql = error instanceof GraphQLError ? error : new GraphQLError(String((error as Error)?.message ?? error), { originalError: error as Error });
+  const gql =
+    error instanceof GraphQLError ? error : new GraphQLError(String((error as Error)?.message ?? error), { originalError: error as Error });
   const original = gql.originalError;
   if (original instanceof DomainError) {
     return withCode(gql, original.message, original.code, original.details);
@@ -54,7 +55,11 @@ function format(error: unknown, logger: Logger, production: boolean): GraphQLErr
 // The pure libraries' errors, in the contract's vocabulary.
 function libraryError(error: Error | undefined): { code: string; message: string; reason: string } | null {
   if (error instanceof IncompatibleSnapshotError) {
-    return { code: 'INVALID_TRANSITION', reason: error.code, message: `The task's stored state cannot be read by this lifecycle version: ${error.message}` };
+    return {
+      code: 'INVALID_TRANSITION',
+      reason: error.code,
+      message: `The task's stored state cannot be read by this lifecycle version: ${error.message}`,
+    };
   }
   if (error instanceof InvalidTaskInputError) return { code: 'BAD_USER_INPUT', reason: error.code, message: error.message };
   if (error instanceof PlanImportError) return { code: 'BAD_USER_INPUT', reason: 'PLAN_IMPORT', message: error.message };

@@ -34,21 +34,42 @@ export class Loaders {
     // without an actor nothing resolves (the guard refuses first); an empty province matches no row
     const scope = actor ? Scope.ofActor(actor) : Scope.province('');
     const { agencies, plans, tasks, events } = sources;
-    this.agency = byId((ids) => agencies.byIds(scope, ids), (a) => a.id);
-    this.province = byId((codes) => agencies.provincesByCodes(scope, codes), (p) => p.code);
-    this.plan = byId((ids) => plans.byIds(scope, ids), (p) => p.id);
+    this.agency = byId(
+      (ids) => agencies.byIds(scope, ids),
+      (a) => a.id,
+    );
+    this.province = byId(
+      (codes) => agencies.provincesByCodes(scope, codes),
+      (p) => p.code,
+    );
+    this.plan = byId(
+      (ids) => plans.byIds(scope, ids),
+      (p) => p.id,
+    );
     this.progress = new DataLoader(async (ids) => {
       const progress = await plans.progress(scope, ids);
       return ids.map((id) => progress.get(id)!);
     });
-    this.section = byId((ids) => plans.sectionsByIds(scope, ids), (s) => s.id);
-    this.task = byId((ids) => tasks.byIds(scope, ids), (t) => t.id);
-    this.children = grouped((ids) => tasks.childrenOf(scope, ids), (t) => t.parentId!);
+    this.section = byId(
+      (ids) => plans.sectionsByIds(scope, ids),
+      (s) => s.id,
+    );
+    this.task = byId(
+      (ids) => tasks.byIds(scope, ids),
+      (t) => t.id,
+    );
+    this.children = grouped(
+      (ids) => tasks.childrenOf(scope, ids),
+      (t) => t.parentId!,
+    );
     this.coordinatorIds = new DataLoader(async (ids) => {
       const rows = await tasks.coordinatorsOf(scope, ids);
       return ids.map((id) => rows.filter((row) => row.taskId === id).map((row) => row.agencyId));
     });
-    this.events = grouped((ids) => events.eventsOf(scope, ids), (e) => e.taskId);
+    this.events = grouped(
+      (ids) => events.eventsOf(scope, ids),
+      (e) => e.taskId,
+    );
     this.groupMembers = new DataLoader(async (ids) => {
       const members = await agencies.membersOf(scope, ids);
       return ids.map((id) => members.get(id) ?? []);

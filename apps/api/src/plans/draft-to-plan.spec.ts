@@ -73,7 +73,10 @@ describe(draftToPlan.name, () => {
         year: 2030,
         resolution: '02/NQ-CP',
         monitoringAgencyCode: PLANNING.code,
-        reportingDeadlines: [{ period: 'H1', dueMonthDay: '06-15' }, { period: 'YEAR', dueMonthDay: '12-15' }],
+        reportingDeadlines: [
+          { period: 'H1', dueMonthDay: '06-15' },
+          { period: 'YEAR', dueMonthDay: '12-15' },
+        ],
         consolidationDeadlines: [{ period: 'YEAR', dueMonthDay: '12-20' }],
         sections: [{ ordinal: 'I', title: 'Nhóm thử nghiệm' }],
         sourceHash: HASH,
@@ -115,7 +118,11 @@ describe(draftToPlan.name, () => {
     ];
     it.each(fixed)('does make "%s" due at %s (end of the local day, UTC+7) with no periods', (timeframe, dueAt) => {
       const { task, warnings } = only(draft([{ timeframe }]));
-      expect({ dueAt: task.dueAt, periodDueDates: task.periodDueDates, timeframe: task.timeframe }).toEqual({ dueAt, periodDueDates: undefined, timeframe });
+      expect({ dueAt: task.dueAt, periodDueDates: task.periodDueDates, timeframe: task.timeframe }).toEqual({
+        dueAt,
+        periodDueDates: undefined,
+        timeframe,
+      });
       expect(warnings).toEqual([]);
     });
 
@@ -146,32 +153,47 @@ describe(draftToPlan.name, () => {
     it('does give a range "2021-2025" a period for every reporting deadline of every year from the plan year through 2025', () => {
       const { task, warnings } = only(draft([{ timeframe: '2021-2025' }], { year: 2022, issuedOn: '2022-01-20' }));
       expect(task.periodDueDates).toEqual([
-        '2022-06-15T16:59:59.999Z', '2022-12-15T16:59:59.999Z',
-        '2023-06-15T16:59:59.999Z', '2023-12-15T16:59:59.999Z',
-        '2024-06-15T16:59:59.999Z', '2024-12-15T16:59:59.999Z',
-        '2025-06-15T16:59:59.999Z', '2025-12-15T16:59:59.999Z',
+        '2022-06-15T16:59:59.999Z',
+        '2022-12-15T16:59:59.999Z',
+        '2023-06-15T16:59:59.999Z',
+        '2023-12-15T16:59:59.999Z',
+        '2024-06-15T16:59:59.999Z',
+        '2024-12-15T16:59:59.999Z',
+        '2025-06-15T16:59:59.999Z',
+        '2025-12-15T16:59:59.999Z',
       ]);
       expect(task.dueAt).toBe('2022-06-15T16:59:59.999Z');
       expect(warnings).toEqual([]);
     });
 
     it('does warn and make a recurring task due at the end of the plan year when the plan states no reporting deadlines', () => {
-      const { task, warnings } = only(draft([{ section: 'II', ordinal: '4', sourceLine: 77, timeframe: 'Thường xuyên' }], { reportingDeadlines: [] }));
-      expect({ dueAt: task.dueAt, periodDueDates: task.periodDueDates }).toEqual({ dueAt: '2030-12-31T16:59:59.999Z', periodDueDates: undefined });
+      const { task, warnings } = only(
+        draft([{ section: 'II', ordinal: '4', sourceLine: 77, timeframe: 'Thường xuyên' }], { reportingDeadlines: [] }),
+      );
+      expect({ dueAt: task.dueAt, periodDueDates: task.periodDueDates }).toEqual({
+        dueAt: '2030-12-31T16:59:59.999Z',
+        periodDueDates: undefined,
+      });
       expect(warnings).toEqual(['task II.4 (line 77): recurring task but the plan states no reporting deadlines; due at the end of 2030']);
     });
 
     it('does warn and make a range due at the end of its last year when the plan states no reporting deadlines', () => {
       const { task, warnings } = only(draft([{ timeframe: '2030-2032' }], { reportingDeadlines: [] }));
       expect(task.dueAt).toBe('2032-12-31T16:59:59.999Z');
-      expect(warnings).toEqual([expect.stringMatching(/^task I\.1 \(line 10\): recurring task but the plan states no reporting deadlines; due at the end of 2032$/u)]);
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /^task I\.1 \(line 10\): recurring task but the plan states no reporting deadlines; due at the end of 2032$/u,
+        ),
+      ]);
     });
 
     it('does warn and make the task due at the end of the plan year when its timeframe is not understood', () => {
       const { task, warnings } = only(draft([{ timeframe: 'Khi có hướng dẫn của Bộ' }]));
       expect(task.dueAt).toBe('2030-12-31T16:59:59.999Z');
       expect(task.timeframe).toBe('Khi có hướng dẫn của Bộ');
-      expect(warnings).toEqual(['task I.1 (line 10): timeframe "Khi có hướng dẫn của Bộ" was not understood; due at the end of the plan year']);
+      expect(warnings).toEqual([
+        'task I.1 (line 10): timeframe "Khi có hướng dẫn của Bộ" was not understood; due at the end of the plan year',
+      ]);
     });
 
     it('does warn about an impossible month and make the task due at the end of the plan year', () => {
@@ -199,7 +221,18 @@ describe(draftToPlan.name, () => {
 
   describe('agencies', () => {
     it('does keep the first lead as lead and the others as co-leads when a row names several leads', () => {
-      const { task } = only(draft([{ leadAgencies: [DEPARTMENTS, ref('UBND các huyện, thị xã, thành phố', 'ubnd-cac-huyen-thi-xa-thanh-pho', 'UBND các huyện', true), TAX], coordinatingAgencies: [] }]));
+      const { task } = only(
+        draft([
+          {
+            leadAgencies: [
+              DEPARTMENTS,
+              ref('UBND các huyện, thị xã, thành phố', 'ubnd-cac-huyen-thi-xa-thanh-pho', 'UBND các huyện', true),
+              TAX,
+            ],
+            coordinatingAgencies: [],
+          },
+        ]),
+      );
       expect({ lead: task.leadAgencyCode, coLeads: task.coLeadAgencyCodes }).toEqual({
         lead: DEPARTMENTS.code,
         coLeads: ['ubnd-cac-huyen-thi-xa-thanh-pho', TAX.code],
@@ -216,16 +249,30 @@ describe(draftToPlan.name, () => {
     });
 
     it('does drop a coordinating agency that is also a lead or a co-lead of the same task', () => {
-      const { task } = only(draft([{ leadAgencies: [JUSTICE, TAX], coordinatingAgencies: [ref('Sở Tư pháp', JUSTICE.code, 'Sở Tư Pháp'), ICT, TAX] }]));
+      const { task } = only(
+        draft([{ leadAgencies: [JUSTICE, TAX], coordinatingAgencies: [ref('Sở Tư pháp', JUSTICE.code, 'Sở Tư Pháp'), ICT, TAX] }]),
+      );
       expect(task.coordinatingAgencyCodes).toEqual([ICT.code]);
     });
 
     it('does list each agency once, with every raw spelling that differs from its name as an alias, when tasks spell it differently', () => {
       const { plan } = convert(
         draft([
-          { leadAgencies: [ref('Sở Thông tin và Truyền thông', ICT.code, 'Sở TT&TT')], coordinatingAgencies: [ref('Sở Kế hoạch và Đầu tư', PLANNING.code, 'Sở KH&ĐT')] },
-          { leadAgencies: [ICT], coordinatingAgencies: [ref('Sở Kế hoạch và Đầu tư', PLANNING.code, 'Sở KHĐT'), ref('Sở Kế hoạch và Đầu tư', PLANNING.code, 'Sở KH&ĐT')] },
-          { leadAgencies: [ref('Sở Thông tin và Truyền thông', ICT.code, '  Sở Thông tin - Truyền thông ')], coordinatingAgencies: [DEPARTMENTS] },
+          {
+            leadAgencies: [ref('Sở Thông tin và Truyền thông', ICT.code, 'Sở TT&TT')],
+            coordinatingAgencies: [ref('Sở Kế hoạch và Đầu tư', PLANNING.code, 'Sở KH&ĐT')],
+          },
+          {
+            leadAgencies: [ICT],
+            coordinatingAgencies: [
+              ref('Sở Kế hoạch và Đầu tư', PLANNING.code, 'Sở KHĐT'),
+              ref('Sở Kế hoạch và Đầu tư', PLANNING.code, 'Sở KH&ĐT'),
+            ],
+          },
+          {
+            leadAgencies: [ref('Sở Thông tin và Truyền thông', ICT.code, '  Sở Thông tin - Truyền thông ')],
+            coordinatingAgencies: [DEPARTMENTS],
+          },
         ]),
       );
       expect(plan.agencies).toEqual([

@@ -22,12 +22,19 @@ export function draftToPlan(draft: DraftPlan, province: { code: string; name: st
   return {
     warnings,
     plan: {
-      province, agencies: [...agencies.values()], sourceHash,
+      province,
+      agencies: [...agencies.values()],
+      sourceHash,
       number: draft.number ?? `chưa rõ số (${sourceHash.slice(0, 8)})`,
-      title: draft.title, issuedOn: draft.issuedOn, year, resolution: draft.resolution?.number ?? null,
+      title: draft.title,
+      issuedOn: draft.issuedOn,
+      year,
+      resolution: draft.resolution?.number ?? null,
       monitoringAgencyCode: draft.monitoringAgency?.code ?? null,
-      reportingDeadlines: draft.reportingDeadlines, consolidationDeadlines: draft.consolidationDeadlines,
-      sections: draft.sections, tasks,
+      reportingDeadlines: draft.reportingDeadlines,
+      consolidationDeadlines: draft.consolidationDeadlines,
+      sections: draft.sections,
+      tasks,
     },
   };
 }
@@ -48,10 +55,16 @@ function convertTask(task: DraftTask, draft: DraftPlan, year: number | null, war
   }
   const due = dueTimes(task.timeframe, year, draft, label, task.sourceLine, warnings);
   return {
-    sectionOrdinal: task.section, ordinal: task.ordinal, title: task.title,
-    leadAgencyCode: lead.code, coLeadAgencyCodes: coLeads.map((a) => a.code),
+    sectionOrdinal: task.section,
+    ordinal: task.ordinal,
+    title: task.title,
+    leadAgencyCode: lead.code,
+    coLeadAgencyCodes: coLeads.map((a) => a.code),
     coordinatingAgencyCodes: task.coordinatingAgencies.map((a) => a.code).filter((code) => !task.leadAgencies.some((l) => l.code === code)),
-    timeframe: task.timeframe, target: task.target, note: task.note, ...due,
+    timeframe: task.timeframe,
+    target: task.target,
+    note: task.note,
+    ...due,
   };
 }
 
@@ -61,7 +74,8 @@ function dueTimes(timeframe: string, year: number | null, draft: DraftPlan, labe
   if (parsed.kind === 'unknown') {
     // the parser may have said so already for this row
     const told = draft.warnings.some((w) => w.includes(`(line ${line})`) && w.includes('timeframe'));
-    if (timeframe.trim() !== '' && !told) warnings.push(`${label}: timeframe "${timeframe}" was not understood; due at the end of the plan year`);
+    if (timeframe.trim() !== '' && !told)
+      warnings.push(`${label}: timeframe "${timeframe}" was not understood; due at the end of the plan year`);
     return { dueAt: parsed.dueDate ? endOfLocalDayUtc(parsed.dueDate) : null };
   }
   // Recurring: due at each reporting deadline from the plan year to its last year.

@@ -14,7 +14,16 @@ import {
 } from '../../../../test/support/document-fixtures';
 import type { Actor } from '../auth/actor';
 import { DomainError } from '../common/domain-error';
-import { agencyIds, DAY, expectDomainError, NATIONAL_ADMIN, NATIONAL_AUDITOR, openDataSource, TestClock, userActor } from '../test-support/int-helpers';
+import {
+  agencyIds,
+  DAY,
+  expectDomainError,
+  NATIONAL_ADMIN,
+  NATIONAL_AUDITOR,
+  openDataSource,
+  TestClock,
+  userActor,
+} from '../test-support/int-helpers';
 import { PlanImportService, type ImportCommand, type ImportOutcome } from './plan-import.service';
 import { createServices } from '../services';
 import { systemClock } from '../common/clock';
@@ -23,7 +32,14 @@ import { systemClock } from '../common/clock';
 // registry entries in one transaction; dry runs, re-imports, conflicts and every refusal write
 // nothing. Real plans are only dry-run here (test/plan-import.e2e-spec.ts imports them for real).
 
-const PROVINCE_ADMIN = (provinceCode: string): Actor => ({ kind: 'user', userId: `admin-${provinceCode}`, provinceCode, agencyCode: 'so-noi-vu', agencyId: null, roles: ['ADMIN'] });
+const PROVINCE_ADMIN = (provinceCode: string): Actor => ({
+  kind: 'user',
+  userId: `admin-${provinceCode}`,
+  provinceCode,
+  agencyCode: 'so-noi-vu',
+  agencyId: null,
+  roles: ['ADMIN'],
+});
 
 interface TaskRowView {
   section: string | null;
@@ -75,7 +91,12 @@ describe(PlanImportService.name, () => {
   }
 
   // A refusal with this code that leaves every table as it was.
-  async function expectRefused(actor: Actor, command: ImportCommand, code: Parameters<typeof expectDomainError>[1], message?: RegExp): Promise<DomainError> {
+  async function expectRefused(
+    actor: Actor,
+    command: ImportCommand,
+    code: Parameters<typeof expectDomainError>[1],
+    message?: RegExp,
+  ): Promise<DomainError> {
     const before = await counts();
     const error = await expectDomainError(importer.import(actor, command), code);
     if (message) expect(error.message).toMatch(message);
@@ -86,11 +107,51 @@ describe(PlanImportService.name, () => {
   const text = (plan: InventedPlan): ImportCommand => ({ format: 'PLAN_TEXT', content: planText(plan) });
 
   const EXPECTED_ROWS = (plan: InventedPlan): Omit<TaskRowView, 'state'>[] => [
-    { section: 'I', ordinal: '1', lead: 'so-tu-phap', coordinating: ['so-noi-vu', 'so-tai-chinh'], timeframe: `Quý II năm ${plan.year}`, due_at: `${plan.year}-06-30T16:59:59.999Z`, parent_ordinal: null },
-    { section: 'I', ordinal: '2', lead: 'so-thong-tin-va-truyen-thong', coordinating: ['van-phong-ubnd-tinh'], timeframe: 'Thường xuyên', due_at: `${plan.year}-06-15T16:59:59.999Z`, parent_ordinal: null },
-    { section: 'I', ordinal: '3', lead: 'so-cong-thuong', coordinating: ['cuc-thue-tinh'], timeframe: `Năm ${plan.year}`, due_at: `${plan.year}-12-31T16:59:59.999Z`, parent_ordinal: null },
-    { section: 'I', ordinal: '3.1', lead: 'so-cong-thuong', coordinating: ['cuc-thue-tinh'], timeframe: `Năm ${plan.year}`, due_at: `${plan.year}-12-31T16:59:59.999Z`, parent_ordinal: '3' },
-    { section: 'I', ordinal: '3.2', lead: 'so-xay-dung', coordinating: ['cuc-thue-tinh'], timeframe: `Năm ${plan.year}`, due_at: `${plan.year}-12-31T16:59:59.999Z`, parent_ordinal: '3' },
+    {
+      section: 'I',
+      ordinal: '1',
+      lead: 'so-tu-phap',
+      coordinating: ['so-noi-vu', 'so-tai-chinh'],
+      timeframe: `Quý II năm ${plan.year}`,
+      due_at: `${plan.year}-06-30T16:59:59.999Z`,
+      parent_ordinal: null,
+    },
+    {
+      section: 'I',
+      ordinal: '2',
+      lead: 'so-thong-tin-va-truyen-thong',
+      coordinating: ['van-phong-ubnd-tinh'],
+      timeframe: 'Thường xuyên',
+      due_at: `${plan.year}-06-15T16:59:59.999Z`,
+      parent_ordinal: null,
+    },
+    {
+      section: 'I',
+      ordinal: '3',
+      lead: 'so-cong-thuong',
+      coordinating: ['cuc-thue-tinh'],
+      timeframe: `Năm ${plan.year}`,
+      due_at: `${plan.year}-12-31T16:59:59.999Z`,
+      parent_ordinal: null,
+    },
+    {
+      section: 'I',
+      ordinal: '3.1',
+      lead: 'so-cong-thuong',
+      coordinating: ['cuc-thue-tinh'],
+      timeframe: `Năm ${plan.year}`,
+      due_at: `${plan.year}-12-31T16:59:59.999Z`,
+      parent_ordinal: '3',
+    },
+    {
+      section: 'I',
+      ordinal: '3.2',
+      lead: 'so-xay-dung',
+      coordinating: ['cuc-thue-tinh'],
+      timeframe: `Năm ${plan.year}`,
+      due_at: `${plan.year}-12-31T16:59:59.999Z`,
+      parent_ordinal: '3',
+    },
   ];
   const withoutState = (rows: TaskRowView[]) => rows.map(({ state: _state, ...rest }) => rest);
 
@@ -99,33 +160,74 @@ describe(PlanImportService.name, () => {
       const plan = inventedPlan();
       const before = await counts();
       const outcome = await importer.import(NATIONAL_ADMIN, text(plan));
-      expect({ status: outcome.status, tasksCreated: outcome.tasksCreated, warnings: outcome.warnings, provinceCode: outcome.provinceCode }).toEqual({
-        status: 'CREATED', tasksCreated: 5, warnings: [], provinceCode: plan.province.code,
+      expect({
+        status: outcome.status,
+        tasksCreated: outcome.tasksCreated,
+        warnings: outcome.warnings,
+        provinceCode: outcome.provinceCode,
+      }).toEqual({
+        status: 'CREATED',
+        tasksCreated: 5,
+        warnings: [],
+        provinceCode: plan.province.code,
       });
       expect(outcome.plan).toMatchObject({
-        provinceCode: plan.province.code, number: plan.number, issuedOn: plan.issuedOn, year: plan.year, resolution: '02/NQ-CP',
-        reportingDeadlines: [{ period: 'H1', dueMonthDay: '06-15' }, { period: 'YEAR', dueMonthDay: '12-15' }],
-        consolidationDeadlines: [{ period: 'H1', dueMonthDay: '06-20' }, { period: 'YEAR', dueMonthDay: '12-20' }],
+        provinceCode: plan.province.code,
+        number: plan.number,
+        issuedOn: plan.issuedOn,
+        year: plan.year,
+        resolution: '02/NQ-CP',
+        reportingDeadlines: [
+          { period: 'H1', dueMonthDay: '06-15' },
+          { period: 'YEAR', dueMonthDay: '12-15' },
+        ],
+        consolidationDeadlines: [
+          { period: 'H1', dueMonthDay: '06-20' },
+          { period: 'YEAR', dueMonthDay: '12-20' },
+        ],
       });
       expect(outcome.plan!.sourceHash).toMatch(/^[0-9a-f]{64}$/u);
       expect(withoutState(await taskRows(outcome.plan!.id))).toEqual(EXPECTED_ROWS(plan));
       const [province] = await ds.query('SELECT name FROM provinces WHERE code = $1', [plan.province.code]);
       expect(province.name).toBe(plan.province.name); // read from the document
-      const agencies: { code: string }[] = await ds.query('SELECT code FROM agencies WHERE province_code = $1 ORDER BY code', [plan.province.code]);
-      expect(agencies.map((a) => a.code)).toEqual([
-        'cuc-thue-tinh', 'so-cong-thuong', 'so-ke-hoach-va-dau-tu', 'so-noi-vu', 'so-tai-chinh', 'so-thong-tin-va-truyen-thong', 'so-tu-phap', 'so-xay-dung',
-        'uy-ban-nhan-dan-tinh', 'van-phong-ubnd-tinh',
+      const agencies: { code: string }[] = await ds.query('SELECT code FROM agencies WHERE province_code = $1 ORDER BY code', [
+        plan.province.code,
       ]);
-      const [monitoring] = await ds.query('SELECT a.code FROM plans p JOIN agencies a ON a.id = p.monitoring_agency_id WHERE p.id = $1', [outcome.plan!.id]);
+      expect(agencies.map((a) => a.code)).toEqual([
+        'cuc-thue-tinh',
+        'so-cong-thuong',
+        'so-ke-hoach-va-dau-tu',
+        'so-noi-vu',
+        'so-tai-chinh',
+        'so-thong-tin-va-truyen-thong',
+        'so-tu-phap',
+        'so-xay-dung',
+        'uy-ban-nhan-dan-tinh',
+        'van-phong-ubnd-tinh',
+      ]);
+      const [monitoring] = await ds.query('SELECT a.code FROM plans p JOIN agencies a ON a.id = p.monitoring_agency_id WHERE p.id = $1', [
+        outcome.plan!.id,
+      ]);
       expect(monitoring.code).toBe('so-ke-hoach-va-dau-tu');
-      expect(await counts()).toEqual({ ...before, provinces: before.provinces + 1, agencies: before.agencies + 10, plans: before.plans + 1, sections: before.sections + 1, tasks: before.tasks + 5, coordinators: before.coordinators + 6 });
+      expect(await counts()).toEqual({
+        ...before,
+        provinces: before.provinces + 1,
+        agencies: before.agencies + 10,
+        plans: before.plans + 1,
+        sections: before.sections + 1,
+        tasks: before.tasks + 5,
+        coordinators: before.coordinators + 6,
+      });
     });
 
     it('does store each recurring period so an imported recurring task runs period by period through the lifecycle', async () => {
       const plan = inventedPlan();
       const outcome = await importer.import(NATIONAL_ADMIN, text(plan));
       const [row] = await ds.query(`SELECT id, input, due_at FROM tasks WHERE plan_id = $1 AND ordinal = '2'`, [outcome.plan!.id]);
-      expect(row.input).toEqual({ dueAt: '2030-06-15T16:59:59.999Z', periodDueDates: ['2030-06-15T16:59:59.999Z', '2030-12-15T16:59:59.999Z'] });
+      expect(row.input).toEqual({
+        dueAt: '2030-06-15T16:59:59.999Z',
+        periodDueDates: ['2030-06-15T16:59:59.999Z', '2030-12-15T16:59:59.999Z'],
+      });
 
       const clock = new TestClock('2030-03-01T02:00:00.000Z');
       const transitions = createServices({ dataSource: ds, clock: clock }).transitions;
@@ -134,12 +236,20 @@ describe(PlanImportService.name, () => {
       const supervisor = userActor(seeded, 'monitoring', ['SUPERVISOR'], 'planning-supervisor');
       const fire = (actor: Actor, event: 'START' | 'SUBMIT_REPORT' | 'VERIFY') => {
         clock.advance(DAY);
-        return transitions.transition(actor, { taskId: row.id, event, ...(event === 'SUBMIT_REPORT' ? { report: { summary: 'Báo cáo kỳ' } } : {}) });
+        return transitions.transition(actor, {
+          taskId: row.id,
+          event,
+          ...(event === 'SUBMIT_REPORT' ? { report: { summary: 'Báo cáo kỳ' } } : {}),
+        });
       };
       await fire(lead, 'START');
       await fire(lead, 'SUBMIT_REPORT');
       const firstPeriod = await fire(supervisor, 'VERIFY');
-      expect({ state: firstPeriod.state, dueAt: firstPeriod.dueAt?.toISOString(), late: firstPeriod.late }).toEqual({ state: 'IN_PROGRESS', dueAt: '2030-12-15T16:59:59.999Z', late: false });
+      expect({ state: firstPeriod.state, dueAt: firstPeriod.dueAt?.toISOString(), late: firstPeriod.late }).toEqual({
+        state: 'IN_PROGRESS',
+        dueAt: '2030-12-15T16:59:59.999Z',
+        late: false,
+      });
       await fire(lead, 'SUBMIT_REPORT');
       const done = await fire(supervisor, 'VERIFY');
       expect({ state: done.state, late: done.late }).toEqual({ state: 'VERIFIED', late: false });
@@ -162,7 +272,15 @@ describe(PlanImportService.name, () => {
         { code: 'so-thong-tin-va-truyen-thong', name: 'Sở Thông tin và Truyền thông', aliases: ['Sở TT&TT'] },
       ]);
       expect(withoutState(await taskRows(first.plan!.id))).toEqual([
-        { section: 'I', ordinal: '1', lead: 'so-thong-tin-va-truyen-thong', coordinating: ['so-ke-hoach-va-dau-tu'], timeframe: 'Năm 2030', due_at: '2030-12-31T16:59:59.999Z', parent_ordinal: null },
+        {
+          section: 'I',
+          ordinal: '1',
+          lead: 'so-thong-tin-va-truyen-thong',
+          coordinating: ['so-ke-hoach-va-dau-tu'],
+          timeframe: 'Năm 2030',
+          due_at: '2030-12-31T16:59:59.999Z',
+          parent_ordinal: null,
+        },
       ]);
       const before = await counts();
       const second = await importer.import(NATIONAL_ADMIN, text({ ...plan, number: `7${plan.number}` }));
@@ -176,8 +294,16 @@ describe(PlanImportService.name, () => {
       const plan = inventedPlan();
       const content = (await planDocx(plan)).toString('base64');
       const outcome = await importer.import(NATIONAL_ADMIN, { format: 'DOCX', content, provinceCode: plan.province.code });
-      expect({ status: outcome.status, warnings: outcome.warnings, number: outcome.plan?.number, issuedOn: outcome.plan?.issuedOn }).toEqual({
-        status: 'CREATED', warnings: [], number: plan.number, issuedOn: plan.issuedOn,
+      expect({
+        status: outcome.status,
+        warnings: outcome.warnings,
+        number: outcome.plan?.number,
+        issuedOn: outcome.plan?.issuedOn,
+      }).toEqual({
+        status: 'CREATED',
+        warnings: [],
+        number: plan.number,
+        issuedOn: plan.issuedOn,
       });
       expect(withoutState(await taskRows(outcome.plan!.id))).toEqual(EXPECTED_ROWS(plan));
     });
@@ -187,21 +313,37 @@ describe(PlanImportService.name, () => {
       const content = (await planDocx(plan, { mergedSectionRows: true })).toString('base64');
       const outcome = await importer.import(NATIONAL_ADMIN, { format: 'DOCX', content, provinceCode: plan.province.code, dryRun: true });
       expect(outcome.draft.sections).toEqual([{ ordinal: 'I', title: 'Nhóm nhiệm vụ thử nghiệm về thủ tục hành chính' }]);
-      expect(outcome.draft.tasks.map((t) => [t.section, t.ordinal])).toEqual([['I', '1'], ['I', '2'], ['I', '3']]);
+      expect(outcome.draft.tasks.map((t) => [t.section, t.ordinal])).toEqual([
+        ['I', '1'],
+        ['I', '2'],
+        ['I', '3'],
+      ]);
     });
 
     it('does read the first sheet of a generated XLSX (title rows above the table, line breaks in cells) and ignore the other sheets', async () => {
       const plan = inventedPlan();
       const content = (await planXlsx(plan)).toString('base64');
       const outcome = await importer.import(NATIONAL_ADMIN, { format: 'XLSX', content, provinceCode: plan.province.code });
-      expect({ status: outcome.status, number: outcome.plan?.number, issuedOn: outcome.plan?.issuedOn, monitoring: outcome.plan?.monitoringAgencyId }).toEqual({
-        status: 'CREATED', number: plan.number, issuedOn: plan.issuedOn, monitoring: null,
+      expect({
+        status: outcome.status,
+        number: outcome.plan?.number,
+        issuedOn: outcome.plan?.issuedOn,
+        monitoring: outcome.plan?.monitoringAgencyId,
+      }).toEqual({
+        status: 'CREATED',
+        number: plan.number,
+        issuedOn: plan.issuedOn,
+        monitoring: null,
       });
       const rows = withoutState(await taskRows(outcome.plan!.id));
       // no deadlines in a sheet: the recurring task is due at the end of the year, with a warning
       const expected = EXPECTED_ROWS(plan).map((row) => (row.ordinal === '2' ? { ...row, due_at: '2030-12-31T16:59:59.999Z' } : row));
       expect(rows).toEqual(expected);
-      expect(outcome.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^task I\.2 \(line \d+\): recurring task but the plan states no reporting deadlines/u)]));
+      expect(outcome.warnings).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^task I\.2 \(line \d+\): recurring task but the plan states no reporting deadlines/u),
+        ]),
+      );
       expect(rows.map((r) => r.lead)).not.toContain('so-y-te'); // the second sheet's row
     });
 
@@ -214,7 +356,11 @@ describe(PlanImportService.name, () => {
         tasks: outcome.draft.tasks.map((t) => [t.section, t.ordinal, t.leadAgencies.map((a) => a.name)]),
       }).toEqual({
         sections: [{ ordinal: 'I', title: 'Nhóm nhiệm vụ thử nghiệm về thủ tục hành chính' }],
-        tasks: [['I', '1', ['Sở Tư pháp']], ['I', '2', ['Sở Thông tin và Truyền thông']], ['I', '3', ['Sở Công Thương', 'Sở Xây dựng']]],
+        tasks: [
+          ['I', '1', ['Sở Tư pháp']],
+          ['I', '2', ['Sở Thông tin và Truyền thông']],
+          ['I', '3', ['Sở Công Thương', 'Sở Xây dựng']],
+        ],
       });
       expect(outcome.warnings.filter((w) => /not in the registry/u.test(w))).toEqual([]);
     });
@@ -239,10 +385,20 @@ describe(PlanImportService.name, () => {
       const before = await counts();
       for (const command of commands) {
         const outcome = await importer.import(NATIONAL_ADMIN, command);
-        expect({ status: outcome.status, plan: outcome.plan, tasksCreated: outcome.tasksCreated, provinceCode: outcome.provinceCode }).toEqual({
-          status: 'DRY_RUN', plan: null, tasksCreated: 0, provinceCode: plan.province.code,
+        expect({
+          status: outcome.status,
+          plan: outcome.plan,
+          tasksCreated: outcome.tasksCreated,
+          provinceCode: outcome.provinceCode,
+        }).toEqual({
+          status: 'DRY_RUN',
+          plan: null,
+          tasksCreated: 0,
+          provinceCode: plan.province.code,
         });
-        expect(outcome.draft.tasks.map((t) => [t.ordinal, t.leadAgencies.map((a) => a.code), t.coordinatingAgencies.map((a) => a.code)])).toEqual([
+        expect(
+          outcome.draft.tasks.map((t) => [t.ordinal, t.leadAgencies.map((a) => a.code), t.coordinatingAgencies.map((a) => a.code)]),
+        ).toEqual([
           ['1', ['so-tu-phap'], ['so-noi-vu', 'so-tai-chinh']],
           ['2', ['so-thong-tin-va-truyen-thong'], ['van-phong-ubnd-tinh']],
           ['3', ['so-cong-thuong', 'so-xay-dung'], ['cuc-thue-tinh']],
@@ -261,11 +417,20 @@ describe(PlanImportService.name, () => {
       ];
       for (const [file, number, provinceCode, tasks, warnings] of expected) {
         const province = inventedProvince().code;
-        const outcome = await importer.import(NATIONAL_ADMIN, { format: 'PLAN_TEXT', content: realPlanText(file), provinceCode: province, dryRun: true });
+        const outcome = await importer.import(NATIONAL_ADMIN, {
+          format: 'PLAN_TEXT',
+          content: realPlanText(file),
+          provinceCode: province,
+          dryRun: true,
+        });
         expect(outcome.provinceCode).toBe(province);
-        expect([outcome.status, outcome.draft.number, outcome.draft.provinceCode, outcome.draft.tasks.length, outcome.warnings.length]).toEqual([
-          'DRY_RUN', number, provinceCode, tasks, warnings,
-        ]);
+        expect([
+          outcome.status,
+          outcome.draft.number,
+          outcome.draft.provinceCode,
+          outcome.draft.tasks.length,
+          outcome.warnings.length,
+        ]).toEqual(['DRY_RUN', number, provinceCode, tasks, warnings]);
       }
       expect(await counts()).toEqual(before);
     });
@@ -277,8 +442,14 @@ describe(PlanImportService.name, () => {
       const first = await importer.import(NATIONAL_ADMIN, text(plan));
       const before = await counts();
       const again = await importer.import(PROVINCE_ADMIN(plan.province.code), text(plan));
-      expect({ status: again.status, planId: again.plan?.id, tasksCreated: again.tasksCreated }).toEqual({ status: 'ALREADY_IMPORTED', planId: first.plan!.id, tasksCreated: 0 });
-      expect(again.warnings[0]).toMatch(new RegExp(`^This document was already imported as plan ${plan.number.replace('/', '\\/')} on .*; nothing was changed$`, 'u'));
+      expect({ status: again.status, planId: again.plan?.id, tasksCreated: again.tasksCreated }).toEqual({
+        status: 'ALREADY_IMPORTED',
+        planId: first.plan!.id,
+        tasksCreated: 0,
+      });
+      expect(again.warnings[0]).toMatch(
+        new RegExp(`^This document was already imported as plan ${plan.number.replace('/', '\\/')} on .*; nothing was changed$`, 'u'),
+      );
       const dry = await importer.import(NATIONAL_ADMIN, { ...text(plan), dryRun: true });
       expect({ status: dry.status, planId: dry.plan?.id }).toEqual({ status: 'ALREADY_IMPORTED', planId: first.plan!.id });
       expect(await counts()).toEqual(before);
@@ -324,7 +495,9 @@ describe(PlanImportService.name, () => {
         const outcomes = settled.map((s) =>
           s.status === 'fulfilled'
             ? (s.value as ImportOutcome).status
-            : s.reason instanceof DomainError ? s.reason.code : `${(s.reason as Error).constructor.name}: ${(s.reason as Error).message}`,
+            : s.reason instanceof DomainError
+              ? s.reason.code
+              : `${(s.reason as Error).constructor.name}: ${(s.reason as Error).message}`,
         );
         expect(outcomes.filter((o) => o === 'CREATED')).toEqual(['CREATED']);
         expect(outcomes.filter((o) => o !== 'CREATED')).toEqual([
@@ -344,27 +517,52 @@ describe(PlanImportService.name, () => {
       ['blank content', async () => ({ format: 'PLAN_TEXT', content: '\n \n' }), /empty/u],
       ['random bytes as DOCX', async () => ({ format: 'DOCX', content: randomBase64() }), /^This is not a readable DOCX file/u],
       ['random bytes as XLSX', async () => ({ format: 'XLSX', content: randomBase64() }), /^This is not a readable XLSX file/u],
-      ['an XLSX sent as DOCX', async () => ({ format: 'DOCX', content: (await planXlsx(plan)).toString('base64') }), /not a readable DOCX/u],
+      [
+        'an XLSX sent as DOCX',
+        async () => ({ format: 'DOCX', content: (await planXlsx(plan)).toString('base64') }),
+        /not a readable DOCX/u,
+      ],
       ['content that is not base64', async () => ({ format: 'XLSX', content: 'UEsDBB$$$not-base64' }), /base64/u],
       ['base64 of nothing', async () => ({ format: 'DOCX', content: '====' }), /empty|base64/u],
       ['PLAN_TEXT with NUL bytes', async () => ({ format: 'PLAN_TEXT', content: `${planText(plan)}\u0000` }), /NUL/u],
-      ['PLAN_TEXT of binary bytes', async () => ({ format: 'PLAN_TEXT', content: randomBytes(8192).toString('latin1').split('\u0000').join('\u0002') }), /not readable text|binary/u],
+      [
+        'PLAN_TEXT of binary bytes',
+        async () => ({ format: 'PLAN_TEXT', content: randomBytes(8192).toString('latin1').split('\u0000').join('\u0002') }),
+        /not readable text|binary/u,
+      ],
       ['PLAN_TEXT over 10 MB', async () => ({ format: 'PLAN_TEXT', content: huge(10 * 1024 * 1024 + 1) }), /larger than 10 MB/u],
       ['PLAN_TEXT over 2 MB', async () => ({ format: 'PLAN_TEXT', content: `${planText(plan)}${huge(2 * 1024 * 1024)}` }), /too large/u],
       ['a DOCX over 10 MB', async () => ({ format: 'DOCX', content: randomBase64(10 * 1024 * 1024 + 3) }), /larger than 10 MB/u],
-      ['a text with no table and no prose tasks', async () => ({ format: 'PLAN_TEXT', content: 'KẾ HOẠCH\n\nVăn bản này không giao nhiệm vụ nào.\n' }), /^No tasks found/u],
-      ['a table whose rows name no lead agency', async () => ({
-        format: 'PLAN_TEXT',
-        content: planText(inventedPlan({ rows: [{ ordinal: '1', title: 'Việc không ai chủ trì', lead: [], coordinating: ['Sở Nội vụ'], timeframe: 'Năm 2030' }] })),
-      }), /No task of the document could be imported/u],
+      [
+        'a text with no table and no prose tasks',
+        async () => ({ format: 'PLAN_TEXT', content: 'KẾ HOẠCH\n\nVăn bản này không giao nhiệm vụ nào.\n' }),
+        /^No tasks found/u,
+      ],
+      [
+        'a table whose rows name no lead agency',
+        async () => ({
+          format: 'PLAN_TEXT',
+          content: planText(
+            inventedPlan({
+              rows: [{ ordinal: '1', title: 'Việc không ai chủ trì', lead: [], coordinating: ['Sở Nội vụ'], timeframe: 'Năm 2030' }],
+            }),
+          ),
+        }),
+        /No task of the document could be imported/u,
+      ],
       ['a malformed provinceCode', async () => ({ ...text(plan), provinceCode: 'Sóc Trăng' }), /provinceCode must be a slug/u],
       ['a provinceCode with a path', async () => ({ ...text(plan), provinceCode: '../soc-trang' }), /provinceCode must be a slug/u],
       ['an overlong provinceCode', async () => ({ ...text(plan), provinceCode: 'a'.repeat(61) }), /provinceCode must be a slug/u],
       ['an unknown format', async () => ({ format: 'PDF' as ImportCommand['format'], content: planText(plan) }), /format must be one of/u],
-      ['a document naming no province, without provinceCode', async () => ({
-        format: 'PLAN_TEXT',
-        content: 'STT\tNhiệm vụ\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian thực hiện\tGhi chú\n1\tViệc một\tSở Tư pháp\tSở Nội vụ\tNăm 2030\t\n',
-      }), /give provinceCode/u],
+      [
+        'a document naming no province, without provinceCode',
+        async () => ({
+          format: 'PLAN_TEXT',
+          content:
+            'STT\tNhiệm vụ\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian thực hiện\tGhi chú\n1\tViệc một\tSở Tư pháp\tSở Nội vụ\tNăm 2030\t\n',
+        }),
+        /give provinceCode/u,
+      ],
     ];
 
     it.each(cases)('does refuse %s with BAD_USER_INPUT and a clear message, writing nothing', async (_label, command, message) => {
@@ -376,8 +574,22 @@ describe(PlanImportService.name, () => {
       const actors: Actor[] = [
         NATIONAL_AUDITOR,
         { kind: 'user', userId: 'officer', provinceCode: province.code, agencyCode: 'so-tu-phap', agencyId: null, roles: ['OFFICER'] },
-        { kind: 'user', userId: 'supervisor', provinceCode: province.code, agencyCode: 'so-ke-hoach-va-dau-tu', agencyId: null, roles: ['SUPERVISOR'] },
-        { kind: 'user', userId: 'leader', provinceCode: province.code, agencyCode: 'uy-ban-nhan-dan-tinh', agencyId: null, roles: ['LEADER', 'AUDITOR'] },
+        {
+          kind: 'user',
+          userId: 'supervisor',
+          provinceCode: province.code,
+          agencyCode: 'so-ke-hoach-va-dau-tu',
+          agencyId: null,
+          roles: ['SUPERVISOR'],
+        },
+        {
+          kind: 'user',
+          userId: 'leader',
+          provinceCode: province.code,
+          agencyCode: 'uy-ban-nhan-dan-tinh',
+          agencyId: null,
+          roles: ['LEADER', 'AUDITOR'],
+        },
       ];
       for (const actor of actors) {
         await expectRefused(actor, text(inventedPlan({ province })), 'FORBIDDEN', /ADMIN/u);

@@ -49,7 +49,8 @@ export class PlanImportService {
   async import(actor: Actor, command: ImportCommand): Promise<ImportOutcome> {
     requireAdmin(actor, 'import-plan', null);
     const scope = Scope.ofActor(actor);
-    const provinceHint = command.provinceCode !== null && command.provinceCode !== undefined ? checkedProvinceCode(command.provinceCode) : null;
+    const provinceHint =
+      command.provinceCode !== null && command.provinceCode !== undefined ? checkedProvinceCode(command.provinceCode) : null;
     if (provinceHint) scope.narrow(provinceHint);
     const text = await documentText(command);
     const draft = await this.parse(scope, text, provinceHint);
@@ -104,7 +105,10 @@ export class PlanImportService {
 
 // The same document whatever its line ends, byte-order mark or Unicode normal form.
 function fingerprint(text: string): string {
-  const normalized = text.replace(/^\ufeff/u, '').replace(/\r\n?/gu, '\n').normalize('NFC');
+  const normalized = text
+    .replace(/^\ufeff/u, '')
+    .replace(/\r\n?/gu, '\n')
+    .normalize('NFC');
   return createHash('sha256').update(normalized).digest('hex');
 }
 
@@ -112,7 +116,8 @@ async function documentText(command: ImportCommand): Promise<string> {
   if (!(IMPORT_FORMATS as readonly string[]).includes(command.format)) throw badInput(`format must be one of ${IMPORT_FORMATS.join(', ')}`);
   if (typeof command.content !== 'string' || command.content.trim() === '') throw badInput('content is empty: send the document');
   if (command.format === 'PLAN_TEXT') {
-    if (Buffer.byteLength(command.content, 'utf8') > MAX_DOCUMENT_BYTES) throw badInput(`The document is larger than ${MAX_DOCUMENT_BYTES / 1048576} MB`);
+    if (Buffer.byteLength(command.content, 'utf8') > MAX_DOCUMENT_BYTES)
+      throw badInput(`The document is larger than ${MAX_DOCUMENT_BYTES / 1048576} MB`);
     return command.content;
   }
   const buffer = decodeBase64(command.content);
@@ -133,7 +138,8 @@ function decodeBase64(content: string): Buffer {
 }
 
 function checkedProvinceCode(code: string): string {
-  if (code.trim() === '') throw badInput('provinceCode must not be empty: leave it out to use the province the document names', { field: 'provinceCode' });
+  if (code.trim() === '')
+    throw badInput('provinceCode must not be empty: leave it out to use the province the document names', { field: 'provinceCode' });
   const slug = slugify(code);
   if (slug !== code || code.length > 60) throw badInput(`provinceCode must be a slug such as "soc-trang", got "${code.slice(0, 60)}"`);
   return code;

@@ -19,10 +19,16 @@ import { PlanSettingsService, type PlanSettingsCommand } from './plan-settings.s
 import { createServices } from '../services';
 import { systemClock } from '../common/clock';
 
-const DEFAULT_DEADLINES = [{ period: 'H1', dueMonthDay: '06-05' }, { period: 'YEAR', dueMonthDay: '12-05' }];
+const DEFAULT_DEADLINES = [
+  { period: 'H1', dueMonthDay: '06-05' },
+  { period: 'YEAR', dueMonthDay: '12-05' },
+];
 
 const months = (n: number): StoredReportingDeadline[] =>
-  Array.from({ length: n }, (_, i) => ({ period: `M${String(i + 1).padStart(2, '0')}`, dueMonthDay: `${String(i + 1).padStart(2, '0')}-10` }));
+  Array.from({ length: n }, (_, i) => ({
+    period: `M${String(i + 1).padStart(2, '0')}`,
+    dueMonthDay: `${String(i + 1).padStart(2, '0')}-10`,
+  }));
 
 // Deadline lists that must be refused whole: a day that is not there every year, a malformed
 // MM-DD, a period named twice, a period name outside H1 H2 YEAR Q1..Q4 M01..M12, too many.
@@ -37,7 +43,13 @@ const BAD_DEADLINES: [string, StoredReportingDeadline[]][] = [
   ['slashes (06/05)', [{ period: 'H1', dueMonthDay: '06/05' }]],
   ['a full date (2030-06-05)', [{ period: 'H1', dueMonthDay: '2030-06-05' }]],
   ['an empty day', [{ period: 'H1', dueMonthDay: '' }]],
-  ['a period named twice', [{ period: 'H1', dueMonthDay: '06-05' }, { period: 'H1', dueMonthDay: '07-05' }]],
+  [
+    'a period named twice',
+    [
+      { period: 'H1', dueMonthDay: '06-05' },
+      { period: 'H1', dueMonthDay: '07-05' },
+    ],
+  ],
   ['period H3', [{ period: 'H3', dueMonthDay: '06-05' }]],
   ['period Q5', [{ period: 'Q5', dueMonthDay: '06-05' }]],
   ['period Q0', [{ period: 'Q0', dueMonthDay: '06-05' }]],
@@ -48,7 +60,13 @@ const BAD_DEADLINES: [string, StoredReportingDeadline[]][] = [
   ['an empty period', [{ period: '', dueMonthDay: '12-05' }]],
   ['a Vietnamese period name', [{ period: '6 tháng', dueMonthDay: '06-05' }]],
   ['13 deadlines', [...months(12), { period: 'YEAR', dueMonthDay: '12-20' }]],
-  ['a valid deadline followed by a bad one', [{ period: 'H1', dueMonthDay: '06-05' }, { period: 'YEAR', dueMonthDay: '12-32' }]],
+  [
+    'a valid deadline followed by a bad one',
+    [
+      { period: 'H1', dueMonthDay: '06-05' },
+      { period: 'YEAR', dueMonthDay: '12-32' },
+    ],
+  ],
 ];
 
 describe(PlanSettingsService.name, () => {
@@ -94,8 +112,14 @@ describe(PlanSettingsService.name, () => {
       const actors = cast(seeded);
       const before = await planRow();
       for (const actor of [actors.lead, actors.coordinator, actors.supervisor, actors.leader, actors.auditor, NATIONAL_AUDITOR]) {
-        const error = await expectDomainError(update(actor, { coordinatorInputRequired: true, reportingDeadlines: [{ period: 'YEAR', dueMonthDay: '11-30' }] }), 'FORBIDDEN');
-        expect({ userId: actor.userId, details: error.details }).toEqual({ userId: actor.userId, details: { rule: 'plan-settings-need-admin' } });
+        const error = await expectDomainError(
+          update(actor, { coordinatorInputRequired: true, reportingDeadlines: [{ period: 'YEAR', dueMonthDay: '11-30' }] }),
+          'FORBIDDEN',
+        );
+        expect({ userId: actor.userId, details: error.details }).toEqual({
+          userId: actor.userId,
+          details: { rule: 'plan-settings-need-admin' },
+        });
       }
       expect(await planRow()).toBe(before);
     });
@@ -103,7 +127,10 @@ describe(PlanSettingsService.name, () => {
     it('does refuse with NOT_FOUND and write nothing when an ADMIN of another province changes settings', async () => {
       const other = await seedPlan(ds, uniqueProvince('int-settings-other'), []);
       const before = await planRow();
-      await expectDomainError(update(userActor(other, 'committee', ['ADMIN'], 'other-admin'), { coordinatorInputRequired: true }), 'NOT_FOUND');
+      await expectDomainError(
+        update(userActor(other, 'committee', ['ADMIN'], 'other-admin'), { coordinatorInputRequired: true }),
+        'NOT_FOUND',
+      );
       expect(await planRow()).toBe(before);
     });
 
@@ -125,18 +152,28 @@ describe(PlanSettingsService.name, () => {
       // the valid part of the command is not written either
       await expectDomainError(update(admin, { coordinatorInputRequired: true, reportingDeadlines: deadlines }), 'BAD_USER_INPUT');
       expect(await planRow()).toBe(before);
-      expect(await settings()).toEqual({ coordinatorInputRequired: false, reportingDeadlines: DEFAULT_DEADLINES, consolidationDeadlines: [] });
+      expect(await settings()).toEqual({
+        coordinatorInputRequired: false,
+        reportingDeadlines: DEFAULT_DEADLINES,
+        consolidationDeadlines: [],
+      });
     });
 
-    it.each(BAD_DEADLINES.slice(0, 3))('does refuse with BAD_USER_INPUT and write nothing when consolidationDeadlines has %s', async (_what, deadlines) => {
-      const before = await planRow();
-      const valid = [{ period: 'YEAR', dueMonthDay: '11-30' }];
-      await expectDomainError(update(admin, { reportingDeadlines: valid, consolidationDeadlines: deadlines }), 'BAD_USER_INPUT');
-      expect(await planRow()).toBe(before);
-    });
+    it.each(BAD_DEADLINES.slice(0, 3))(
+      'does refuse with BAD_USER_INPUT and write nothing when consolidationDeadlines has %s',
+      async (_what, deadlines) => {
+        const before = await planRow();
+        const valid = [{ period: 'YEAR', dueMonthDay: '11-30' }];
+        await expectDomainError(update(admin, { reportingDeadlines: valid, consolidationDeadlines: deadlines }), 'BAD_USER_INPUT');
+        expect(await planRow()).toBe(before);
+      },
+    );
 
     it('does name the field and the value when a deadline is refused', async () => {
-      const error = await expectDomainError(update(admin, { reportingDeadlines: [{ period: 'H1', dueMonthDay: '02-31' }] }), 'BAD_USER_INPUT');
+      const error = await expectDomainError(
+        update(admin, { reportingDeadlines: [{ period: 'H1', dueMonthDay: '02-31' }] }),
+        'BAD_USER_INPUT',
+      );
       expect(error.message).toContain('reportingDeadlines');
       expect(error.message).toContain('02-31');
     });
@@ -151,8 +188,15 @@ describe(PlanSettingsService.name, () => {
       ];
       const consolidation = [{ period: 'H2', dueMonthDay: '12-15' }];
       const plan = await update(admin, { reportingDeadlines: quarters, consolidationDeadlines: consolidation });
-      expect({ reporting: plan.reportingDeadlines, consolidation: plan.consolidationDeadlines }).toEqual({ reporting: quarters, consolidation });
-      expect(await settings()).toEqual({ coordinatorInputRequired: false, reportingDeadlines: quarters, consolidationDeadlines: consolidation });
+      expect({ reporting: plan.reportingDeadlines, consolidation: plan.consolidationDeadlines }).toEqual({
+        reporting: quarters,
+        consolidation,
+      });
+      expect(await settings()).toEqual({
+        coordinatorInputRequired: false,
+        reportingDeadlines: quarters,
+        consolidationDeadlines: consolidation,
+      });
     });
 
     it('does accept twelve monthly deadlines', async () => {
@@ -165,7 +209,9 @@ describe(PlanSettingsService.name, () => {
       await update(admin, { reportingDeadlines: [{ period: 'YEAR', dueMonthDay: '11-30' }] });
       const taskAfter = await taskRow(ds, seeded.taskIds[0]);
       expect({ snapshot: taskAfter.snapshot, dueAt: taskAfter.dueAt, version: taskAfter.version }).toEqual({
-        snapshot: taskBefore.snapshot, dueAt: taskBefore.dueAt, version: taskBefore.version,
+        snapshot: taskBefore.snapshot,
+        dueAt: taskBefore.dueAt,
+        version: taskBefore.version,
       });
     });
   });
@@ -179,7 +225,11 @@ describe(PlanSettingsService.name, () => {
       await update(admin, { coordinatorInputRequired: null });
       expect((await settings()).coordinatorInputRequired).toBe(true);
       await update(admin, { coordinatorInputRequired: false });
-      expect(await settings()).toEqual({ coordinatorInputRequired: false, reportingDeadlines: [{ period: 'YEAR', dueMonthDay: '11-30' }], consolidationDeadlines: [] });
+      expect(await settings()).toEqual({
+        coordinatorInputRequired: false,
+        reportingDeadlines: [{ period: 'YEAR', dueMonthDay: '11-30' }],
+        consolidationDeadlines: [],
+      });
     });
 
     it('does return the plan unchanged and write nothing when the command changes nothing', async () => {

@@ -12,7 +12,7 @@ import { PlansService } from './plans.service';
 export class PlansResolver {
   constructor(@Inject(PlansService) private readonly planService: PlansService) {}
 
-  @Query(() => [Plan], { description: "Plans of a province (default: every province the viewer sees); another province is FORBIDDEN" })
+  @Query(() => [Plan], { description: 'Plans of a province (default: every province the viewer sees); another province is FORBIDDEN' })
   plans(@CurrentActor() actor: Actor, @Args('provinceCode', { nullable: true }) provinceCode?: string): Promise<PlanEntity[]> {
     return this.planService.list(actor, provinceCode);
   }

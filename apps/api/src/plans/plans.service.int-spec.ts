@@ -62,7 +62,11 @@ describe(PlansService.name, () => {
     };
 
     beforeAll(async () => {
-      seeded = await seedPlan(ds, uniqueProvince('int-plans'), Array.from({ length: 10 }, () => ({})));
+      seeded = await seedPlan(
+        ds,
+        uniqueProvince('int-plans'),
+        Array.from({ length: 10 }, () => ({})),
+      );
       actors = cast(seeded);
       clock = new TestClock(BEFORE_DUE);
       transitions = createServices({ dataSource: ds, clock: clock }).transitions;
@@ -158,7 +162,7 @@ describe(PlansService.name, () => {
       actorB = cast(b2030).supervisor;
     });
 
-    it('lists only the plans of the actor\'s own province, newest first, when no provinceCode is given', async () => {
+    it("lists only the plans of the actor's own province, newest first, when no provinceCode is given", async () => {
       expect((await plans.list(actorA)).map((p) => p.id)).toEqual([a2031.planId, a2029.planId]);
       expect((await plans.list(actorB)).map((p) => p.id)).toEqual([b2030.planId]);
     });

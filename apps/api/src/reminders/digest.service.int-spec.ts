@@ -22,7 +22,6 @@ import { createServices } from '../services';
 import { systemClock } from '../common/clock';
 import { Scope } from '../common/scope';
 
-
 // Vietnam day D = 2030-03-10 begins at 2030-03-09T17:00Z; the digest of D covers what is due by the end of 03-17.
 const D_START = '2030-03-09T17:00:00.000Z';
 const D_LAST_MS = '2030-03-10T16:59:59.999Z';
@@ -61,7 +60,10 @@ async function seed(ds: DataSource, prefix: string): Promise<SeededPlan> {
   const actors = cast(seeded);
   const id = (ordinal: string) => seeded.taskIds[ORDER.indexOf(ordinal)];
   const transitions = createServices({ dataSource: ds, clock: new TestClock('2030-03-05T00:00:00Z') }).transitions;
-  for (const [ordinal, lead] of [['6', actors.lead], ['12', actors.supervisor]] as const) {
+  for (const [ordinal, lead] of [
+    ['6', actors.lead],
+    ['12', actors.supervisor],
+  ] as const) {
     await transitions.transition(lead, { taskId: id(ordinal), event: 'START' });
     await transitions.transition(lead, { taskId: id(ordinal), event: 'SUBMIT_REPORT', report: { summary: 'Đã hoàn thành' } });
   }
@@ -157,10 +159,15 @@ describe(DigestService.name, () => {
         [code, seeded.agencies.justice],
       );
       expect(row.payload.dueSoon[0]).toEqual({
-        taskId: seeded.taskIds[ORDER.indexOf('3')], ordinal: '3', title: 'Nhiệm vụ thử nghiệm số 3', dueAt: '2030-03-12T05:00:00.000Z',
+        taskId: seeded.taskIds[ORDER.indexOf('3')],
+        ordinal: '3',
+        title: 'Nhiệm vụ thử nghiệm số 3',
+        dueAt: '2030-03-12T05:00:00.000Z',
       });
       expect(row.payload.overdue.map((item: { dueAt: string }) => item.dueAt)).toEqual([
-        '2030-01-31T16:59:59.999Z', '2030-03-09T16:59:59.999Z', '2030-03-09T17:00:00.000Z',
+        '2030-01-31T16:59:59.999Z',
+        '2030-03-09T16:59:59.999Z',
+        '2030-03-09T17:00:00.000Z',
       ]);
     });
 
@@ -172,7 +179,12 @@ describe(DigestService.name, () => {
     it('writes each digest once when several instances run the same day at the same moment', async () => {
       const second = await openDataSource();
       try {
-        const instances = [digest, createServices({ dataSource: second, clock: systemClock }).digest, createServices({ dataSource: ds, clock: systemClock }).digest, createServices({ dataSource: second, clock: systemClock }).digest];
+        const instances = [
+          digest,
+          createServices({ dataSource: second, clock: systemClock }).digest,
+          createServices({ dataSource: ds, clock: systemClock }).digest,
+          createServices({ dataSource: second, clock: systemClock }).digest,
+        ];
         for (let day = 14; day <= 20; day += 1) {
           const asOf = new Date(Date.UTC(2030, 2, day - 1, 17)); // local midnight starting 2030-03-<day>
           const written = await Promise.all(instances.map((instance) => instance.runDaily(Scope.province(code), asOf)));
@@ -233,7 +245,8 @@ describe(NotificationsService.name, () => {
       [seeded.agencies.justice, '2030-03-12', 'DAILY_DIGEST'],
     ]);
     expect((await service.list(actors.coordinator, { agencyId: seeded.agencies.ict })).map((n) => n.agencyId)).toEqual([
-      seeded.agencies.ict, seeded.agencies.ict,
+      seeded.agencies.ict,
+      seeded.agencies.ict,
     ]);
     await expectDomainError(service.list(actors.lead, { agencyId: seeded.agencies.ict }), 'FORBIDDEN');
     await expectDomainError(service.list(actors.supervisor, { agencyId: seeded.agencies.justice }), 'FORBIDDEN');
@@ -242,7 +255,10 @@ describe(NotificationsService.name, () => {
   it('lets ADMIN and AUDITOR read every agency in sight, and hides other provinces', async () => {
     expect(await service.list(admin(), {})).toHaveLength(6);
     expect(await service.list(admin(), { first: 2 })).toHaveLength(2);
-    expect((await service.list(NATIONAL_AUDITOR, { agencyId: seeded.agencies.tax })).map((n) => n.digestDate)).toEqual(['2030-03-13', '2030-03-12']);
+    expect((await service.list(NATIONAL_AUDITOR, { agencyId: seeded.agencies.tax })).map((n) => n.digestDate)).toEqual([
+      '2030-03-13',
+      '2030-03-12',
+    ]);
     expect(await service.list(otherAdmin(), {})).toEqual([]);
     await expectDomainError(service.list(otherAdmin(), { agencyId: seeded.agencies.justice }), 'NOT_FOUND');
     await expectDomainError(service.list(admin(), { agencyId: 'so-tu-phap' }), 'BAD_USER_INPUT');

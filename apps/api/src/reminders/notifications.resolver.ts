@@ -14,7 +14,8 @@ export class NotificationsResolver {
   constructor(@Inject(NotificationsService) private readonly service: NotificationsService) {}
 
   @Query(() => [Notification], {
-    description: 'Newest first. ADMIN and AUDITOR read any agency (all when agencyId is left out); staff read their own agency. first: 1..100, default 20',
+    description:
+      'Newest first. ADMIN and AUDITOR read any agency (all when agencyId is left out); staff read their own agency. first: 1..100, default 20',
   })
   notifications(
     @CurrentActor() actor: Actor,
@@ -26,7 +27,8 @@ export class NotificationsResolver {
   }
 
   @Mutation(() => Int, {
-    description: "ADMIN: write today's (or asOf's) daily digests now; returns how many were written. A province's ADMIN runs that province.",
+    description:
+      "ADMIN: write today's (or asOf's) daily digests now; returns how many were written. A province's ADMIN runs that province.",
   })
   runDailyDigest(
     @CurrentActor() actor: Actor,

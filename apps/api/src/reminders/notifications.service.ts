@@ -31,7 +31,8 @@ export class NotificationsService {
     requireAdmin(actor, 'run-daily-digest', null);
     const at = validInstant(asOf, 'asOf') ?? this.deps.clock.now();
     const year = at.getUTCFullYear();
-    if (year < 2000 || year > 9998) throw badInput(`asOf must fall between the years 2000 and 9998, got ${at.toISOString()}`, { field: 'asOf' });
+    if (year < 2000 || year > 9998)
+      throw badInput(`asOf must fall between the years 2000 and 9998, got ${at.toISOString()}`, { field: 'asOf' });
     return this.deps.digest.runDaily(Scope.ofActor(actor), at);
   }
 

@@ -6,7 +6,10 @@ export const NotificationKindEnum = Object.fromEntries(NOTIFICATION_KINDS.map((k
   (typeof NOTIFICATION_KINDS)[number],
   string
 >;
-registerEnumType(NotificationKindEnum, { name: 'NotificationKind', description: 'DAILY_DIGEST: the tasks an agency leads that are overdue or due within 7 days' });
+registerEnumType(NotificationKindEnum, {
+  name: 'NotificationKind',
+  description: 'DAILY_DIGEST: the tasks an agency leads that are overdue or due within 7 days',
+});
 
 @ObjectType({ description: 'A task in a notification, as it stood when the notification was written' })
 export class NotificationItem {

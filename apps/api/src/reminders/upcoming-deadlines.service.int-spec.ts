@@ -16,7 +16,6 @@ import {
 import { UpcomingDeadlinesService } from './upcoming-deadlines.service';
 import { createServices } from '../services';
 
-
 // Vietnam day D = 2030-03-10 begins at 2030-03-09T17:00Z; "within 7 days" on D reaches the end of 03-17.
 const D_START = '2030-03-09T17:00:00.000Z';
 const D_LAST_MS = '2030-03-10T16:59:59.999Z';
@@ -149,7 +148,10 @@ describe(UpcomingDeadlinesService.name, () => {
       const ordinals = async (agency: 'justice' | 'ict' | 'tax' | 'monitoring') =>
         (await service.overdue(actors.lead, seeded.agencies[agency])).map((task) => [task.ordinal, task.state]);
       expect(await ordinals('justice')).toEqual([['9', 'OVERDUE']]);
-      expect(await ordinals('ict')).toEqual([['9', 'OVERDUE'], ['13', 'OVERDUE']]);
+      expect(await ordinals('ict')).toEqual([
+        ['9', 'OVERDUE'],
+        ['13', 'OVERDUE'],
+      ]);
       expect(await ordinals('tax')).toEqual([['13', 'OVERDUE']]);
       expect(await ordinals('monitoring')).toEqual([]);
     });

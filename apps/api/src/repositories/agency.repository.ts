@@ -74,7 +74,14 @@ export class AgencyRepository {
   }
 
   async insert(provinceCode: string, agency: NewAgency): Promise<AgencyEntity> {
-    const row = { provinceCode, id: randomUUID(), code: agency.code, name: agency.name, isGroup: agency.isGroup ?? false, aliases: agency.aliases ?? [] };
+    const row = {
+      provinceCode,
+      id: randomUUID(),
+      code: agency.code,
+      name: agency.name,
+      isGroup: agency.isGroup ?? false,
+      aliases: agency.aliases ?? [],
+    };
     await this.agencies.insert(row);
     return Object.assign(new AgencyEntity(), row);
   }
@@ -97,7 +104,12 @@ export class AgencyRepository {
     await manager.upsert(ProvinceEntity, { code: province.code, name: province.name }, ['code']);
     const wanted = [{ code: PROVINCIAL_COMMITTEE_CODE, name: PROVINCIAL_COMMITTEE_NAME }, ...agencies];
     const rows = wanted.map((a) => ({
-      provinceCode: province.code, id: randomUUID(), code: a.code, name: a.name, isGroup: a.isGroup ?? false, aliases: a.aliases ?? [],
+      provinceCode: province.code,
+      id: randomUUID(),
+      code: a.code,
+      name: a.name,
+      isGroup: a.isGroup ?? false,
+      aliases: a.aliases ?? [],
     }));
     await manager.createQueryBuilder().insert().into(AgencyEntity).values(rows).orIgnore().execute();
     const stored = await manager.find(AgencyEntity, { where: { provinceCode: province.code }, select: { code: true, id: true } });

@@ -60,7 +60,12 @@ export class NotificationRepository {
 
   // Returns how many digests this call wrote (0 when they were already written for the day).
   async writeDailyDigests(scope: Scope, asOf: Date, windowEnd: Date, vietnamDate: string): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query(DIGEST_SQL, [asOf.toISOString(), windowEnd.toISOString(), vietnamDate, scope.provinceCode]);
+    const rows: unknown[] = await this.dataSource.query(DIGEST_SQL, [
+      asOf.toISOString(),
+      windowEnd.toISOString(),
+      vietnamDate,
+      scope.provinceCode,
+    ]);
     return rows.length;
   }
 

@@ -77,7 +77,11 @@ export class PlanRepository {
     return managerOf(tx).findOne(PlanEntity, { where: { provinceCode, number, ...(issuedOn ? { issuedOn } : {}) } });
   }
 
-  async insert(tx: Tx, plan: NewPlanRow, sections: { ordinal: string; title: string }[]): Promise<{ plan: PlanEntity; sectionIds: Map<string, string> }> {
+  async insert(
+    tx: Tx,
+    plan: NewPlanRow,
+    sections: { ordinal: string; title: string }[],
+  ): Promise<{ plan: PlanEntity; sectionIds: Map<string, string> }> {
     const manager = managerOf(tx);
     const entity = manager.create(PlanEntity, { ...plan, id: randomUUID() });
     await manager.insert(PlanEntity, entity);

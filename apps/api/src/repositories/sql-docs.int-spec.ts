@@ -42,21 +42,40 @@ const CALLS: Record<string, Calls> = {
     childrenOf: (r, s) => r.tasks.childrenOf(Scope.province(s.province.code), [s.taskIds[0]]),
     coordinatorsOf: (r, s) => r.tasks.coordinatorsOf(Scope.province(s.province.code), [s.taskIds[0]]),
     page: (r, s) =>
-      r.tasks.page(Scope.province(s.province.code), { planId: s.planId, state: 'ASSIGNED', agencyId: s.agencies.justice, afterSortKey: '1', first: 20 }),
+      r.tasks.page(Scope.province(s.province.code), {
+        planId: s.planId,
+        state: 'ASSIGNED',
+        agencyId: s.agencies.justice,
+        afterSortKey: '1',
+        first: 20,
+      }),
     leafTasksOfPlan: (r, s) => r.tasks.leafTasksOfPlan(Scope.province(s.province.code), s.planId),
     tasksOfPlan: (r, s) => r.tasks.tasksOfPlan(Scope.province(s.province.code), s.planId),
     leafTasksOfAgency: (r, s) => r.tasks.leafTasksOfAgency(Scope.province(s.province.code), s.agencies.justice, 'OVERDUE'),
     authorizationRows: (r, s) => r.tasks.authorizationRows(Scope.province(s.province.code), [s.taskIds[0]]),
     lockForTransition: (r, s) => rolledBack(r, (tx) => r.tasks.lockForTransition(tx, Scope.province(s.province.code), s.taskIds[0], 'key')),
-    lockDue: (r, s) => rolledBack(r, (tx) => r.tasks.lockDue(tx, Scope.province(s.province.code), new Date('2031-01-01T00:00:00Z'), [], 200)),
+    lockDue: (r, s) =>
+      rolledBack(r, (tx) => r.tasks.lockDue(tx, Scope.province(s.province.code), new Date('2031-01-01T00:00:00Z'), [], 200)),
     applyTransitions: (r, s) =>
       rolledBack(r, async (tx) => {
         const task = (await r.tasks.findById(Scope.province(s.province.code), s.taskIds[0]))!;
         const event = {
-          seq: 1, type: 'START' as const, fromState: 'ASSIGNED' as const, toState: 'IN_PROGRESS' as const, actor: 'u', actorAgencyId: null,
-          at: new Date(), payload: {}, idempotencyKey: null, machineVersion: 2, prevHash: 'p', hash: 'h',
+          seq: 1,
+          type: 'START' as const,
+          fromState: 'ASSIGNED' as const,
+          toState: 'IN_PROGRESS' as const,
+          actor: 'u',
+          actorAgencyId: null,
+          at: new Date(),
+          payload: {},
+          idempotencyKey: null,
+          machineVersion: 2,
+          prevHash: 'p',
+          hash: 'h',
         };
-        await r.tasks.applyTransitions(tx, [{ provinceCode: task.provinceCode, taskId: task.id, event, task: { ...task, version: 1, lastHash: 'h' } }]);
+        await r.tasks.applyTransitions(tx, [
+          { provinceCode: task.provinceCode, taskId: task.id, event, task: { ...task, version: 1, lastHash: 'h' } },
+        ]);
       }),
   },
   'task-event': {
@@ -66,8 +85,15 @@ const CALLS: Record<string, Calls> = {
     eventsUpTo: (r, s) => rolledBack(r, (tx) => r.events.eventsUpTo(tx, s.province.code, s.taskIds[0], 3)),
   },
   notification: {
-    writeDailyDigests: (r, s) => r.notifications.writeDailyDigests(Scope.province(s.province.code), new Date('2020-01-01T00:00:00Z'), new Date('2020-01-08T00:00:00Z'), '2020-01-01'),
-    list: (r, s) => r.notifications.list(Scope.province(s.province.code), { agencyId: s.agencies.justice, undeliveredOnly: true, first: 20 }),
+    writeDailyDigests: (r, s) =>
+      r.notifications.writeDailyDigests(
+        Scope.province(s.province.code),
+        new Date('2020-01-01T00:00:00Z'),
+        new Date('2020-01-08T00:00:00Z'),
+        '2020-01-01',
+      ),
+    list: (r, s) =>
+      r.notifications.list(Scope.province(s.province.code), { agencyId: s.agencies.justice, undeliveredOnly: true, first: 20 }),
     findById: (r, s) => r.notifications.findById(Scope.province(s.province.code), s.planId),
   },
   health: {
@@ -76,12 +102,14 @@ const CALLS: Record<string, Calls> = {
 };
 
 async function rolledBack(repos: Repositories, work: Parameters<Repositories['transactions']['run']>[0]): Promise<void> {
-  await repos.transactions.run(async (tx) => {
-    await work(tx);
-    throw ROLLBACK;
-  }).catch((error: unknown) => {
-    if (error !== ROLLBACK) throw error;
-  });
+  await repos.transactions
+    .run(async (tx) => {
+      await work(tx);
+      throw ROLLBACK;
+    })
+    .catch((error: unknown) => {
+      if (error !== ROLLBACK) throw error;
+    });
 }
 
 // As immich does: the SQL each repository method sends is committed, so query changes show in review.

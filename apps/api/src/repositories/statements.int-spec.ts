@@ -17,7 +17,11 @@ describe('SQL statements per operation', () => {
   beforeAll(async () => {
     ({ ds, recorder } = await openRecordedDataSource());
     services = createServices({ dataSource: ds, clock: new TestClock(START_AT) });
-    seeded = await seedPlan(ds, uniqueProvince('int-statements'), Array.from({ length: 6 }, () => ({})));
+    seeded = await seedPlan(
+      ds,
+      uniqueProvince('int-statements'),
+      Array.from({ length: 6 }, () => ({})),
+    );
   });
 
   afterAll(async () => ds?.destroy());
@@ -27,8 +31,12 @@ describe('SQL statements per operation', () => {
     const [taskId] = seeded.taskIds;
     const runs = [
       await recorder.during(() => services.transitions.transition(lead, { taskId, event: 'START' })),
-      await recorder.during(() => services.transitions.transition(coordinator, { taskId, event: 'CONTRIBUTE', comment: 'ý kiến', idempotencyKey: 'c-1' })),
-      await recorder.during(() => services.transitions.transition(lead, { taskId, event: 'SUBMIT_REPORT', report: { summary: 'xong' }, expectedVersion: 2 })),
+      await recorder.during(() =>
+        services.transitions.transition(coordinator, { taskId, event: 'CONTRIBUTE', comment: 'ý kiến', idempotencyKey: 'c-1' }),
+      ),
+      await recorder.during(() =>
+        services.transitions.transition(lead, { taskId, event: 'SUBMIT_REPORT', report: { summary: 'xong' }, expectedVersion: 2 }),
+      ),
       await recorder.during(() => services.transitions.transition(supervisor, { taskId, event: 'VERIFY' })),
     ];
     for (const statements of runs) {
@@ -48,11 +56,23 @@ describe('SQL statements per operation', () => {
   });
 
   it('does sweep a batch in the same number of statements whatever its size', async () => {
-    const small = await seedPlan(ds, uniqueProvince('int-statements-s'), Array.from({ length: 3 }, () => ({})));
-    const large = await seedPlan(ds, uniqueProvince('int-statements-l'), Array.from({ length: 60 }, () => ({})));
+    const small = await seedPlan(
+      ds,
+      uniqueProvince('int-statements-s'),
+      Array.from({ length: 3 }, () => ({})),
+    );
+    const large = await seedPlan(
+      ds,
+      uniqueProvince('int-statements-l'),
+      Array.from({ length: 60 }, () => ({})),
+    );
     let fired = 0;
-    const sweepSmall = await recorder.during(async () => (fired += await services.sweeper.sweep(Scope.province(small.province.code), AFTER_DUE)));
-    const sweepLarge = await recorder.during(async () => (fired += await services.sweeper.sweep(Scope.province(large.province.code), AFTER_DUE)));
+    const sweepSmall = await recorder.during(
+      async () => (fired += await services.sweeper.sweep(Scope.province(small.province.code), AFTER_DUE)),
+    );
+    const sweepLarge = await recorder.during(
+      async () => (fired += await services.sweeper.sweep(Scope.province(large.province.code), AFTER_DUE)),
+    );
     expect(fired).toBe(63);
     expect(sweepLarge.length).toBe(sweepSmall.length);
     // one batch (BEGIN, lock, insert, update, COMMIT) and the empty batch that ends the sweep

@@ -30,8 +30,16 @@ export class TaskEventRepository {
     return query.orderBy('e.task_id').addOrderBy('e.seq').getMany();
   }
 
-  async findByIdempotencyKey(tx: Tx, provinceCode: string, taskId: string, key: string): Promise<{ seq: number; type: TaskEventType } | null> {
-    const found = await managerOf(tx).findOne(TaskEventEntity, { where: { provinceCode, taskId, idempotencyKey: key }, select: { seq: true, type: true } });
+  async findByIdempotencyKey(
+    tx: Tx,
+    provinceCode: string,
+    taskId: string,
+    key: string,
+  ): Promise<{ seq: number; type: TaskEventType } | null> {
+    const found = await managerOf(tx).findOne(TaskEventEntity, {
+      where: { provinceCode, taskId, idempotencyKey: key },
+      select: { seq: true, type: true },
+    });
     return found ? { seq: found.seq, type: found.type } : null;
   }
 

@@ -82,7 +82,9 @@ export class TaskRepository {
 
   coordinatorsOf(scope: Scope, taskIds: readonly string[]): Promise<TaskCoordinatorEntity[]> {
     if (taskIds.length === 0) return Promise.resolve([]);
-    return this.dataSource.getRepository(TaskCoordinatorEntity).find({ where: { ...inScope(scope), taskId: In([...taskIds]) } });
+    return this.dataSource
+      .getRepository(TaskCoordinatorEntity)
+      .find({ where: { ...inScope(scope), taskId: In([...taskIds]) }, order: { taskId: 'ASC', position: 'ASC' } });
   }
 
   // Keyset page in plan order, with the filter's total.
@@ -94,7 +96,10 @@ export class TaskRepository {
     if (filter.agencyId) query.andWhere(agencyInvolvedSql(':agencyId'), { agencyId: filter.agencyId });
     const totalCount = await query.getCount();
     if (filter.afterSortKey) query.andWhere('t.sort_key > :after', { after: filter.afterSortKey });
-    const rows = await query.orderBy('t.sort_key', 'ASC').take(filter.first + 1).getMany();
+    const rows = await query
+      .orderBy('t.sort_key', 'ASC')
+      .take(filter.first + 1)
+      .getMany();
     return { tasks: rows.slice(0, filter.first), hasNextPage: rows.length > filter.first, totalCount };
   }
 
@@ -133,7 +138,11 @@ export class TaskRepository {
 
   // The first statement of a transition: the task locked, with everything the rules need.
   async lockForTransition(tx: Tx, scope: Scope, taskId: string, idempotencyKey: string | null): Promise<TaskAuthorizationRow | null> {
-    const rows: Record<string, unknown>[] = await managerOf(tx).query(authorizationSql(true), [[taskId], scope.provinceCode, idempotencyKey]);
+    const rows: Record<string, unknown>[] = await managerOf(tx).query(authorizationSql(true), [
+      [taskId],
+      scope.provinceCode,
+      idempotencyKey,
+    ]);
     return rows.length === 0 ? null : toAuthorizationRow(rows[0]);
   }
 
@@ -166,7 +175,7 @@ export class TaskRepository {
     if (coordinatorIds.length === 0) return;
     await manager.insert(
       TaskCoordinatorEntity,
-      coordinatorIds.map((agencyId) => ({ provinceCode: task.provinceCode, taskId: task.id, agencyId })),
+      coordinatorIds.map((agencyId, position) => ({ provinceCode: task.provinceCode, taskId: task.id, agencyId, position })),
     );
   }
 }
@@ -214,18 +223,35 @@ const iso = (date: Date | null) => (date ? date.toISOString() : null);
 function eventColumns(writes: readonly TransitionWrite[]): unknown[] {
   const e = writes.map((w) => w.event);
   return [
-    writes.map((w) => w.provinceCode), writes.map((w) => w.taskId), e.map((x) => x.seq), e.map((x) => x.type),
-    e.map((x) => x.fromState), e.map((x) => x.toState), e.map((x) => x.actor), e.map((x) => x.actorAgencyId),
-    e.map((x) => x.at.toISOString()), e.map((x) => JSON.stringify(x.payload)), e.map((x) => x.idempotencyKey),
-    e.map((x) => x.machineVersion), e.map((x) => x.prevHash), e.map((x) => x.hash),
+    writes.map((w) => w.provinceCode),
+    writes.map((w) => w.taskId),
+    e.map((x) => x.seq),
+    e.map((x) => x.type),
+    e.map((x) => x.fromState),
+    e.map((x) => x.toState),
+    e.map((x) => x.actor),
+    e.map((x) => x.actorAgencyId),
+    e.map((x) => x.at.toISOString()),
+    e.map((x) => JSON.stringify(x.payload)),
+    e.map((x) => x.idempotencyKey),
+    e.map((x) => x.machineVersion),
+    e.map((x) => x.prevHash),
+    e.map((x) => x.hash),
   ];
 }
 
 function taskColumns(writes: readonly TransitionWrite[]): unknown[] {
   const t = writes.map((w) => w.task);
   return [
-    writes.map((w) => w.provinceCode), writes.map((w) => w.taskId), t.map((x) => x.state), t.map((x) => JSON.stringify(x.snapshot)),
-    t.map((x) => x.version), t.map((x) => iso(x.dueAt)), t.map((x) => iso(x.originalDueAt)), t.map((x) => x.late), t.map((x) => x.lastHash),
+    writes.map((w) => w.provinceCode),
+    writes.map((w) => w.taskId),
+    t.map((x) => x.state),
+    t.map((x) => JSON.stringify(x.snapshot)),
+    t.map((x) => x.version),
+    t.map((x) => iso(x.dueAt)),
+    t.map((x) => iso(x.originalDueAt)),
+    t.map((x) => x.late),
+    t.map((x) => x.lastHash),
   ];
 }
 

@@ -33,7 +33,11 @@ describe(TaskQueryService.name, () => {
     ds = await openDataSource();
     query = createServices({ dataSource: ds, clock: systemClock }).taskQueries;
     const province = uniqueProvince('int-query');
-    big = await seedPlan(ds, province, Array.from({ length: 45 }, () => ({})));
+    big = await seedPlan(
+      ds,
+      province,
+      Array.from({ length: 45 }, () => ({})),
+    );
     small = await seedPlan(ds, province, [
       { leadAgencyCode: AGENCY_CODES.tax, coordinatingAgencyCodes: [AGENCY_CODES.ict] },
       { leadAgencyCode: AGENCY_CODES.justice, coordinatingAgencyCodes: [AGENCY_CODES.tax, AGENCY_CODES.ict] },
@@ -99,7 +103,11 @@ describe(TaskQueryService.name, () => {
     });
 
     it('says hasNextPage false when exactly first tasks remain', async () => {
-      const page = await query.page(actors.lead, { planId: big.planId, first: 20, after: encodeCursor((await query.page(actors.lead, { planId: big.planId, first: 25 })).tasks[24]) });
+      const page = await query.page(actors.lead, {
+        planId: big.planId,
+        first: 20,
+        after: encodeCursor((await query.page(actors.lead, { planId: big.planId, first: 25 })).tasks[24]),
+      });
       expect(page.tasks).toHaveLength(20);
       expect(page.hasNextPage).toBe(false);
     });
@@ -113,8 +121,12 @@ describe(TaskQueryService.name, () => {
     });
 
     it('filters by state when a state is given', async () => {
-      expect((await query.page(actors.lead, { planId: small.planId, state: 'IN_PROGRESS' })).tasks.map((t) => t.id)).toEqual([small.taskIds[0]]);
-      expect((await query.page(actors.lead, { planId: small.planId, state: 'OVERDUE' })).tasks.map((t) => t.id)).toEqual([small.taskIds[1]]);
+      expect((await query.page(actors.lead, { planId: small.planId, state: 'IN_PROGRESS' })).tasks.map((t) => t.id)).toEqual([
+        small.taskIds[0],
+      ]);
+      expect((await query.page(actors.lead, { planId: small.planId, state: 'OVERDUE' })).tasks.map((t) => t.id)).toEqual([
+        small.taskIds[1],
+      ]);
       const assigned = await query.page(actors.lead, { state: 'ASSIGNED', first: 100 });
       expect(assigned.totalCount).toBe(47);
       expect(assigned.tasks.every((t) => t.state === 'ASSIGNED')).toBe(true);
@@ -212,7 +224,10 @@ describe(TaskQueryService.name, () => {
       expect(coordinators.map((c) => c.agencyId).sort()).toEqual([small.agencies.ict, small.agencies.tax].sort());
       const events = await repos.events.eventsOf(national, small.taskIds);
       expect(events.map((e) => [e.taskId, e.seq, e.type])).toEqual(
-        expect.arrayContaining([[small.taskIds[0], 1, 'START'], [small.taskIds[1], 1, 'DEADLINE_PASSED']]),
+        expect.arrayContaining([
+          [small.taskIds[0], 1, 'START'],
+          [small.taskIds[1], 1, 'DEADLINE_PASSED'],
+        ]),
       );
       expect(events).toHaveLength(2);
       expect(await repos.tasks.byIds(national, [])).toEqual([]);

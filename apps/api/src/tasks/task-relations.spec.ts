@@ -5,11 +5,14 @@ const DUE = '2030-12-31T16:59:59.999Z';
 const AT = '2030-03-01T02:00:00.000Z';
 
 function contributed(by: string[]): StoredTaskSnapshot {
-  return by.reduce((snapshot, agencyId) => {
-    const outcome = applyTaskEvent(snapshot, { type: 'CONTRIBUTE', at: AT, by: { agencyId }, text: 'input' });
-    if (!outcome.taken) throw new Error(outcome.reason);
-    return outcome.snapshot;
-  }, createTaskSnapshot({ dueAt: DUE }));
+  return by.reduce(
+    (snapshot, agencyId) => {
+      const outcome = applyTaskEvent(snapshot, { type: 'CONTRIBUTE', at: AT, by: { agencyId }, text: 'input' });
+      if (!outcome.taken) throw new Error(outcome.reason);
+      return outcome.snapshot;
+    },
+    createTaskSnapshot({ dueAt: DUE }),
+  );
 }
 
 describe(missingInput.name, () => {

@@ -26,9 +26,15 @@ export function relationsOf(row: TaskAuthorizationRow): TaskRelations {
 export function ownRelationsOf(task: TaskEntity): TaskRelations {
   const context = readableContext(task);
   return {
-    provinceCode: task.provinceCode, leadAgencyId: task.leadAgencyId, leadGroupMemberIds: [], coordinatingAgencyIds: [],
-    monitoringAgencyId: null, provincialCommitteeAgencyId: null, coordinatorInputMissing: false,
-    reportedByAgencyId: context.reportedByAgencyId, reportedByUserId: context.reportedByUserId,
+    provinceCode: task.provinceCode,
+    leadAgencyId: task.leadAgencyId,
+    leadGroupMemberIds: [],
+    coordinatingAgencyIds: [],
+    monitoringAgencyId: null,
+    provincialCommitteeAgencyId: null,
+    coordinatorInputMissing: false,
+    reportedByAgencyId: context.reportedByAgencyId,
+    reportedByUserId: context.reportedByUserId,
   };
 }
 
@@ -42,7 +48,11 @@ function readableContext(task: TaskEntity): TaskContext {
 }
 
 // A coordinating group has given its input when any of its members contributed this period.
-export function missingInput(context: TaskContext, coordinatorIds: readonly string[], members: (id: string) => readonly string[]): string[] {
+export function missingInput(
+  context: TaskContext,
+  coordinatorIds: readonly string[],
+  members: (id: string) => readonly string[],
+): string[] {
   const contributed = new Set(context.contributions.filter((c) => c.period === context.period).map((c) => c.agencyId));
   return missingCoordinators(context, coordinatorIds).filter((id) => !members(id).some((member) => contributed.has(member)));
 }

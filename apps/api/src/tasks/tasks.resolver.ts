@@ -69,9 +69,8 @@ export class TasksResolver {
   @ResolveField(() => [Agency], { description: 'Đơn vị phối hợp' })
   async coordinatingAgencies(@Parent() task: TaskEntity, @RequestLoaders() loaders: Loaders) {
     const ids = await loaders.coordinatorIds.load(task.id);
-    const agencies = (await loaders.agency.loadMany(ids)).filter((a): a is AgencyEntity => Boolean(a) && !(a instanceof Error));
-    // the table keeps no position: a stable order, by name as a reader looks them up
-    return agencies.sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+    // in the plan's order
+    return (await loaders.agency.loadMany(ids)).filter((a): a is AgencyEntity => Boolean(a) && !(a instanceof Error));
   }
 
   @ResolveField(() => TaskStateEnum, { description: "A task split per lead agency shows its children's roll-up" })
@@ -86,7 +85,9 @@ export class TasksResolver {
     return task.late || children.some((child) => child.late);
   }
 
-  @ResolveField(() => [TaskEventTypeEnum], { description: 'Events the current viewer may fire now (none on a split task: its children take them)' })
+  @ResolveField(() => [TaskEventTypeEnum], {
+    description: 'Events the current viewer may fire now (none on a split task: its children take them)',
+  })
   async availableEvents(@Parent() task: TaskEntity, @CurrentActor() actor: Actor, @RequestLoaders() loaders: Loaders) {
     const row = await loaders.authorization.load(task.id);
     return row ? this.transitions.availableEvents(actor, row) : [];

@@ -116,43 +116,71 @@ describe(TransitionService.name, () => {
       const original = await taskRow(ds, taskId);
       await fireChecked(actors.lead, { taskId, event: 'START' }, { payload: {}, toState: 'IN_PROGRESS' });
       clock.advance(MINUTE);
-      await fireChecked(actors.coordinator, { taskId, event: 'CONTRIBUTE', comment: 'Đã phối hợp' }, {
-        payload: { text: 'Đã phối hợp', value: null },
-        toState: 'IN_PROGRESS',
-      });
+      await fireChecked(
+        actors.coordinator,
+        { taskId, event: 'CONTRIBUTE', comment: 'Đã phối hợp' },
+        {
+          payload: { text: 'Đã phối hợp', value: null },
+          toState: 'IN_PROGRESS',
+        },
+      );
       clock.advance(MINUTE);
       const proposed = new Date('2031-03-31T16:59:59.999Z');
-      await fireChecked(actors.lead, { taskId, event: 'REQUEST_EXTENSION', comment: 'Cần thêm thời gian', newDueAt: proposed }, {
-        payload: { reason: 'Cần thêm thời gian', proposedDueAt: proposed.toISOString() },
-        toState: 'IN_PROGRESS',
-      });
+      await fireChecked(
+        actors.lead,
+        { taskId, event: 'REQUEST_EXTENSION', comment: 'Cần thêm thời gian', newDueAt: proposed },
+        {
+          payload: { reason: 'Cần thêm thời gian', proposedDueAt: proposed.toISOString() },
+          toState: 'IN_PROGRESS',
+        },
+      );
       clock.advance(MINUTE);
-      const { after: extended } = await fireChecked(actors.leader, { taskId, event: 'APPROVE_EXTENSION', newDueAt: proposed, comment: 'Công văn 12/UBND-TH ngày 02/7/2030' }, {
-        payload: { newDueAt: proposed.toISOString(), comment: 'Công văn 12/UBND-TH ngày 02/7/2030' },
-        toState: 'IN_PROGRESS',
-      });
+      const { after: extended } = await fireChecked(
+        actors.leader,
+        { taskId, event: 'APPROVE_EXTENSION', newDueAt: proposed, comment: 'Công văn 12/UBND-TH ngày 02/7/2030' },
+        {
+          payload: { newDueAt: proposed.toISOString(), comment: 'Công văn 12/UBND-TH ngày 02/7/2030' },
+          toState: 'IN_PROGRESS',
+        },
+      );
       expect(extended.dueAt).toEqual(proposed);
       expect(extended.originalDueAt).toEqual(original.originalDueAt);
       clock.advance(MINUTE);
-      await fireChecked(actors.lead, { taskId, event: 'SUBMIT_REPORT', report: { summary: 'Báo cáo lần 1' } }, {
-        payload: { report: { summary: 'Báo cáo lần 1', value: null } },
-        toState: 'REPORTED',
-      });
+      await fireChecked(
+        actors.lead,
+        { taskId, event: 'SUBMIT_REPORT', report: { summary: 'Báo cáo lần 1' } },
+        {
+          payload: { report: { summary: 'Báo cáo lần 1', value: null } },
+          toState: 'REPORTED',
+        },
+      );
       clock.advance(MINUTE);
-      await fireChecked(actors.supervisor, { taskId, event: 'REJECT', comment: 'Thiếu số liệu' }, {
-        payload: { comment: 'Thiếu số liệu' },
-        toState: 'IN_PROGRESS',
-      });
+      await fireChecked(
+        actors.supervisor,
+        { taskId, event: 'REJECT', comment: 'Thiếu số liệu' },
+        {
+          payload: { comment: 'Thiếu số liệu' },
+          toState: 'IN_PROGRESS',
+        },
+      );
       clock.advance(MINUTE);
-      await fireChecked(actors.lead, { taskId, event: 'SUBMIT_REPORT', report: { summary: 'Báo cáo lần 2', value: '95%' }, idempotencyKey: 'r2' }, {
-        payload: { report: { summary: 'Báo cáo lần 2', value: '95%' } },
-        toState: 'REPORTED',
-      });
+      await fireChecked(
+        actors.lead,
+        { taskId, event: 'SUBMIT_REPORT', report: { summary: 'Báo cáo lần 2', value: '95%' }, idempotencyKey: 'r2' },
+        {
+          payload: { report: { summary: 'Báo cáo lần 2', value: '95%' } },
+          toState: 'REPORTED',
+        },
+      );
       clock.advance(MINUTE);
-      const { after } = await fireChecked(actors.supervisor, { taskId, event: 'VERIFY', comment: 'Đạt', expectedVersion: 7 }, {
-        payload: { comment: 'Đạt' },
-        toState: 'VERIFIED',
-      });
+      const { after } = await fireChecked(
+        actors.supervisor,
+        { taskId, event: 'VERIFY', comment: 'Đạt', expectedVersion: 7 },
+        {
+          payload: { comment: 'Đạt' },
+          toState: 'VERIFIED',
+        },
+      );
       expect(after).toMatchObject({ state: 'VERIFIED', version: 8, late: false });
       expect((await eventRows(ds, taskId)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     });
@@ -161,10 +189,14 @@ describe(TransitionService.name, () => {
       const taskId = await freshTask();
       await fire(actors.lead, taskId, 'START');
       clock.set(AFTER_DUE);
-      const { after } = await fireChecked(actors.lead, { taskId, event: 'SUBMIT_REPORT', report: { summary: 'Muộn' } }, {
-        payload: { report: { summary: 'Muộn', value: null } },
-        toState: 'REPORTED',
-      });
+      const { after } = await fireChecked(
+        actors.lead,
+        { taskId, event: 'SUBMIT_REPORT', report: { summary: 'Muộn' } },
+        {
+          payload: { report: { summary: 'Muộn', value: null } },
+          toState: 'REPORTED',
+        },
+      );
       expect(after.late).toBe(true);
       expect(after.snapshot.context.periods[0]).toMatchObject({ late: true, reportedAt: AFTER_DUE.toISOString() });
       clock.advance(MINUTE);
@@ -185,14 +217,22 @@ describe(TransitionService.name, () => {
       await fire(actors.lead, taskId, 'START');
       await fire(actors.lead, taskId, 'SUBMIT_REPORT', { report: { summary: 'Báo cáo' } });
       clock.set(AFTER_DUE);
-      await fireChecked(actors.supervisor, { taskId, event: 'REJECT', comment: 'Chưa đạt' }, { payload: { comment: 'Chưa đạt' }, toState: 'OVERDUE' });
+      await fireChecked(
+        actors.supervisor,
+        { taskId, event: 'REJECT', comment: 'Chưa đạt' },
+        { payload: { comment: 'Chưa đạt' }, toState: 'OVERDUE' },
+      );
     });
 
     it('moves the task back to IN_PROGRESS when the report is rejected before the due time', async () => {
       const taskId = await freshTask();
       await fire(actors.lead, taskId, 'START');
       await fire(actors.lead, taskId, 'SUBMIT_REPORT', { report: { summary: 'Báo cáo' } });
-      await fireChecked(actors.supervisor, { taskId, event: 'REJECT', comment: 'Chưa đạt' }, { payload: { comment: 'Chưa đạt' }, toState: 'IN_PROGRESS' });
+      await fireChecked(
+        actors.supervisor,
+        { taskId, event: 'REJECT', comment: 'Chưa đạt' },
+        { payload: { comment: 'Chưa đạt' }, toState: 'IN_PROGRESS' },
+      );
     });
 
     it('marks the task OVERDUE when SYSTEM_ACTOR fires DEADLINE_PASSED after the due time', async () => {
@@ -209,17 +249,28 @@ describe(TransitionService.name, () => {
       await fire(SYSTEM_ACTOR, taskId, 'DEADLINE_PASSED');
       const newDueAt = new Date('2031-02-28T16:59:59.999Z');
       clock.advance(MINUTE);
-      const { after: requested } = await fireChecked(actors.lead, { taskId, event: 'REQUEST_EXTENSION', comment: 'Xin gia hạn', newDueAt }, {
-        payload: { reason: 'Xin gia hạn', proposedDueAt: newDueAt.toISOString() },
-        toState: 'OVERDUE',
-      });
+      const { after: requested } = await fireChecked(
+        actors.lead,
+        { taskId, event: 'REQUEST_EXTENSION', comment: 'Xin gia hạn', newDueAt },
+        {
+          payload: { reason: 'Xin gia hạn', proposedDueAt: newDueAt.toISOString() },
+          toState: 'OVERDUE',
+        },
+      );
       expect(requested.dueAt).toEqual(DUE);
-      expect(requested.snapshot.context.pendingExtension).toMatchObject({ proposedDueAt: newDueAt.toISOString(), byAgencyId: seeded.agencies.justice });
-      clock.advance(MINUTE);
-      const { after } = await fireChecked(actors.leader, { taskId, event: 'APPROVE_EXTENSION', newDueAt, comment: '1234/UBND-TH ngày 05/9/2030' }, {
-        payload: { newDueAt: newDueAt.toISOString(), comment: '1234/UBND-TH ngày 05/9/2030' },
-        toState: 'IN_PROGRESS',
+      expect(requested.snapshot.context.pendingExtension).toMatchObject({
+        proposedDueAt: newDueAt.toISOString(),
+        byAgencyId: seeded.agencies.justice,
       });
+      clock.advance(MINUTE);
+      const { after } = await fireChecked(
+        actors.leader,
+        { taskId, event: 'APPROVE_EXTENSION', newDueAt, comment: '1234/UBND-TH ngày 05/9/2030' },
+        {
+          payload: { newDueAt: newDueAt.toISOString(), comment: '1234/UBND-TH ngày 05/9/2030' },
+          toState: 'IN_PROGRESS',
+        },
+      );
       expect(after).toMatchObject({ dueAt: newDueAt, originalDueAt: DUE, state: 'IN_PROGRESS' });
       expect(after.snapshot.context.pendingExtension).toBeNull();
       // the report now counts against the new due time
@@ -232,10 +283,14 @@ describe(TransitionService.name, () => {
       const taskId = await freshTask();
       const newDueAt = new Date('2031-02-28T16:59:59.999Z');
       await fire(actors.lead, taskId, 'REQUEST_EXTENSION', { comment: 'Xin gia hạn', newDueAt });
-      const { after } = await fireChecked(actors.leader, { taskId, event: 'DENY_EXTENSION', comment: 'Không đồng ý' }, {
-        payload: { comment: 'Không đồng ý' },
-        toState: 'ASSIGNED',
-      });
+      const { after } = await fireChecked(
+        actors.leader,
+        { taskId, event: 'DENY_EXTENSION', comment: 'Không đồng ý' },
+        {
+          payload: { comment: 'Không đồng ý' },
+          toState: 'ASSIGNED',
+        },
+      );
       expect(after).toMatchObject({ dueAt: DUE, originalDueAt: DUE });
       expect(after.snapshot.context.pendingExtension).toBeNull();
     });
@@ -315,14 +370,26 @@ describe(TransitionService.name, () => {
     });
 
     it('refuses with CONFLICT and writes nothing when expectedVersion is stale', async () => {
-      const error = await expectRefusedUnchanged(taskId, () => fire(actors.coordinator, taskId, 'CONTRIBUTE', { comment: 'x', expectedVersion: 0 }), 'CONFLICT');
+      const error = await expectRefusedUnchanged(
+        taskId,
+        () => fire(actors.coordinator, taskId, 'CONTRIBUTE', { comment: 'x', expectedVersion: 0 }),
+        'CONFLICT',
+      );
       expect(error.details).toEqual({ currentVersion: 1 });
-      await expectRefusedUnchanged(taskId, () => fire(actors.coordinator, taskId, 'CONTRIBUTE', { comment: 'x', expectedVersion: 2 }), 'CONFLICT');
+      await expectRefusedUnchanged(
+        taskId,
+        () => fire(actors.coordinator, taskId, 'CONTRIBUTE', { comment: 'x', expectedVersion: 2 }),
+        'CONFLICT',
+      );
     });
 
     it('refuses with CONFLICT and writes nothing when an idempotencyKey is reused for another event type', async () => {
       await fire(actors.coordinator, taskId, 'CONTRIBUTE', { comment: 'x', idempotencyKey: 'k-1' });
-      await expectRefusedUnchanged(taskId, () => fire(actors.lead, taskId, 'SUBMIT_REPORT', { report: { summary: 's' }, idempotencyKey: 'k-1' }), 'CONFLICT');
+      await expectRefusedUnchanged(
+        taskId,
+        () => fire(actors.lead, taskId, 'SUBMIT_REPORT', { report: { summary: 's' }, idempotencyKey: 'k-1' }),
+        'CONFLICT',
+      );
     });
 
     it.each<[string, Partial<TransitionCommand>]>([
@@ -364,14 +431,17 @@ describe(TransitionService.name, () => {
 
     it('refuses with NOT_FOUND and writes nothing when an actor of another province fires an event', async () => {
       const stranger = userActor(other, 'justice', ['OFFICER', 'SUPERVISOR', 'LEADER']);
-      const error = await expectRefusedUnchanged(taskId, () => fire(stranger, taskId, 'SUBMIT_REPORT', { report: { summary: 'x' } }), 'NOT_FOUND');
+      const error = await expectRefusedUnchanged(
+        taskId,
+        () => fire(stranger, taskId, 'SUBMIT_REPORT', { report: { summary: 'x' } }),
+        'NOT_FOUND',
+      );
       expect(error.message).not.toContain(seeded.province.code);
       // and the same from the other side
       const before = await footprint(ds, other.province.code, other.taskIds[0]);
       await expectDomainError(fire(actors.lead, other.taskIds[0], 'START'), 'NOT_FOUND');
       expect(await footprint(ds, other.province.code, other.taskIds[0])).toEqual(before);
     });
-
   });
 
   describe('idempotency and versions', () => {

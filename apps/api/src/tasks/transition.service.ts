@@ -50,7 +50,12 @@ export class TransitionService {
 
   // The deadline sweep: DEADLINE_PASSED on a batch the caller locked, written in two statements.
   // Returns the tasks that changed; a task the machine refuses is reported through `refused`.
-  async passDeadlines(tx: Tx, tasks: readonly TaskEntity[], asOf: Date, refused: (task: TaskEntity, error: unknown) => void): Promise<TaskEntity[]> {
+  async passDeadlines(
+    tx: Tx,
+    tasks: readonly TaskEntity[],
+    asOf: Date,
+    refused: (task: TaskEntity, error: unknown) => void,
+  ): Promise<TaskEntity[]> {
     const decided: Decided[] = [];
     for (const task of tasks) {
       try {
@@ -72,7 +77,9 @@ export class TransitionService {
     if (!row) throw notFound(`No task with id ${command.taskId}`);
     const { task } = row;
     if (row.hasChildren) {
-      throw invalidTransition(`Task ${task.ordinal} is split per lead agency: fire ${command.type} on its child tasks`, { state: task.state });
+      throw invalidTransition(`Task ${task.ordinal} is split per lead agency: fire ${command.type} on its child tasks`, {
+        state: task.state,
+      });
     }
     const relations = relationsOf(row);
     const decision = authorize(toRuleActor(actor, task.provinceCode), relations, command.type);
@@ -84,7 +91,10 @@ export class TransitionService {
     } catch (error) {
       // A retry that waited for the lock read the trail as it was before the first request
       // committed: look again (one more statement, on this refusal path only).
-      const first = command.idempotencyKey === null ? null : await this.deps.events.findByIdempotencyKey(tx, task.provinceCode, task.id, command.idempotencyKey);
+      const first =
+        command.idempotencyKey === null
+          ? null
+          : await this.deps.events.findByIdempotencyKey(tx, task.provinceCode, task.id, command.idempotencyKey);
       if (first) return this.firstResult(tx, task, first, command);
       throw error;
     }
@@ -100,26 +110,47 @@ export class TransitionService {
         currentVersion: task.version,
       });
     }
-    const payload = JSON.parse(JSON.stringify({ ...command.data, by: { userId: actor.userId, agencyId: actor.agencyId } })) as Record<string, unknown>;
+    const payload = JSON.parse(JSON.stringify({ ...command.data, by: { userId: actor.userId, agencyId: actor.agencyId } })) as Record<
+      string,
+      unknown
+    >;
     const outcome = applyTaskEvent(task.snapshot, toMachineEvent(command.type, now, payload));
     if (!outcome.taken) {
       throw invalidTransition(`A task in state ${task.state} does not take ${command.type}: ${outcome.reason}`, { state: task.state });
     }
     const event = {
-      taskId: task.id, seq: task.version + 1, type: command.type, fromState: task.state, toState: outcome.snapshot.state,
-      actor: actor.userId, actorAgencyId: actor.agencyId, at: now, payload, machineVersion: outcome.snapshot.machineVersion,
+      taskId: task.id,
+      seq: task.version + 1,
+      type: command.type,
+      fromState: task.state,
+      toState: outcome.snapshot.state,
+      actor: actor.userId,
+      actorAgencyId: actor.agencyId,
+      at: now,
+      payload,
+      machineVersion: outcome.snapshot.machineVersion,
     };
     const prevHash = task.lastHash ?? genesisHash(task.id, task.input);
     const hash = chainHash(prevHash, event);
     const columns = { ...snapshotColumns(outcome.snapshot), version: event.seq, lastHash: hash };
     return {
       task: Object.assign(new TaskEntity(), task, columns, { updatedAt: now }),
-      write: { provinceCode: task.provinceCode, taskId: task.id, event: { ...event, idempotencyKey: command.idempotencyKey, prevHash, hash }, task: columns },
+      write: {
+        provinceCode: task.provinceCode,
+        taskId: task.id,
+        event: { ...event, idempotencyKey: command.idempotencyKey, prevHash, hash },
+        task: columns,
+      },
     };
   }
 
   // A retried idempotencyKey answers the task as the first request left it, rebuilt from the trail.
-  private async firstResult(tx: Tx, task: TaskEntity, first: { seq: number; type: TaskEventType }, command: ValidCommand): Promise<TaskEntity> {
+  private async firstResult(
+    tx: Tx,
+    task: TaskEntity,
+    first: { seq: number; type: TaskEventType },
+    command: ValidCommand,
+  ): Promise<TaskEntity> {
     if (first.type !== command.type) {
       throw conflict(`idempotencyKey "${command.idempotencyKey}" was already used for a ${first.type} event on this task`);
     }

@@ -83,7 +83,9 @@ export async function seedPlan(
 }
 
 export async function agencyIds(dataSource: DataSource, provinceCode: string): Promise<Record<AgencyKey, string>> {
-  const rows: { code: string; id: string }[] = await dataSource.query('SELECT code, id FROM agencies WHERE province_code = $1', [provinceCode]);
+  const rows: { code: string; id: string }[] = await dataSource.query('SELECT code, id FROM agencies WHERE province_code = $1', [
+    provinceCode,
+  ]);
   const byCode = new Map(rows.map((row) => [row.code, row.id]));
   // a plan with its own agency list may lack some of them: those keys are left out
   const entries = (Object.keys(AGENCY_CODES) as AgencyKey[]).flatMap((key) => {
@@ -117,8 +119,22 @@ export function cast(seeded: Pick<SeededPlan, 'province' | 'agencies'>) {
   };
 }
 
-export const NATIONAL_ADMIN: Actor = { kind: 'user', userId: 'national-admin', provinceCode: '*', agencyCode: 'bo-noi-vu', agencyId: null, roles: ['ADMIN'] };
-export const NATIONAL_AUDITOR: Actor = { kind: 'user', userId: 'national-auditor', provinceCode: '*', agencyCode: 'kiem-toan', agencyId: null, roles: ['AUDITOR'] };
+export const NATIONAL_ADMIN: Actor = {
+  kind: 'user',
+  userId: 'national-admin',
+  provinceCode: '*',
+  agencyCode: 'bo-noi-vu',
+  agencyId: null,
+  roles: ['ADMIN'],
+};
+export const NATIONAL_AUDITOR: Actor = {
+  kind: 'user',
+  userId: 'national-auditor',
+  provinceCode: '*',
+  agencyCode: 'kiem-toan',
+  agencyId: null,
+  roles: ['AUDITOR'],
+};
 
 // Awaits a promise that must reject with a DomainError of this code; returns the error.
 export async function expectDomainError(promise: Promise<unknown>, code: ErrorCode): Promise<DomainError> {

@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 // Đơn vị phối hợp: the coordinating agencies of a task.
 @Entity({ name: 'task_coordinators' })
@@ -12,4 +12,8 @@ export class TaskCoordinatorEntity {
 
   @PrimaryColumn({ name: 'agency_id', type: 'uuid' })
   agencyId: string;
+
+  // the place in the plan's list of coordinating agencies
+  @Column({ type: 'int', default: 0 })
+  position: number;
 }

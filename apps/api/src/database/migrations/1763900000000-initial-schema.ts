@@ -6,7 +6,9 @@ export class InitialSchema1763900000000 implements MigrationInterface {
   name = 'InitialSchema1763900000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE "provinces" ("code" text NOT NULL, "name" text NOT NULL, CONSTRAINT "PK_provinces" PRIMARY KEY ("code"))`);
+    await queryRunner.query(
+      `CREATE TABLE "provinces" ("code" text NOT NULL, "name" text NOT NULL, CONSTRAINT "PK_provinces" PRIMARY KEY ("code"))`,
+    );
     await queryRunner.query(`CREATE TABLE "agencies" (
       "province_code" text NOT NULL, "id" uuid NOT NULL, "code" text NOT NULL, "name" text NOT NULL,
       "is_group" boolean NOT NULL DEFAULT false, "aliases" text array NOT NULL DEFAULT '{}',
@@ -46,7 +48,9 @@ export class InitialSchema1763900000000 implements MigrationInterface {
       "at" TIMESTAMP WITH TIME ZONE NOT NULL, "payload" jsonb NOT NULL, "idempotency_key" text,
       "machine_version" integer NOT NULL, "prev_hash" text NOT NULL, "hash" text NOT NULL,
       CONSTRAINT "PK_task_events" PRIMARY KEY ("province_code", "task_id", "seq"))`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "uq_task_events_idempotency" ON "task_events" ("province_code", "task_id", "idempotency_key") WHERE "idempotency_key" IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "uq_task_events_idempotency" ON "task_events" ("province_code", "task_id", "idempotency_key") WHERE "idempotency_key" IS NOT NULL`,
+    );
     // The service never updates or deletes audit rows; the database refuses it too. A superuser can
     // still bypass this (e.g. session_replication_role = replica): verifyAuditTrail catches that.
     await queryRunner.query(`CREATE FUNCTION task_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

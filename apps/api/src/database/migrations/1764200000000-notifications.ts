@@ -14,7 +14,9 @@ export class Notifications1764200000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE UNIQUE INDEX "uq_notifications_agency_kind_date" ON "notifications" ("province_code", "agency_id", "kind", "digest_date")`,
     );
-    await queryRunner.query(`CREATE INDEX "ix_notifications_undelivered" ON "notifications" ("province_code", "created_at") WHERE "delivered_at" IS NULL`);
+    await queryRunner.query(
+      `CREATE INDEX "ix_notifications_undelivered" ON "notifications" ("province_code", "created_at") WHERE "delivered_at" IS NULL`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

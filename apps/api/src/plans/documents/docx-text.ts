@@ -31,5 +31,8 @@ function cellText(cell: HTMLElement): string {
 }
 
 function text(node: HtmlNode): string {
-  return node.text.replace(/[\t\r\n]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
+  return node.text
+    .replace(/[\t\r\n]+/g, ' ')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
 }
