@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Role } from '@app/approval-rules';
 import { testPlan, uniqueProvince } from '../../../../test/support/fixtures';
-import { PROVINCIAL_COMMITTEE_CODE } from '../agencies/agencies.service';
+import { PROVINCIAL_COMMITTEE_CODE } from '../repositories/agency.repository';
 import { TaskEventEntity } from '../database/entities/task-event.entity';
 import type { Actor } from '../auth/actor';
 import type { Clock } from '../common/clock';
