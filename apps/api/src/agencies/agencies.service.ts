@@ -6,7 +6,6 @@ import { Scope } from '../common/scope';
 import { LIMITS, requiredText, requireUuid } from '../common/validation';
 import type { AgencyEntity, AgencyRepository } from '../repositories/agency.repository';
 
-
 const MAX_ALIASES = 50;
 const MAX_MEMBERS = 200;
 
