@@ -1,6 +1,17 @@
 // One error vocabulary: the codes of CONTRACT.md. Services throw these; one mapper turns them
 // into GraphQL errors (graphql/error-formatter.ts).
-export const ERROR_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'INVALID_TRANSITION', 'CONFLICT', 'NOT_FOUND', 'BAD_USER_INPUT'] as const;
+// SERVICE_UNAVAILABLE (the database does not answer in time) and RATE_LIMITED (too many requests from
+// one user) are ours, beyond the contract's six.
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'INVALID_TRANSITION',
+  'CONFLICT',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'SERVICE_UNAVAILABLE',
+  'RATE_LIMITED',
+] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class DomainError extends Error {
