@@ -4,7 +4,6 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { AgenciesService } from './agencies/agencies.service';
 import { AuditService } from './audit/audit.service';
-import { ActorResolver } from './auth/actor-resolver.service';
 import { CLOCK } from './common/clock';
 import type { AppConfig } from './config/app-config';
 import { DeadlineScheduler } from './deadlines/deadline-scheduler';
@@ -12,7 +11,8 @@ import { DeadlinesService } from './deadlines/deadlines.service';
 import { PlanReportsService } from './deadlines/plan-reports.service';
 import { AuthGuard, requireActor } from './graphql/auth.guard';
 import { createErrorFormatter } from './graphql/error-formatter';
-import { MAX_QUERY_DEPTH, limitComplexity } from './graphql/query-limits';
+import { actorOf } from './graphql/http-guards';
+import { QUERY_LIMITS, documentRules, limitComplexity, limitQueryText } from './graphql/query-limits';
 import { Loaders, type RequestContext } from './graphql/request-context';
 import { HealthController } from './health/health.controller';
 import { PlanImportService } from './plans/plan-import.service';
@@ -81,8 +81,6 @@ export class AppModule {
 export class CoreModule {}
 
 function graphqlModule(config: AppConfig, services: Services): DynamicModule {
-  if (!services.actors) throw new Error('The API needs token verification: build the services with jwt options');
-  const actors: ActorResolver = services.actors;
   const sources = services.repositories;
   return GraphQLModule.forRootAsync<MercuriusDriverConfig>({
     driver: MercuriusDriver,
@@ -90,18 +88,16 @@ function graphqlModule(config: AppConfig, services: Services): DynamicModule {
       autoSchemaFile: true,
       sortSchema: true,
       path: '/graphql',
-      graphiql: true,
-      queryDepth: MAX_QUERY_DEPTH,
-      hooks: { preValidation: requireActor as never, preExecution: limitComplexity as never },
+      graphiql: config.introspection,
+      csrfPrevention: true,
+      graphql: { parseOptions: { maxTokens: QUERY_LIMITS.tokens } },
+      validationRules: documentRules({ introspection: config.introspection }),
+      hooks: { preParsing: limitQueryText as never, preValidation: requireActor as never, preExecution: limitComplexity as never },
       errorFormatter: createErrorFormatter(new Logger('GraphQL'), config.production) as never,
-      context: async (request: { headers: Record<string, string | string[] | undefined> }): Promise<RequestContext> => {
-        const header = request.headers.authorization;
-        try {
-          const actor = await actors.fromAuthorization(Array.isArray(header) ? header[0] : header);
-          return { actor, authError: null, loaders: new Loaders(sources, actor) };
-        } catch (error) {
-          return { actor: null, authError: error as Error, loaders: new Loaders(sources, null) };
-        }
+      // the token was verified before the body was read (graphql/http-guards.ts)
+      context: (request: never): RequestContext => {
+        const actor = actorOf(request);
+        return { actor, authError: null, loaders: new Loaders(sources, actor) };
       },
     }),
   });

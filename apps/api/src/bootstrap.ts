@@ -10,6 +10,7 @@ import { createDataSource } from './database/data-source';
 import { QueryCounter } from './database/query-counter';
 import { resolveDatabase, resolveJwtSecret, runMigrations } from './database/database-bootstrap';
 import { createServices, type Services } from './services';
+import { registerRequestGuards } from './graphql/http-guards';
 
 export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock = systemClock): Promise<NestFastifyApplication> {
   const logger = new Logger('Bootstrap');
@@ -22,12 +23,17 @@ export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock =
   const jwtSecret = await resolveJwtSecret(config);
   if (!jwtSecret && !config.jwt.jwksUrl) throw new Error('AUTH_JWT_SECRET (or AUTH_JWKS_URL) must be set when DATABASE_URL is set');
   const services = createServices({ dataSource, clock, jwt: { ...config.jwt, secret: jwtSecret } });
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ config, services }),
-    // a 10 MB document arrives as about 13.4 MB of base64
-    new FastifyAdapter({ bodyLimit: 16 * 1024 * 1024 }),
-    { logger: loggerLevels(config.logLevel) },
-  );
+  // the largest body anyone may send; each caller's own limit is applied once the token is known
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit.admin });
+  await registerRequestGuards(adapter.getInstance(), {
+    actors: services.actors!,
+    production: config.production,
+    bodyLimit: config.bodyLimit,
+    rateLimit: config.rateLimit,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, services }), adapter, {
+    logger: loggerLevels(config.logLevel),
+  });
   if (database.embedded || config.loadSample) await loadSampleIfEmpty(services, logger);
   redirectBrowsersToGraphiql(app);
   if (counter) exposeQueryCount(app, counter);

@@ -23,12 +23,18 @@ export class JwtService {
 
   async verify(token: string): Promise<TokenClaims> {
     let payload: JWTPayload;
+    if (token.length > MAX_TOKEN_LENGTH) throw unauthenticated(`Invalid token: longer than ${MAX_TOKEN_LENGTH} characters`);
     try {
-      const options = { issuer: this.config.issuer ?? undefined, audience: this.config.audience ?? undefined, requiredClaims: ['exp'] };
+      const options = {
+        issuer: this.config.issuer ?? undefined,
+        audience: this.config.audience ?? undefined,
+        requiredClaims: ['exp'],
+        clockTolerance: CLOCK_TOLERANCE_S,
+      };
       payload =
         this.key instanceof Uint8Array
           ? (await jwtVerify(token, this.key, { ...options, algorithms: ['HS256'] })).payload
-          : (await jwtVerify(token, this.key, options)).payload;
+          : (await jwtVerify(token, this.key, { ...options, algorithms: ASYMMETRIC_ALGORITHMS })).payload;
     } catch (error) {
       throw unauthenticated(`Invalid token: ${(error as Error).message}`);
     }
@@ -36,11 +42,29 @@ export class JwtService {
   }
 }
 
+const MAX_TOKEN_LENGTH = 8192;
+const MAX_CLAIM_LENGTH = 256;
+const CLOCK_TOLERANCE_S = 30;
+// an issuer's keys are asymmetric: an HS256 token must never be checked against a public key
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+function textClaim(payload: Record<string, unknown>, name: string, allowEmpty = false): string {
+  const value = payload[name];
+  if (typeof value !== 'string' || (!allowEmpty && value === '')) throw unauthenticated(`Token has no "${name}" claim (a string)`);
+  if (value.length > MAX_CLAIM_LENGTH) throw unauthenticated(`Token claim "${name}" is longer than ${MAX_CLAIM_LENGTH} characters`);
+  if (CONTROL.test(value) || !value.isWellFormed())
+    throw unauthenticated(`Token claim "${name}" contains control characters or broken Unicode`);
+  return value;
+}
+
 export function parseClaims(payload: JWTPayload): TokenClaims {
-  const { sub, province, agency, roles } = payload as Record<string, unknown>;
-  if (typeof sub !== 'string' || sub === '') throw unauthenticated('Token has no "sub" claim');
-  if (typeof province !== 'string' || province === '') throw unauthenticated('Token has no "province" claim');
-  if (typeof agency !== 'string') throw unauthenticated('Token has no "agency" claim');
+  const claims = payload as Record<string, unknown>;
+  const sub = textClaim(claims, 'sub');
+  const province = textClaim(claims, 'province');
+  const agency = textClaim(claims, 'agency', true);
+  const roles = claims.roles;
   if (!Array.isArray(roles) || roles.length === 0 || !roles.every(isRole)) {
     throw unauthenticated('Token "roles" must be a non-empty array of OFFICER, SUPERVISOR, LEADER, AUDITOR, ADMIN');
   }

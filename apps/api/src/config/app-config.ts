@@ -12,6 +12,9 @@ export interface AppConfig {
   deadlineSweepIntervalMs: number;
   production: boolean;
   exposeSqlQueryCount: boolean; // diagnostics: x-sql-query-count response header
+  introspection: boolean; // schema introspection and the GraphiQL page (off in production unless enabled)
+  rateLimit: { max: number; windowMs: number }; // GraphQL requests per user per window
+  bodyLimit: { user: number; admin: number }; // bytes of one GraphQL request body
 }
 
 export interface JwtConfig {
@@ -26,23 +29,70 @@ export class ConfigError extends Error {}
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const production = env.NODE_ENV === 'production';
+  const jwt = jwtConfig(env);
   return {
     databaseUrl: nonEmpty(env.DATABASE_URL),
     port: intInRange(env.PORT, 'PORT', 3000, 0, 65535),
     host: nonEmpty(env.HOST) ?? '0.0.0.0',
     dataDir: resolve(nonEmpty(env.DATA_DIR) ?? '.data'),
-    jwt: {
-      secret: nonEmpty(env.AUTH_JWT_SECRET),
-      jwksUrl: nonEmpty(env.AUTH_JWKS_URL),
-      issuer: nonEmpty(env.AUTH_JWT_ISSUER),
-      audience: nonEmpty(env.AUTH_JWT_AUDIENCE),
-    },
+    jwt,
     logLevel: logLevel(env.LOG_LEVEL),
     loadSample: env.LOAD_SAMPLE === 'true',
     deadlineSweepIntervalMs: intInRange(env.DEADLINE_SWEEP_INTERVAL_MS, 'DEADLINE_SWEEP_INTERVAL_MS', 60000, 0, 86_400_000),
-    production: env.NODE_ENV === 'production',
+    production,
     exposeSqlQueryCount: env.EXPOSE_SQL_QUERY_COUNT === 'true',
+    introspection: bool(env.GRAPHQL_INTROSPECTION, 'GRAPHQL_INTROSPECTION', !production),
+    rateLimit: {
+      max: intInRange(env.RATE_LIMIT_MAX, 'RATE_LIMIT_MAX', 600, 1, 1_000_000_000),
+      windowMs: intInRange(env.RATE_LIMIT_WINDOW_MS, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
+    },
+    bodyLimit: {
+      user: intInRange(env.BODY_LIMIT_BYTES, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 16 * 1024 * 1024),
+      // a 10 MB document arrives as about 13.4 MB of base64
+      admin: intInRange(env.ADMIN_BODY_LIMIT_BYTES, 'ADMIN_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+    },
   };
+}
+
+function bool(raw: string | undefined, name: string, fallback: boolean): boolean {
+  const given = nonEmpty(raw);
+  if (given === null) return fallback;
+  const value = given.toLowerCase();
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+export const MIN_JWT_SECRET_BYTES = 32;
+
+// A shared secret of at least 32 bytes (HS256's key size), or an OIDC issuer's keys fetched over
+// https and bound to one issuer and audience.
+function jwtConfig(env: NodeJS.ProcessEnv): JwtConfig {
+  const jwt: JwtConfig = {
+    secret: nonEmpty(env.AUTH_JWT_SECRET),
+    jwksUrl: nonEmpty(env.AUTH_JWKS_URL),
+    issuer: nonEmpty(env.AUTH_JWT_ISSUER),
+    audience: nonEmpty(env.AUTH_JWT_AUDIENCE),
+  };
+  if (jwt.secret !== null && Buffer.byteLength(jwt.secret, 'utf8') < MIN_JWT_SECRET_BYTES) {
+    throw new ConfigError(
+      `AUTH_JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes (it has ${Buffer.byteLength(jwt.secret, 'utf8')}); generate one with: openssl rand -base64 32`,
+    );
+  }
+  if (jwt.jwksUrl !== null) {
+    let url: URL;
+    try {
+      url = new URL(jwt.jwksUrl);
+    } catch {
+      throw new ConfigError(`AUTH_JWKS_URL is not a URL: "${jwt.jwksUrl}"`);
+    }
+    if (url.protocol !== 'https:') throw new ConfigError(`AUTH_JWKS_URL must be an https: URL, got "${url.protocol}"`);
+    const missing = (['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE'] as const).filter((name) => nonEmpty(env[name]) === null);
+    if (missing.length > 0)
+      throw new ConfigError(`With AUTH_JWKS_URL, ${missing.join(' and ')} must be set: tokens are accepted for one issuer and audience`);
+  }
+  return jwt;
 }
 
 function nonEmpty(value: string | undefined): string | null {

@@ -18,11 +18,18 @@ export function createErrorFormatter(logger: Logger, production: boolean) {
     const errors = (execution.errors ?? []).flatMap(expand).map((error) => format(error, logger, production));
     const requestError = execution.data === undefined || execution.data === null;
     const onlyBadInput = errors.every((error) => error.extensions?.code === 'BAD_USER_INPUT');
+    const refusedMethod = (execution.errors ?? []).some((error) => httpStatusOf(error) === 405);
     return {
-      statusCode: requestError && onlyBadInput && errors.some(isValidationError) ? 400 : 200,
+      statusCode: refusedMethod ? 405 : requestError && onlyBadInput && errors.some(isValidationError) ? 400 : 200,
       response: { data: (execution.data ?? null) as ExecutionResult['data'], errors },
     };
   };
+}
+
+// A mutation sent with GET (Mercurius: MER_ERR_METHOD_NOT_ALLOWED) keeps its 405.
+function httpStatusOf(error: unknown): number | undefined {
+  const original = (error as { originalError?: { statusCode?: number } })?.originalError ?? (error as { statusCode?: number });
+  return original?.statusCode;
 }
 
 // Mercurius wraps query validation failures in one error holding the list.
