@@ -22,6 +22,7 @@ export const QUERY_LIMITS = {
   directives: 20,
   tokens: 5000, // the parser stops after this many
   characters: 100_000, // of query text; data travels in variables
+  nesting: 64, // brackets of any kind, checked before parsing: the parser recurses on them
   complexity: 20_000,
   listSize: 10, // what a list field without `first` is assumed to hold
 } as const;
@@ -54,6 +55,35 @@ export async function limitQueryText(_schema: unknown, source: string): Promise<
       'QUERY_TOO_LONG',
     );
   }
+  if (typeof source === 'string' && nestingDepth(source) > QUERY_LIMITS.nesting) {
+    throw badQuery(`Query is nested more than ${QUERY_LIMITS.nesting} brackets deep`, 'QUERY_TOO_DEEP');
+  }
+}
+
+// The deepest nesting of { [ ( outside strings and comments, in one pass: graphql-js parses
+// recursively, so a few thousand brackets would overflow its stack before any validation rule runs.
+export function nestingDepth(source: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < source.length; i += 1) {
+    const c = source[i];
+    if (c === '#') {
+      while (i < source.length && source[i] !== '\n' && source[i] !== '\r') i += 1;
+    } else if (c === '"') {
+      if (source.startsWith('"""', i)) {
+        const end = source.indexOf('"""', i + 3);
+        i = end === -1 ? source.length : end + 2;
+      } else {
+        for (i += 1; i < source.length && source[i] !== '"' && source[i] !== '\n'; i += 1) if (source[i] === '\\') i += 1;
+      }
+    } else if (c === '{' || c === '[' || c === '(') {
+      depth += 1;
+      if (depth > deepest) deepest = depth;
+    } else if (c === '}' || c === ']' || c === ')') {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return deepest;
 }
 
 // `first` is checked here, before execution, wherever it appears: a negative page would otherwise
