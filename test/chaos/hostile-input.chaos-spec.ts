@@ -475,7 +475,8 @@ function problems(answer: Answer): string[] {
       if (!KNOWN_CODES.has(code)) found.push(`code ${code}: ${String(error?.message).slice(0, 300)}`);
     }
   }
-  if (answer.status !== 200 && answer.status !== 400) found.push(`HTTP ${answer.status}`);
+  // 401: a missing or bad token, answered before the body is read (with a GraphQL body all the same)
+  if (![200, 400, 401].includes(answer.status)) found.push(`HTTP ${answer.status}`);
   return found;
 }
 
