@@ -255,7 +255,8 @@ describe('extensions over GraphQL', () => {
           who,
           { taskId: ids.ext, event: 'APPROVE_EXTENSION', newDueAt: inDays(120), comment: CITATION },
           'FORBIDDEN',
-          'no-rule-allows',
+          // the lead officer asked for this extension: four eyes says no before any other rule
+          who === 'leadOfficer' ? 'four-eyes-own-extension' : 'no-rule-allows',
         );
       }
       await expectRefused(

@@ -224,7 +224,8 @@ describe('task errors', () => {
       const key = `submit-${randomUUID()}`;
       await fire(server, officer, { taskId: id, event: 'SUBMIT_REPORT', idempotencyKey: key, report: { summary: 'Một lần' } });
       await expectRefusedUnchanged(id, async () => {
-        const result = await transition(server, supervisor, { taskId: id, event: 'VERIFY', idempotencyKey: key });
+        // the same sender: a key is scoped to the task and the user who sent it
+        const result = await transition(server, officer, { taskId: id, event: 'START', idempotencyKey: key });
         expectError(result, 'CONFLICT');
       });
       expect((await current(id)).state).toBe('REPORTED');

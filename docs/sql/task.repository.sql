@@ -75,7 +75,11 @@ SELECT t.*,
          OR g.group_id IN (SELECT c.agency_id FROM task_coordinators c WHERE c.province_code = t.province_code AND c.task_id = t.id))
      GROUP BY g.group_id) m) AS ctx_group_members,
   (SELECT jsonb_build_object('seq', e.seq, 'type', e.type) FROM task_events e
-   WHERE e.province_code = t.province_code AND e.task_id = t.id AND e.idempotency_key = $3::text) AS ctx_idempotent
+   WHERE e.province_code = t.province_code AND e.task_id = t.id AND e.actor = $4::text AND e.idempotency_key = $3::text)
+    AS ctx_idempotent,
+  (SELECT e.actor FROM task_events e
+   WHERE e.province_code = t.province_code AND e.task_id = t.id AND e.type = 'REQUEST_EXTENSION'
+   ORDER BY e.seq DESC LIMIT 1) AS ctx_extension_requested_by
 FROM t
 LEFT JOIN plans p ON p.province_code = t.province_code AND p.id = t.plan_id;
 
@@ -99,7 +103,11 @@ SELECT t.*,
          OR g.group_id IN (SELECT c.agency_id FROM task_coordinators c WHERE c.province_code = t.province_code AND c.task_id = t.id))
      GROUP BY g.group_id) m) AS ctx_group_members,
   (SELECT jsonb_build_object('seq', e.seq, 'type', e.type) FROM task_events e
-   WHERE e.province_code = t.province_code AND e.task_id = t.id AND e.idempotency_key = $3::text) AS ctx_idempotent
+   WHERE e.province_code = t.province_code AND e.task_id = t.id AND e.actor = $4::text AND e.idempotency_key = $3::text)
+    AS ctx_idempotent,
+  (SELECT e.actor FROM task_events e
+   WHERE e.province_code = t.province_code AND e.task_id = t.id AND e.type = 'REQUEST_EXTENSION'
+   ORDER BY e.seq DESC LIMIT 1) AS ctx_extension_requested_by
 FROM t
 LEFT JOIN plans p ON p.province_code = t.province_code AND p.id = t.plan_id;
 

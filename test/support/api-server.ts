@@ -38,7 +38,13 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, child, () => output);
+  try {
+    await waitForHealth(url, child, () => output);
+  } catch (error) {
+    // a server that never became healthy must not live on (and sweep) under later test files
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     url,
     process: child,

@@ -1,4 +1,5 @@
 import { AgenciesResolver } from './agencies/agencies.resolver';
+import { AccessDenialsResolver } from './audit/access-denials.resolver';
 import { AuditResolver } from './audit/audit.resolver';
 import { ViewerResolver } from './graphql/viewer.resolver';
 import { ContributionResolver } from './deadlines/contribution.resolver';
@@ -23,6 +24,7 @@ export const RESOLVERS = [
   TaskPeriodsResolver,
   TaskEventResolver,
   AuditResolver,
+  AccessDenialsResolver,
   ViewerResolver,
   ImportResolver,
   DeadlinesResolver,

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { AgenciesService } from './agencies/agencies.service';
+import { AccessDenialsService } from './audit/access-denials.service';
 import { AuditService } from './audit/audit.service';
 import { ActorResolver } from './auth/actor-resolver.service';
 import { JwtService } from './auth/jwt.service';
@@ -24,18 +25,22 @@ export interface ServiceDeps {
   clock: Clock;
   // null: no token verification (CLIs and tests that act as a fixed operator)
   jwt?: (JwtConfig & { secret: string | null }) | null;
+  // where services report what they skipped (a task the sweep could not write, a denial not recorded)
+  logger?: { warn(message: string): void } | null;
 }
 
 export type Services = ReturnType<typeof createServices>;
 
 // The one wiring of the service graph: the Nest module, the CLIs and the integration tests all
 // build it here.
-export function createServices({ dataSource, clock, jwt = null }: ServiceDeps) {
+export function createServices({ dataSource, clock, jwt = null, logger = null }: ServiceDeps) {
   const repositories: Repositories = createRepositories(dataSource);
   const { agencies, plans, tasks, events, notifications, transactions } = repositories;
-  const agenciesService = new AgenciesService(agencies);
-  const transitions = new TransitionService({ tasks, events, transactions, clock });
-  const sweeper = new DeadlineSweepService({ tasks, transactions, transitions });
+  const log = logger ?? undefined;
+  const denials = new AccessDenialsService({ denials: repositories.accessDenials, clock, log });
+  const agenciesService = new AgenciesService(agencies, denials);
+  const transitions = new TransitionService({ tasks, events, transactions, clock, denials });
+  const sweeper = new DeadlineSweepService({ tasks, transactions, transitions, log });
   const writer = new PlanWriterService({ agencies, plans, tasks, transactions });
   const digest = new DigestService(notifications);
   return {
@@ -44,17 +49,18 @@ export function createServices({ dataSource, clock, jwt = null }: ServiceDeps) {
     agencies: agenciesService,
     plans: new PlansService(plans),
     planWriter: writer,
-    planImport: new PlanImportService({ agencies, plans, transactions, writer }),
-    planSettings: new PlanSettingsService(plans),
+    planImport: new PlanImportService({ agencies, plans, transactions, writer, denials }),
+    planSettings: new PlanSettingsService(plans, denials),
     taskQueries: new TaskQueryService({ tasks, plans, agencies }),
     transitions,
-    audit: new AuditService({ plans, tasks, events }),
+    audit: new AuditService({ plans, tasks, events, denials }),
+    accessDenials: denials,
     sweeper,
-    deadlines: new DeadlinesService(sweeper, clock),
+    deadlines: new DeadlinesService(sweeper, clock, denials),
     planReports: new PlanReportsService({ plans, tasks, clock }),
     upcomingDeadlines: new UpcomingDeadlinesService({ tasks, agencies: agenciesService, clock }),
     digest,
-    notifications: new NotificationsService({ notifications, agencies: agenciesService, digest, clock }),
+    notifications: new NotificationsService({ notifications, agencies: agenciesService, digest, clock, denials }),
     actors: jwt ? new ActorResolver(new JwtService(jwt), agencies) : null,
   };
 }

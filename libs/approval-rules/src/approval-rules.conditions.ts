@@ -85,6 +85,10 @@ export const CONDITIONS: Readonly<Record<ConditionName, Condition>> = Object.fre
     description: "the task's lead agency is neither the plan's monitoring agency nor a group it is a member of",
     test: (_actor, r) => !ledByMonitoring(r),
   },
+  'extension-requester': {
+    description: 'the actor (by user id) asked for the pending extension',
+    test: (actor, r) => same(actor.userId, r.extensionRequestedByUserId),
+  },
   'plan-has-no-monitoring-agency': {
     description: 'the plan names no monitoring agency',
     test: (_actor, r) => r.monitoringAgencyId === null,

@@ -110,6 +110,13 @@ const RULES: ApprovalRule[] = [
     conditions: ['plan-has-no-monitoring-agency', 'has-leader-role'],
     description: 'A LEADER of the province reviews tasks of a plan that names no monitoring agency.',
   }),
+  // Four eyes: whoever asked for more time never grants or refuses it, whatever their roles.
+  ...forEvents(EXTENSION_DECISIONS, {
+    id: 'four-eyes-own-extension',
+    effect: 'deny',
+    conditions: ['extension-requester'],
+    description: 'A request for more time is not decided by the user who made it (four eyes).',
+  }),
   ...forEvents(EXTENSION_DECISIONS, {
     id: 'leader-decides-extension',
     effect: 'allow',

@@ -40,6 +40,8 @@ export interface TaskRelations {
   // when the lead agency is a group ("UBND các huyện, thị xã, thành phố"): its registered members,
   // whose staff act for the lead ([] when the lead is no group)
   leadGroupMemberIds: readonly string[];
+  // the user (sub) who asked for the pending extension; null when none is pending
+  extensionRequestedByUserId: string | null;
 }
 
 // rule = id of the rule that decided; reason = a sentence naming it (used in FORBIDDEN messages).
@@ -61,7 +63,8 @@ export type ConditionName =
   | 'reporter-or-lead-agency'
   | 'task-led-by-monitoring-agency'
   | 'task-not-led-by-monitoring-agency'
-  | 'plan-has-no-monitoring-agency';
+  | 'plan-has-no-monitoring-agency'
+  | 'extension-requester';
 
 export interface Condition {
   description: string;

@@ -27,6 +27,7 @@ const relationsArb: fc.Arbitrary<TaskRelations> = fc.record({
   reportedByUserId: nullable(fc.constantFrom(...users)),
   coordinatorInputMissing: fc.boolean(),
   leadGroupMemberIds: fc.subarray(agencies),
+  extensionRequestedByUserId: nullable(fc.constantFrom(...users)),
 });
 
 const eventArb = fc.constantFrom(...RULE_EVENT_TYPES);
@@ -105,6 +106,16 @@ describe(`${authorize.name} (properties)`, () => {
         expect(authorize(actor, { ...relations, coordinatorInputMissing: true }, event)).toEqual(
           authorize(actor, { ...relations, coordinatorInputMissing: false }, event),
         );
+      }),
+    );
+  });
+
+  it('does never let whoever requested an extension approve or deny it', () => {
+    const decisions = fc.constantFrom('APPROVE_EXTENSION' as const, 'DENY_EXTENSION' as const);
+    fc.assert(
+      fc.property(actorArb, relationsArb, decisions, (actor, relations, event) => {
+        const requested = { ...relations, extensionRequestedByUserId: actor.userId };
+        if (actor.userId !== null) expect(authorize(actor, requested, event).allowed).toBe(false);
       }),
     );
   });

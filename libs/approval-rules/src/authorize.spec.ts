@@ -27,6 +27,7 @@ const TASK: TaskRelations = {
   reportedByUserId: 'u-lead-officer',
   coordinatorInputMissing: false,
   leadGroupMemberIds: [],
+  extensionRequestedByUserId: null,
 };
 // The plan requires coordinator input and a coordinating agency has not contributed this period.
 const INPUT_MISSING: TaskRelations = { ...TASK, coordinatorInputMissing: true };
@@ -118,6 +119,12 @@ const ALLOWED_CASES: Case[] = [
     reportedByUserId: null,
   }),
   ...EXTENSION_DECISIONS.map((e) => allow(e, 'leader-decides-extension', 'a LEADER of the province decides', leader)),
+  ...EXTENSION_DECISIONS.map((e) =>
+    allow(e, 'leader-decides-extension', 'another LEADER requested the extension', leader, {
+      ...TASK,
+      extensionRequestedByUserId: 'u-other-leader',
+    }),
+  ),
   allow('SUBMIT_REPORT', 'lead-agency-member', 'every coordinating agency contributed or a LEADER waived it', leadSupervisor, {
     ...INPUT_MISSING,
     coordinatorInputMissing: false,
@@ -235,6 +242,15 @@ const DENIED_CASES: Case[] = [
     deny(e, NO_RULE_ALLOWS, 'a SUPERVISOR reviews a plan without monitoring agency', monitoringSupervisor, UNMONITORED),
   ]),
   ...EXTENSION_DECISIONS.flatMap((e) => [
+    deny(e, 'four-eyes-own-extension', 'the LEADER decides the extension they requested', leader, {
+      ...TASK,
+      leadAgencyId: COMMITTEE,
+      extensionRequestedByUserId: leader.userId,
+    }),
+    deny(e, 'four-eyes-own-extension', 'the officer who requested it decides', user(LEAD, ['OFFICER'], { userId: 'u-lead-officer' }), {
+      ...TASK,
+      extensionRequestedByUserId: 'u-lead-officer',
+    }),
     deny(e, NO_RULE_ALLOWS, 'the lead agency decides its own request', leadSupervisor),
     deny(e, NO_RULE_ALLOWS, 'a supervisor of the monitoring agency decides', monitoringSupervisor),
   ]),

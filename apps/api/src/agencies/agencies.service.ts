@@ -1,6 +1,6 @@
 import { slugify } from '@app/plan-import';
 import type { Actor } from '../auth/actor';
-import { requireAdmin } from '../auth/admin-policy';
+import type { AccessDenialsService } from '../audit/access-denials.service';
 import { badInput, conflict, notFound } from '../common/domain-error';
 import { Scope } from '../common/scope';
 import { LIMITS, requiredText, requireUuid } from '../common/validation';
@@ -10,7 +10,10 @@ const MAX_ALIASES = 50;
 const MAX_MEMBERS = 200;
 
 export class AgenciesService {
-  constructor(private readonly agencies: AgencyRepository) {}
+  constructor(
+    private readonly agencies: AgencyRepository,
+    private readonly denials: AccessDenialsService,
+  ) {}
 
   // provinceCode narrows the viewer's scope: another province is FORBIDDEN, "" BAD_USER_INPUT.
   async listForProvince(actor: Actor, provinceCode: string): Promise<AgencyEntity[]> {
@@ -26,12 +29,15 @@ export class AgenciesService {
   }
 
   async create(actor: Actor, provinceCode: string, name: string, isGroup: boolean, aliases: string[]): Promise<AgencyEntity> {
-    Scope.ofActor(actor).narrow(provinceCode);
-    requireAdmin(actor, 'manage-registry', provinceCode);
-    const cleanName = requiredText(name, 'name', 300).trim();
+    await this.denials.guardAdmin(actor, { operation: 'manage-registry', provinceCode: null, target: provinceCode }, () =>
+      Scope.ofActor(actor).narrow(provinceCode),
+    );
+    await this.denials.requireAdmin(actor, 'manage-registry', provinceCode);
+    const cleanName = requiredText(name, 'name', LIMITS.agencyName).trim();
     const code = slugify(cleanName);
-    if (!code) throw badInput('name must contain letters');
+    if (!code) throw badInput('name must contain letters', { field: 'name' });
     if (aliases.length > MAX_ALIASES) throw badInput(`aliases: at most ${MAX_ALIASES}`, { field: 'aliases' });
+    const cleanAliases = aliases.map((alias) => requiredText(alias, 'aliases', LIMITS.alias));
     if (!(await this.agencies.provinceExists(provinceCode))) throw notFound(`No province "${provinceCode}"`);
     if (await this.agencies.findByCode(provinceCode, code))
       throw conflict(`Province ${provinceCode} already has an agency with code "${code}"`);
@@ -39,7 +45,7 @@ export class AgenciesService {
       code,
       name: cleanName,
       isGroup,
-      aliases: aliases.map((a) => requiredText(a, 'aliases', LIMITS.comment)),
+      aliases: cleanAliases,
     });
   }
 
@@ -48,7 +54,7 @@ export class AgenciesService {
     const scope = Scope.ofActor(actor);
     const group = await this.agencies.findById(scope, requireUuid(groupId, 'groupId'));
     if (!group) throw notFound(`No agency with id ${groupId}`);
-    requireAdmin(actor, 'manage-registry', group.provinceCode);
+    await this.denials.requireAdmin(actor, 'manage-registry', group.provinceCode, `agency ${group.id}`);
     if (!group.isGroup) throw badInput(`${group.name} is not a group agency`);
     if (memberIds.length > MAX_MEMBERS) throw badInput(`memberIds: at most ${MAX_MEMBERS}`, { field: 'memberIds' });
     const ids = [...new Set(memberIds.map((id) => requireUuid(id, 'memberIds')))];

@@ -6,6 +6,7 @@ import { requireUuid } from '../common/validation';
 import type { PlanRepository } from '../repositories/plan.repository';
 import type { TaskEventEntity, TaskEventRepository } from '../repositories/task-event.repository';
 import type { TaskEntity, TaskRepository } from '../repositories/task.repository';
+import type { AccessDenialPage, AccessDenialQuery, AccessDenialsService } from './access-denials.service';
 import { canonicalJson } from './canonical-json';
 import { verifyChain } from './hash-chain';
 import { toStoredMachineEvent } from './stored-event';
@@ -28,11 +29,17 @@ export interface AuditDeps {
   plans: PlanRepository;
   tasks: TaskRepository;
   events: TaskEventRepository;
+  denials: AccessDenialsService;
 }
 
 // Replay = the lifecycle's replay folded over task_events; the stored row must equal the fold.
 export class AuditService {
   constructor(private readonly deps: AuditDeps) {}
+
+  // Refused attempts of the provinces the token covers (AUDITOR and ADMIN).
+  accessDenials(actor: Actor, query: AccessDenialQuery): Promise<AccessDenialPage> {
+    return this.deps.denials.list(actor, query);
+  }
 
   async replay(actor: Actor, taskId: string, asOf: Date | null): Promise<ReplayResult> {
     const scope = Scope.ofActor(actor);

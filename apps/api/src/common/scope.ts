@@ -1,6 +1,7 @@
 import { badInput, forbidden } from './domain-error';
+import { assertStorableText, LIMITS } from './validation';
 
-const MAX_PROVINCE_CODE = 100;
+const MAX_PROVINCE_CODE = LIMITS.provinceCode;
 
 // What a caller may read: one province, or every province (national ADMIN/AUDITOR, '*').
 // Every repository read of tenant data takes one. It is built from a verified token (ofActor) or
@@ -38,6 +39,7 @@ export class Scope {
     if (provinceCode.length > MAX_PROVINCE_CODE) {
       throw badInput(`provinceCode is longer than ${MAX_PROVINCE_CODE} characters`, { field: 'provinceCode' });
     }
+    assertStorableText(provinceCode, 'provinceCode');
     if (provinceCode === '*') {
       if (this.national) return this;
       throw forbidden('Only national ADMIN or AUDITOR tokens see every province ("*")', { rule: 'other-province' });

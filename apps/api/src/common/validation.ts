@@ -8,6 +8,16 @@ export const LIMITS = {
   reportValue: 2000,
   idempotencyKey: 200,
   pageSize: 100,
+  agencyName: 300,
+  alias: 300,
+  provinceCode: 100,
+  // CONTRIBUTE: per coordinating agency and reporting period, per task, and the text a task's
+  // snapshot keeps (every transition rewrites the snapshot, and the sweep writes it too)
+  contributionsPerAgencyPeriod: 20,
+  contributionsPerTask: 200,
+  contributionTextPerTask: 400_000,
+  // how far past the server's clock an ADMIN's asOf may be (clock skew between machines)
+  clockSkewMs: 60_000,
 } as const;
 
 export function requireUuid(value: string, field: string): string {
@@ -17,11 +27,16 @@ export function requireUuid(value: string, field: string): string {
 
 export function optionalText(value: string | null | undefined, field: string, max: number): string | null {
   if (value === null || value === undefined) return null;
+  if (typeof value !== 'string') throw badInput(`${field} must be text`, { field });
   if (value.length > max) throw badInput(`${field} is too long: ${value.length} characters, at most ${max}`, { field });
-  // PostgreSQL text and jsonb refuse NUL characters and unpaired surrogates
+  assertStorableText(value, field);
+  return value;
+}
+
+// PostgreSQL text and jsonb refuse NUL characters and unpaired surrogates.
+export function assertStorableText(value: string, field: string): void {
   if (value.includes('\u0000') || !value.isWellFormed())
     throw badInput(`${field} contains characters that are not text (NUL or broken Unicode)`, { field });
-  return value;
 }
 
 export function requiredText(value: string | null | undefined, field: string, max: number): string {

@@ -16,6 +16,9 @@ import { Notifications1764200000000 } from './migrations/1764200000000-notificat
 import { AgencyGroupMembers1764300000000 } from './migrations/1764300000000-agency-group-members';
 import { TaskLastHash1764400000000 } from './migrations/1764400000000-task-last-hash';
 import { TaskCoordinatorPosition1764500000000 } from './migrations/1764500000000-task-coordinator-position';
+import { IdempotencyPerActor1764600000000 } from './migrations/1764600000000-idempotency-per-actor';
+import { AccessDenials1764610000000 } from './migrations/1764610000000-access-denials';
+import { AccessDenialEntity } from './entities/access-denial.entity';
 
 export const ENTITIES = [
   ProvinceEntity,
@@ -27,6 +30,7 @@ export const ENTITIES = [
   TaskCoordinatorEntity,
   TaskEventEntity,
   NotificationEntity,
+  AccessDenialEntity,
 ];
 export const MIGRATIONS = [
   InitialSchema1763900000000,
@@ -37,6 +41,8 @@ export const MIGRATIONS = [
   AgencyGroupMembers1764300000000,
   TaskLastHash1764400000000,
   TaskCoordinatorPosition1764500000000,
+  IdempotencyPerActor1764600000000,
+  AccessDenials1764610000000,
 ];
 
 // synchronize is off everywhere, tests included: the schema comes only from migrations.

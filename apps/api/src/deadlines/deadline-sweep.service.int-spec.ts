@@ -241,15 +241,16 @@ describe(DeadlineSweepService.name, () => {
     });
 
     it("does sweep only the ADMIN's own province when a provincial ADMIN runs the sweep", async () => {
-      const deadlines = new DeadlinesService(sweeper, clock);
+      const deadlines = new DeadlinesService(sweeper, clock, createServices({ dataSource: ds, clock }).accessDenials);
       const southAdmin = userActor(south, 'committee', ['ADMIN'], 'south-admin');
+      clock.set(AFTER_2030); // asOf may not be later than now
       expect(await deadlines.runSweep(southAdmin, AFTER_2030)).toBe(1);
       expect(await states(south)).toEqual(['OVERDUE']);
       expect(await states(north)).toEqual(['ASSIGNED', 'ASSIGNED']);
     });
 
     it('does sweep as of the clock when the ADMIN gives no asOf', async () => {
-      const deadlines = new DeadlinesService(sweeper, clock);
+      const deadlines = new DeadlinesService(sweeper, clock, createServices({ dataSource: ds, clock }).accessDenials);
       const northAdmin = userActor(north, 'committee', ['ADMIN'], 'north-admin');
       expect(await deadlines.runSweep(northAdmin, null)).toBe(0); // the clock is before the due time
       clock.set(AFTER_2030);
@@ -258,7 +259,7 @@ describe(DeadlineSweepService.name, () => {
     });
 
     it('does refuse with FORBIDDEN and sweep nothing when an OFFICER, LEADER or AUDITOR runs the sweep', async () => {
-      const deadlines = new DeadlinesService(sweeper, clock);
+      const deadlines = new DeadlinesService(sweeper, clock, createServices({ dataSource: ds, clock }).accessDenials);
       const actors = cast(north);
       for (const actor of [actors.lead, actors.leader, actors.supervisor, actors.auditor]) {
         const error = await expectDomainError(deadlines.runSweep(actor, AFTER_2030), 'FORBIDDEN');
@@ -272,7 +273,7 @@ describe(DeadlineSweepService.name, () => {
       const due1971 = endOfLocalDayUtc('1971-01-15');
       const a = await seedPlan(ds, uniqueProvince('int-sweep-1971a'), [{ timeframe: 'Tháng 1/1971', dueAt: due1971 }], { year: 1971 });
       const b = await seedPlan(ds, uniqueProvince('int-sweep-1971b'), [{ timeframe: 'Tháng 1/1971', dueAt: due1971 }], { year: 1971 });
-      const deadlines = new DeadlinesService(sweeper, clock);
+      const deadlines = new DeadlinesService(sweeper, clock, createServices({ dataSource: ds, clock }).accessDenials);
       expect(await deadlines.runSweep(NATIONAL_ADMIN, new Date('1971-02-01T00:00:00+07:00'))).toBe(2);
       expect(await states(a)).toEqual(['OVERDUE']);
       expect(await states(b)).toEqual(['OVERDUE']);
@@ -280,7 +281,7 @@ describe(DeadlineSweepService.name, () => {
     });
 
     it('does refuse with BAD_USER_INPUT when asOf is not a valid date-time', async () => {
-      const deadlines = new DeadlinesService(sweeper, clock);
+      const deadlines = new DeadlinesService(sweeper, clock, createServices({ dataSource: ds, clock }).accessDenials);
       await expectDomainError(deadlines.runSweep(NATIONAL_ADMIN, new Date('not a date')), 'BAD_USER_INPUT');
     });
   });

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { PlanImportError, parsePlanText, slugify, type DraftPlan } from '@app/plan-import';
 import type { Actor } from '../auth/actor';
-import { requireAdmin } from '../auth/admin-policy';
+import type { AccessDenialsService } from '../audit/access-denials.service';
 import { badInput, conflict } from '../common/domain-error';
 import { Scope } from '../common/scope';
+import { assertStorableText } from '../common/validation';
 import type { AgencyRepository } from '../repositories/agency.repository';
 import type { PlanEntity, PlanRepository } from '../repositories/plan.repository';
 import { isUniqueViolation, type Transactions } from '../repositories/transaction';
@@ -41,22 +42,27 @@ export interface PlanImportDeps {
   plans: PlanRepository;
   transactions: Transactions;
   writer: PlanWriterService;
+  denials: AccessDenialsService;
 }
 
 export class PlanImportService {
   constructor(private readonly deps: PlanImportDeps) {}
 
   async import(actor: Actor, command: ImportCommand): Promise<ImportOutcome> {
-    requireAdmin(actor, 'import-plan', null);
+    await this.deps.denials.requireAdmin(actor, 'import-plan', null);
     const scope = Scope.ofActor(actor);
     const provinceHint =
       command.provinceCode !== null && command.provinceCode !== undefined ? checkedProvinceCode(command.provinceCode) : null;
-    if (provinceHint) scope.narrow(provinceHint);
+    if (provinceHint) {
+      await this.deps.denials.guardAdmin(actor, { operation: 'import-plan', provinceCode: null, target: provinceHint }, () =>
+        scope.narrow(provinceHint),
+      );
+    }
     const text = await documentText(command);
     const draft = await this.parse(scope, text, provinceHint);
     const provinceCode = provinceHint ?? draft.provinceCode;
     if (!provinceCode) throw badInput('The document does not say which province it is from: give provinceCode');
-    requireAdmin(actor, 'import-plan', provinceCode);
+    await this.deps.denials.requireAdmin(actor, 'import-plan', provinceCode);
     const sourceHash = fingerprint(text);
     const conversion = draftToPlan(draft, { code: provinceCode, name: await this.provinceName(provinceCode, draft) }, sourceHash);
     const warnings = [...draft.warnings, ...conversion.warnings];
@@ -117,7 +123,13 @@ async function documentText(command: ImportCommand): Promise<string> {
   if (typeof command.content !== 'string' || command.content.trim() === '') throw badInput('content is empty: send the document');
   if (command.format === 'PLAN_TEXT') {
     if (Buffer.byteLength(command.content, 'utf8') > MAX_DOCUMENT_BYTES)
-      throw badInput(`The document is larger than ${MAX_DOCUMENT_BYTES / 1048576} MB`);
+      throw badInput(`content: the document is larger than ${MAX_DOCUMENT_BYTES / 1048576} MB`, { field: 'content' });
+    if (command.content.includes('\u0000')) {
+      throw badInput('content contains NUL characters: the file looks binary, not plain text. Save the plan as UTF-8 .txt and try again', {
+        field: 'content',
+      });
+    }
+    assertStorableText(command.content, 'content');
     return command.content;
   }
   const buffer = decodeBase64(command.content);
@@ -141,6 +153,8 @@ function checkedProvinceCode(code: string): string {
   if (code.trim() === '')
     throw badInput('provinceCode must not be empty: leave it out to use the province the document names', { field: 'provinceCode' });
   const slug = slugify(code);
-  if (slug !== code || code.length > 60) throw badInput(`provinceCode must be a slug such as "soc-trang", got "${code.slice(0, 60)}"`);
+  if (slug !== code || code.length > 60) {
+    throw badInput(`provinceCode must be a slug such as "soc-trang", got "${code.slice(0, 60)}"`, { field: 'provinceCode' });
+  }
   return code;
 }

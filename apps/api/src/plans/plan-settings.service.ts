@@ -1,5 +1,5 @@
 import type { Actor } from '../auth/actor';
-import { requireAdmin } from '../auth/admin-policy';
+import type { AccessDenialsService } from '../audit/access-denials.service';
 import { badInput, notFound } from '../common/domain-error';
 import { Scope } from '../common/scope';
 import { requireUuid } from '../common/validation';
@@ -18,10 +18,13 @@ const PERIODS = /^(H1|H2|YEAR|Q[1-4]|M(0[1-9]|1[0-2]))$/;
 // tasks created afterwards: an existing task keeps the schedule it was created with (it is the
 // start of its audit chain); move one task's due time with an extension.
 export class PlanSettingsService {
-  constructor(private readonly plans: PlanRepository) {}
+  constructor(
+    private readonly plans: PlanRepository,
+    private readonly denials: AccessDenialsService,
+  ) {}
 
   async update(actor: Actor, command: PlanSettingsCommand): Promise<PlanEntity> {
-    requireAdmin(actor, 'edit-plan-settings', null);
+    await this.denials.requireAdmin(actor, 'edit-plan-settings', null, `plan ${String(command.planId).slice(0, 60)}`);
     const id = requireUuid(command.planId, 'planId');
     const changes: PlanSettingsChanges = {};
     if (command.coordinatorInputRequired !== undefined && command.coordinatorInputRequired !== null) {

@@ -1,6 +1,6 @@
 import type { AgenciesService } from '../agencies/agencies.service';
 import { hasRole, type Actor } from '../auth/actor';
-import { requireAdmin } from '../auth/admin-policy';
+import type { AccessDenialsService } from '../audit/access-denials.service';
 import type { Clock } from '../common/clock';
 import { badInput, forbidden, notFound } from '../common/domain-error';
 import { Scope } from '../common/scope';
@@ -19,6 +19,7 @@ export interface NotificationsDeps {
   agencies: AgenciesService;
   digest: DigestService;
   clock: Clock;
+  denials: AccessDenialsService;
 }
 
 // Operator and reader entry points of the reminders module: run the digest, list digests, and let
@@ -28,7 +29,7 @@ export class NotificationsService {
 
   // A province's ADMIN runs that province, a national ADMIN every province.
   async runDigest(actor: Actor, asOf: Date | null): Promise<number> {
-    requireAdmin(actor, 'run-daily-digest', null);
+    await this.deps.denials.requireAdmin(actor, 'run-daily-digest', null);
     const at = validInstant(asOf, 'asOf') ?? this.deps.clock.now();
     const year = at.getUTCFullYear();
     if (year < 2000 || year > 9998)
@@ -45,7 +46,7 @@ export class NotificationsService {
 
   // Idempotent: a second call keeps the first delivery time.
   async markDelivered(actor: Actor, id: string): Promise<NotificationEntity> {
-    requireAdmin(actor, 'mark-notification-delivered', null);
+    await this.deps.denials.requireAdmin(actor, 'mark-notification-delivered', null, `notification ${String(id).slice(0, 60)}`);
     const found = await this.deps.notifications.findById(Scope.ofActor(actor), requireUuid(id, 'id'));
     if (!found) throw notFound(`No notification with id ${id}`);
     if (found.deliveredAt) return found;

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { AccessDenialRepository } from './access-denial.repository';
 import { AgencyRepository } from './agency.repository';
 import { HealthRepository } from './health.repository';
 import { NotificationRepository } from './notification.repository';
@@ -15,6 +16,7 @@ export interface Repositories {
   events: TaskEventRepository;
   notifications: NotificationRepository;
   health: HealthRepository;
+  accessDenials: AccessDenialRepository;
   transactions: Transactions;
 }
 
@@ -26,6 +28,7 @@ export function createRepositories(dataSource: DataSource): Repositories {
     events: new TaskEventRepository(dataSource),
     notifications: new NotificationRepository(dataSource),
     health: new HealthRepository(dataSource),
+    accessDenials: new AccessDenialRepository(dataSource),
     transactions: new Transactions(dataSource),
   };
 }

@@ -53,7 +53,8 @@ const CALLS: Record<string, Calls> = {
     tasksOfPlan: (r, s) => r.tasks.tasksOfPlan(Scope.province(s.province.code), s.planId),
     leafTasksOfAgency: (r, s) => r.tasks.leafTasksOfAgency(Scope.province(s.province.code), s.agencies.justice, 'OVERDUE'),
     authorizationRows: (r, s) => r.tasks.authorizationRows(Scope.province(s.province.code), [s.taskIds[0]]),
-    lockForTransition: (r, s) => rolledBack(r, (tx) => r.tasks.lockForTransition(tx, Scope.province(s.province.code), s.taskIds[0], 'key')),
+    lockForTransition: (r, s) =>
+      rolledBack(r, (tx) => r.tasks.lockForTransition(tx, Scope.province(s.province.code), s.taskIds[0], { actor: 'u', key: 'key' })),
     lockDue: (r, s) =>
       rolledBack(r, (tx) => r.tasks.lockDue(tx, Scope.province(s.province.code), new Date('2031-01-01T00:00:00Z'), [], 200)),
     applyTransitions: (r, s) =>
@@ -81,7 +82,7 @@ const CALLS: Record<string, Calls> = {
   'task-event': {
     eventsOf: (r, s) => r.events.eventsOf(Scope.province(s.province.code), [s.taskIds[0]]),
     eventsOfPlan: (r, s) => r.events.eventsOfPlan(Scope.province(s.province.code), s.planId),
-    findByIdempotencyKey: (r, s) => rolledBack(r, (tx) => r.events.findByIdempotencyKey(tx, s.province.code, s.taskIds[0], 'key')),
+    findByIdempotencyKey: (r, s) => rolledBack(r, (tx) => r.events.findByIdempotencyKey(tx, s.province.code, s.taskIds[0], 'u', 'key')),
     eventsUpTo: (r, s) => rolledBack(r, (tx) => r.events.eventsUpTo(tx, s.province.code, s.taskIds[0], 3)),
   },
   notification: {
@@ -98,6 +99,27 @@ const CALLS: Record<string, Calls> = {
   },
   health: {
     check: (r) => r.health.check(),
+  },
+  'access-denial': {
+    insert: (r, s) =>
+      r.accessDenials.insert({
+        provinceCode: s.province.code,
+        at: new Date('2030-01-01T00:00:00Z'),
+        actorSub: 'u',
+        actorProvince: s.province.code,
+        actorAgency: 'so-tu-phap',
+        roles: ['OFFICER'],
+        operation: 'VERIFY',
+        taskId: s.taskIds[0],
+        target: null,
+        rule: 'no-rule-allows',
+        message: 'Denied',
+      }),
+    page: (r, s) =>
+      r.accessDenials.page(Scope.province(s.province.code), {
+        first: 20,
+        before: { at: new Date('2031-01-01T00:00:00Z'), id: s.taskIds[0] },
+      }),
   },
 };
 

@@ -34,10 +34,12 @@ export class TaskEventRepository {
     tx: Tx,
     provinceCode: string,
     taskId: string,
+    actor: string,
     key: string,
   ): Promise<{ seq: number; type: TaskEventType } | null> {
+    // a key is the sender's: scoped to the task and the actor (uq_task_events_idempotency)
     const found = await managerOf(tx).findOne(TaskEventEntity, {
-      where: { provinceCode, taskId, idempotencyKey: key },
+      where: { provinceCode, taskId, actor, idempotencyKey: key },
       select: { seq: true, type: true },
     });
     return found ? { seq: found.seq, type: found.type } : null;

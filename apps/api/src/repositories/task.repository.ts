@@ -33,8 +33,10 @@ export interface TaskAuthorizationRow {
   monitoringAgencyId: string | null;
   coordinatorInputRequired: boolean;
   committeeId: string | null; // the province's People's Committee
-  // the event an idempotencyKey already produced on this task, if any
+  // the event this actor's idempotencyKey already produced on this task, if any
   idempotent: { seq: number; type: TaskEventType } | null;
+  // who sent the latest REQUEST_EXTENSION (the pending one, when the snapshot has one)
+  extensionRequestedBy: string | null;
 }
 
 // One accepted event and the task row it leaves behind.
@@ -132,16 +134,28 @@ export class TaskRepository {
   // availableEvents of a page of tasks: one statement for all of them.
   async authorizationRows(scope: Scope, taskIds: readonly string[]): Promise<Map<string, TaskAuthorizationRow>> {
     if (taskIds.length === 0) return new Map();
-    const rows: Record<string, unknown>[] = await this.dataSource.query(authorizationSql(false), [[...taskIds], scope.provinceCode, null]);
+    const rows: Record<string, unknown>[] = await this.dataSource.query(authorizationSql(false), [
+      [...taskIds],
+      scope.provinceCode,
+      null,
+      null,
+    ]);
     return new Map(rows.map((row) => [row.id as string, toAuthorizationRow(row)]));
   }
 
   // The first statement of a transition: the task locked, with everything the rules need.
-  async lockForTransition(tx: Tx, scope: Scope, taskId: string, idempotencyKey: string | null): Promise<TaskAuthorizationRow | null> {
+  // idempotency: the actor's key (a key is scoped to the task and the user who sent it).
+  async lockForTransition(
+    tx: Tx,
+    scope: Scope,
+    taskId: string,
+    idempotency: { actor: string | null; key: string | null },
+  ): Promise<TaskAuthorizationRow | null> {
     const rows: Record<string, unknown>[] = await managerOf(tx).query(authorizationSql(true), [
       [taskId],
       scope.provinceCode,
-      idempotencyKey,
+      idempotency.key,
+      idempotency.actor,
     ]);
     return rows.length === 0 ? null : toAuthorizationRow(rows[0]);
   }
@@ -180,7 +194,7 @@ export class TaskRepository {
   }
 }
 
-// $1 task ids, $2 province (null = national), $3 idempotency key. The lock variant takes FOR UPDATE
+// $1 task ids, $2 province (null = national), $3 idempotency key, $4 its actor. The lock variant takes FOR UPDATE
 // on the task row only (the CTE); the other tables are read in the same statement.
 function authorizationSql(lock: boolean): string {
   return `WITH t AS (
@@ -201,7 +215,11 @@ SELECT t.*,
          OR g.group_id IN (SELECT c.agency_id FROM task_coordinators c WHERE c.province_code = t.province_code AND c.task_id = t.id))
      GROUP BY g.group_id) m) AS ctx_group_members,
   (SELECT jsonb_build_object('seq', e.seq, 'type', e.type) FROM task_events e
-   WHERE e.province_code = t.province_code AND e.task_id = t.id AND e.idempotency_key = $3::text) AS ctx_idempotent
+   WHERE e.province_code = t.province_code AND e.task_id = t.id AND e.actor = $4::text AND e.idempotency_key = $3::text)
+    AS ctx_idempotent,
+  (SELECT e.actor FROM task_events e
+   WHERE e.province_code = t.province_code AND e.task_id = t.id AND e.type = 'REQUEST_EXTENSION'
+   ORDER BY e.seq DESC LIMIT 1) AS ctx_extension_requested_by
 FROM t
 LEFT JOIN plans p ON p.province_code = t.province_code AND p.id = t.plan_id`;
 }
@@ -294,5 +312,6 @@ function toAuthorizationRow(row: Record<string, unknown>): TaskAuthorizationRow 
     coordinatorInputRequired: Boolean(row.ctx_coordinator_input_required),
     committeeId: (row.ctx_committee_id as string | null) ?? null,
     idempotent: (row.ctx_idempotent as TaskAuthorizationRow['idempotent']) ?? null,
+    extensionRequestedBy: (row.ctx_extension_requested_by as string | null) ?? null,
   };
 }

@@ -19,6 +19,8 @@ export function relationsOf(row: TaskAuthorizationRow): TaskRelations {
     reportedByAgencyId: context.reportedByAgencyId,
     reportedByUserId: context.reportedByUserId,
     coordinatorInputMissing: row.coordinatorInputRequired && missingInput(context, row.coordinatorIds, members).length > 0,
+    // the latest request is the pending one while the snapshot holds a pending request
+    extensionRequestedByUserId: context.pendingExtension ? row.extensionRequestedBy : null,
   };
 }
 
@@ -35,6 +37,7 @@ export function ownRelationsOf(task: TaskEntity): TaskRelations {
     coordinatorInputMissing: false,
     reportedByAgencyId: context.reportedByAgencyId,
     reportedByUserId: context.reportedByUserId,
+    extensionRequestedByUserId: null,
   };
 }
 

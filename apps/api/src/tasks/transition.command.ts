@@ -37,6 +37,8 @@ export function validateCommand(command: TransitionCommand, now: Date): ValidCom
 
 function eventData(command: TransitionCommand, now: Date): Record<string, unknown> {
   const comment = optionalText(command.comment, 'comment', LIMITS.comment);
+  // checked whatever the event, also where it is ignored: no field escapes its cap
+  if (command.report) report(command, 'report');
   switch (command.event) {
     case 'SUBMIT_REPORT':
       return { report: report(command, 'report') };

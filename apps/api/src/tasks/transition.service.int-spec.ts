@@ -384,7 +384,7 @@ describe(TransitionService.name, () => {
     });
 
     it('refuses with CONFLICT and writes nothing when an idempotencyKey is reused for another event type', async () => {
-      await fire(actors.coordinator, taskId, 'CONTRIBUTE', { comment: 'x', idempotencyKey: 'k-1' });
+      await fire(actors.lead, taskId, 'REQUEST_EXTENSION', { comment: 'Cần thêm thời gian', newDueAt: AFTER_DUE, idempotencyKey: 'k-1' });
       await expectRefusedUnchanged(
         taskId,
         () => fire(actors.lead, taskId, 'SUBMIT_REPORT', { report: { summary: 's' }, idempotencyKey: 'k-1' }),

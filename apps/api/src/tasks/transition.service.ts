@@ -5,10 +5,12 @@ import { toStoredMachineEvent } from '../audit/stored-event';
 import { SYSTEM_ACTOR, toRuleActor, type Actor } from '../auth/actor';
 import { Scope } from '../common/scope';
 import type { Clock } from '../common/clock';
-import { conflict, forbidden, invalidTransition, notFound } from '../common/domain-error';
+import { conflict, DomainError, forbidden, invalidTransition, notFound } from '../common/domain-error';
+import type { AccessDenialsService } from '../audit/access-denials.service';
 import type { TaskEventRepository } from '../repositories/task-event.repository';
 import { TaskEntity, type TaskAuthorizationRow, type TaskRepository, type TransitionWrite } from '../repositories/task.repository';
 import { isUniqueViolation, type Transactions, type Tx } from '../repositories/transaction';
+import { checkContributionLimits } from './contribution-limits';
 import { ownRelationsOf, relationsOf } from './task-relations';
 import { toMachineEvent, validateCommand, type TransitionCommand, type ValidCommand } from './transition.command';
 
@@ -17,6 +19,7 @@ export interface TransitionDeps {
   events: TaskEventRepository;
   transactions: Transactions;
   clock: Clock;
+  denials: AccessDenialsService;
 }
 
 type Decided = { task: TaskEntity; write: TransitionWrite | null };
@@ -30,12 +33,26 @@ export class TransitionService {
   async transition(actor: Actor, command: TransitionCommand): Promise<TaskEntity> {
     const now = this.deps.clock.now();
     const valid = validateCommand(command, now);
+    // the province of the task, once it is loaded: where a refusal is recorded
+    const seen: { provinceCode: string | null } = { provinceCode: null };
     try {
-      return await this.deps.transactions.run((tx) => this.transitionIn(tx, actor, valid, now));
+      return await this.transitionOnce(actor, valid, now, seen);
+    } catch (error) {
+      // recorded after the refused transaction rolled back, in a statement of its own
+      if (error instanceof DomainError && error.code === 'FORBIDDEN') {
+        await this.deps.denials.record(actor, { operation: valid.type, provinceCode: seen.provinceCode, taskId: valid.taskId }, error);
+      }
+      throw error;
+    }
+  }
+
+  private async transitionOnce(actor: Actor, valid: ValidCommand, now: Date, seen: { provinceCode: string | null }): Promise<TaskEntity> {
+    try {
+      return await this.deps.transactions.run((tx) => this.transitionIn(tx, actor, valid, now, seen));
     } catch (error) {
       // the same idempotencyKey raced in from another request: its event is committed now
       if (valid.idempotencyKey === null || !isUniqueViolation(error)) throw error;
-      return this.deps.transactions.run((tx) => this.transitionIn(tx, actor, valid, now));
+      return this.deps.transactions.run((tx) => this.transitionIn(tx, actor, valid, now, seen));
     }
   }
 
@@ -72,10 +89,18 @@ export class TransitionService {
     return decided.filter((d) => d.write).map((d) => d.task);
   }
 
-  private async transitionIn(tx: Tx, actor: Actor, command: ValidCommand, now: Date): Promise<TaskEntity> {
-    const row = await this.deps.tasks.lockForTransition(tx, Scope.ofActor(actor), command.taskId, command.idempotencyKey);
+  private async transitionIn(
+    tx: Tx,
+    actor: Actor,
+    command: ValidCommand,
+    now: Date,
+    seen: { provinceCode: string | null },
+  ): Promise<TaskEntity> {
+    const idempotency = { actor: actor.userId, key: command.idempotencyKey };
+    const row = await this.deps.tasks.lockForTransition(tx, Scope.ofActor(actor), command.taskId, idempotency);
     if (!row) throw notFound(`No task with id ${command.taskId}`);
     const { task } = row;
+    seen.provinceCode = task.provinceCode;
     if (row.hasChildren) {
       throw invalidTransition(`Task ${task.ordinal} is split per lead agency: fire ${command.type} on its child tasks`, {
         state: task.state,
@@ -92,9 +117,9 @@ export class TransitionService {
       // A retry that waited for the lock read the trail as it was before the first request
       // committed: look again (one more statement, on this refusal path only).
       const first =
-        command.idempotencyKey === null
+        command.idempotencyKey === null || actor.userId === null
           ? null
-          : await this.deps.events.findByIdempotencyKey(tx, task.provinceCode, task.id, command.idempotencyKey);
+          : await this.deps.events.findByIdempotencyKey(tx, task.provinceCode, task.id, actor.userId, command.idempotencyKey);
       if (first) return this.firstResult(tx, task, first, command);
       throw error;
     }
@@ -110,6 +135,7 @@ export class TransitionService {
         currentVersion: task.version,
       });
     }
+    if (command.type === 'CONTRIBUTE') checkContributionLimits(task.snapshot.context, actor.agencyId, String(command.data.text ?? ''));
     const payload = JSON.parse(JSON.stringify({ ...command.data, by: { userId: actor.userId, agencyId: actor.agencyId } })) as Record<
       string,
       unknown

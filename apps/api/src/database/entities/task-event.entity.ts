@@ -3,7 +3,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 // Append-only audit table (CONTRACT.md "Audit table"); a trigger refuses UPDATE and DELETE.
 @Entity({ name: 'task_events' })
-@Index('uq_task_events_idempotency', ['provinceCode', 'taskId', 'idempotencyKey'], {
+// an idempotency key is scoped to the task and the user who sent it
+@Index('uq_task_events_idempotency', ['provinceCode', 'taskId', 'actor', 'idempotencyKey'], {
   unique: true,
   where: '"idempotency_key" IS NOT NULL',
 })
