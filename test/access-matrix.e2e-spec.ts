@@ -237,6 +237,7 @@ interface Probe {
   version: number;
   events: number;
   snapshot: StoredTaskSnapshot;
+  extensionRequestedBy: string | null; // actor of the latest REQUEST_EXTENSION event
 }
 
 type Outcome = 'ALLOWED' | 'FORBIDDEN' | 'INVALID_TRANSITION' | 'NOT_FOUND';
@@ -290,12 +291,13 @@ describe('access matrix: every role × relation × event × state over HTTP agre
 
   async function readFacts(kind: KindKey, variant: Variant, id: string): Promise<Probe> {
     const row = await pg.query(
-      `SELECT t.version, t.state, t.snapshot, (SELECT count(*)::int FROM task_events e WHERE e.task_id = t.id) AS events
+      `SELECT t.version, t.state, t.snapshot, (SELECT count(*)::int FROM task_events e WHERE e.task_id = t.id) AS events,
+              (SELECT e.actor FROM task_events e WHERE e.task_id = t.id AND e.type = 'REQUEST_EXTENSION' ORDER BY e.seq DESC LIMIT 1) AS requested_by
          FROM tasks t WHERE t.id = $1`,
       [id],
     );
-    const { version, snapshot, events } = row.rows[0];
-    return { kind, variant, id, version, events, snapshot };
+    const { version, snapshot, events, requested_by } = row.rows[0];
+    return { kind, variant, id, version, events, snapshot, extensionRequestedBy: requested_by };
   }
 
   async function prepare(kind: KindKey, variant: Variant): Promise<Probe> {
@@ -326,6 +328,7 @@ describe('access matrix: every role × relation × event × state over HTTP agre
       provincialCommitteeAgencyId: ids[COMMITTEE],
       reportedByAgencyId: context.reportedByAgencyId,
       reportedByUserId: context.reportedByUserId,
+      extensionRequestedByUserId: context.pendingExtension ? probe.extensionRequestedBy : null,
       coordinatorInputMissing: plan.coordinatorInputRequired && missingCoordinators(context, [ids[ict.code]]).length > 0,
     };
   }
