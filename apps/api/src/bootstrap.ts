@@ -22,7 +22,7 @@ export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock =
   logger.log(`Database ready (${database.embedded ? 'embedded' : 'DATABASE_URL'}); ${applied} migration(s) applied`);
   const jwtSecret = await resolveJwtSecret(config);
   if (!jwtSecret && !config.jwt.jwksUrl) throw new Error('AUTH_JWT_SECRET (or AUTH_JWKS_URL) must be set when DATABASE_URL is set');
-  const services = createServices({ dataSource, clock, jwt: { ...config.jwt, secret: jwtSecret } });
+  const services = createServices({ dataSource, clock, jwt: { ...config.jwt, secret: jwtSecret }, logger: new Logger('Services') });
   // the largest body anyone may send; each caller's own limit is applied once the token is known
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit.admin });
   await registerRequestGuards(adapter.getInstance(), {
