@@ -321,9 +321,9 @@ const CASES: Case[] = [
     expect: adminOnly({ works: (d) => expect(d.runDeadlineSweep).toEqual(expect.any(Number)) }),
   },
   {
-    name: 'runDailyDigest(asOf: tomorrow)',
+    name: 'runDailyDigest(asOf: yesterday)',
     query: 'mutation M($at: DateTime) { runDailyDigest(asOf: $at) }',
-    variables: () => ({ at: inDays(1) }),
+    variables: () => ({ at: inDays(-1) }),
     expect: adminOnly({ works: (d) => expect(d.runDailyDigest).toEqual(expect.any(Number)) }),
   },
 ];

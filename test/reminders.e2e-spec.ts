@@ -136,6 +136,14 @@ describe('reminders', () => {
       expectError(await gql(server, officer, 'mutation { runDailyDigest }'), 'FORBIDDEN');
     });
 
+    it('answers BAD_USER_INPUT and writes nothing when runDailyDigest is asked for a future day (its digest would be sent early and the real one skipped)', async () => {
+      const tomorrow = new Date(Date.now() + 24 * 60 * 60 * 1000).toISOString();
+      const result = await gql(server, admin, 'mutation M($at: DateTime) { runDailyDigest(asOf: $at) }', { at: tomorrow });
+      expectError(result, 'BAD_USER_INPUT');
+      expect(result.errors![0].extensions?.field).toBe('asOf');
+      expect((await gql(server, admin, NOTIFICATIONS, {})).data!.notifications).toEqual([]);
+    });
+
     it("writes one digest per agency of the ADMIN's province, once, when runDailyDigest is run twice", async () => {
       const today = vietnamDate(new Date());
       const first = await gql(server, admin, 'mutation { runDailyDigest }');

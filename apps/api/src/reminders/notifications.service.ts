@@ -4,7 +4,7 @@ import type { AccessDenialsService } from '../audit/access-denials.service';
 import type { Clock } from '../common/clock';
 import { badInput, forbidden, notFound } from '../common/domain-error';
 import { Scope } from '../common/scope';
-import { pageSize, requireUuid, validInstant } from '../common/validation';
+import { LIMITS, pageSize, requireUuid, validInstant } from '../common/validation';
 import type { NotificationEntity, NotificationRepository } from '../repositories/notification.repository';
 import type { DigestService } from './digest.service';
 
@@ -30,7 +30,15 @@ export class NotificationsService {
   // A province's ADMIN runs that province, a national ADMIN every province.
   async runDigest(actor: Actor, asOf: Date | null): Promise<number> {
     await this.deps.denials.requireAdmin(actor, 'run-daily-digest', null);
-    const at = validInstant(asOf, 'asOf') ?? this.deps.clock.now();
+    const now = this.deps.clock.now();
+    const at = validInstant(asOf, 'asOf') ?? now;
+    // a digest written for a day still to come would be sent early and block that day's real one
+    if (at.getTime() > now.getTime() + LIMITS.clockSkewMs) {
+      throw badInput(
+        `asOf must not be later than now (${now.toISOString()}, plus ${LIMITS.clockSkewMs / 1000} s for clock skew), got ${at.toISOString()}`,
+        { field: 'asOf' },
+      );
+    }
     const year = at.getUTCFullYear();
     if (year < 2000 || year > 9998)
       throw badInput(`asOf must fall between the years 2000 and 9998, got ${at.toISOString()}`, { field: 'asOf' });
