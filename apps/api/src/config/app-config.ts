@@ -12,6 +12,7 @@ export interface AppConfig {
   deadlineSweepIntervalMs: number;
   production: boolean;
   exposeSqlQueryCount: boolean; // diagnostics: x-sql-query-count response header
+  database: DatabasePoolConfig;
 }
 
 export interface JwtConfig {
@@ -42,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     deadlineSweepIntervalMs: intInRange(env.DEADLINE_SWEEP_INTERVAL_MS, 'DEADLINE_SWEEP_INTERVAL_MS', 60000, 0, 86_400_000),
     production: env.NODE_ENV === 'production',
     exposeSqlQueryCount: env.EXPOSE_SQL_QUERY_COUNT === 'true',
+    database: databasePoolConfig(env),
   };
 }
 
@@ -63,4 +65,31 @@ function logLevel(raw: string | undefined): AppConfig['logLevel'] {
   if (value === 'info') return 'log';
   if ((LOG_LEVELS as readonly string[]).includes(value)) return value as AppConfig['logLevel'];
   throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+}
+
+// How long the service waits for PostgreSQL before it answers SERVICE_UNAVAILABLE. Every bound is
+// finite, so a frozen or stopped database never holds a request for longer than about
+// connectTimeoutMs + queryTimeoutMs.
+export interface DatabasePoolConfig {
+  poolMax: number; // DATABASE_POOL_MAX
+  connectTimeoutMs: number; // DATABASE_CONNECT_TIMEOUT_MS: open a connection or wait for a free one
+  statementTimeoutMs: number; // DATABASE_STATEMENT_TIMEOUT_MS: PostgreSQL cancels a longer statement
+  lockTimeoutMs: number; // DATABASE_LOCK_TIMEOUT_MS: PostgreSQL gives up waiting for a row or table lock
+  idleInTransactionTimeoutMs: number; // DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS
+  queryTimeoutMs: number; // DATABASE_QUERY_TIMEOUT_MS: the client gives up on a database that does not answer at all
+  healthTimeoutMs: number; // DATABASE_HEALTH_TIMEOUT_MS: GET /health reports the database down after this
+}
+
+export function databasePoolConfig(env: NodeJS.ProcessEnv = process.env): DatabasePoolConfig {
+  const ms = (name: string, fallback: number, min = 100) => intInRange(env[name], name, fallback, min, 3_600_000);
+  const statementTimeoutMs = ms('DATABASE_STATEMENT_TIMEOUT_MS', 10_000);
+  return {
+    poolMax: intInRange(env.DATABASE_POOL_MAX, 'DATABASE_POOL_MAX', 20, 1, 1000),
+    connectTimeoutMs: ms('DATABASE_CONNECT_TIMEOUT_MS', 5_000),
+    statementTimeoutMs,
+    lockTimeoutMs: ms('DATABASE_LOCK_TIMEOUT_MS', 5_000),
+    idleInTransactionTimeoutMs: ms('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000),
+    queryTimeoutMs: ms('DATABASE_QUERY_TIMEOUT_MS', statementTimeoutMs + 2_000),
+    healthTimeoutMs: ms('DATABASE_HEALTH_TIMEOUT_MS', 2_000),
+  };
 }
