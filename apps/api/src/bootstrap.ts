@@ -16,7 +16,7 @@ export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock =
   const logger = new Logger('Bootstrap');
   const database = await resolveDatabase(config, (m) => logger.log(m));
   const counter = config.exposeSqlQueryCount ? new QueryCounter() : null;
-  const dataSource = createDataSource(database.url, counter ? { logger: counter, logging: ['query'] } : {});
+  const dataSource = createDataSource(database.url, counter ? { logger: counter, logging: ['query'] } : {}, config.database);
   await dataSource.initialize();
   const applied = await runMigrations(dataSource);
   logger.log(`Database ready (${database.embedded ? 'embedded' : 'DATABASE_URL'}); ${applied} migration(s) applied`);

@@ -15,6 +15,7 @@ export interface AppConfig {
   introspection: boolean; // schema introspection and the GraphiQL page (off in production unless enabled)
   rateLimit: { max: number; windowMs: number }; // GraphQL requests per user per window
   bodyLimit: { user: number; admin: number }; // bytes of one GraphQL request body
+  database: DatabasePoolConfig;
 }
 
 export interface JwtConfig {
@@ -52,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       // a 10 MB document arrives as about 13.4 MB of base64
       admin: intInRange(env.ADMIN_BODY_LIMIT_BYTES, 'ADMIN_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     },
+    database: databasePoolConfig(env),
   };
 }
 
@@ -113,4 +115,31 @@ function logLevel(raw: string | undefined): AppConfig['logLevel'] {
   if (value === 'info') return 'log';
   if ((LOG_LEVELS as readonly string[]).includes(value)) return value as AppConfig['logLevel'];
   throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+}
+
+// How long the service waits for PostgreSQL before it answers SERVICE_UNAVAILABLE. Every bound is
+// finite, so a frozen or stopped database never holds a request for longer than about
+// connectTimeoutMs + queryTimeoutMs.
+export interface DatabasePoolConfig {
+  poolMax: number; // DATABASE_POOL_MAX
+  connectTimeoutMs: number; // DATABASE_CONNECT_TIMEOUT_MS: open a connection or wait for a free one
+  statementTimeoutMs: number; // DATABASE_STATEMENT_TIMEOUT_MS: PostgreSQL cancels a longer statement
+  lockTimeoutMs: number; // DATABASE_LOCK_TIMEOUT_MS: PostgreSQL gives up waiting for a row or table lock
+  idleInTransactionTimeoutMs: number; // DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS
+  queryTimeoutMs: number; // DATABASE_QUERY_TIMEOUT_MS: the client gives up on a database that does not answer at all
+  healthTimeoutMs: number; // DATABASE_HEALTH_TIMEOUT_MS: GET /health reports the database down after this
+}
+
+export function databasePoolConfig(env: NodeJS.ProcessEnv = process.env): DatabasePoolConfig {
+  const ms = (name: string, fallback: number, min = 100) => intInRange(env[name], name, fallback, min, 3_600_000);
+  const statementTimeoutMs = ms('DATABASE_STATEMENT_TIMEOUT_MS', 10_000);
+  return {
+    poolMax: intInRange(env.DATABASE_POOL_MAX, 'DATABASE_POOL_MAX', 20, 1, 1000),
+    connectTimeoutMs: ms('DATABASE_CONNECT_TIMEOUT_MS', 5_000),
+    statementTimeoutMs,
+    lockTimeoutMs: ms('DATABASE_LOCK_TIMEOUT_MS', 5_000),
+    idleInTransactionTimeoutMs: ms('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000),
+    queryTimeoutMs: ms('DATABASE_QUERY_TIMEOUT_MS', statementTimeoutMs + 2_000),
+    healthTimeoutMs: ms('DATABASE_HEALTH_TIMEOUT_MS', 2_000),
+  };
 }

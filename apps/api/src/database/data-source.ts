@@ -1,4 +1,6 @@
+import { Client, type ClientConfig } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { databasePoolConfig, type DatabasePoolConfig } from '../config/app-config';
 import { AgencyGroupMemberEntity } from './entities/agency-group-member.entity';
 import { AgencyEntity } from './entities/agency.entity';
 import { ProvinceEntity } from './entities/province.entity';
@@ -46,7 +48,13 @@ export const MIGRATIONS = [
 ];
 
 // synchronize is off everywhere, tests included: the schema comes only from migrations.
-export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
+// The pool's bounds (app-config DatabasePoolConfig) make a stopped or frozen database an error
+// within seconds instead of a request that hangs.
+export function dataSourceOptions(
+  url: string,
+  extra: Partial<DataSourceOptions> = {},
+  pool: DatabasePoolConfig = databasePoolConfig(),
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -57,11 +65,63 @@ export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions>
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: 20 },
+    extra: poolOptions(pool),
     ...extra,
   } as DataSourceOptions;
 }
 
-export function createDataSource(url: string, extra: Partial<DataSourceOptions> = {}): DataSource {
-  return new DataSource(dataSourceOptions(url, extra));
+export function poolOptions(pool: DatabasePoolConfig): Record<string, unknown> {
+  return {
+    max: pool.poolMax,
+    // opening a connection, and waiting for a free one when all are busy
+    connectionTimeoutMillis: pool.connectTimeoutMs,
+    // server side: PostgreSQL cancels the statement (57014), gives up a lock (55P03), ends an idle transaction
+    statement_timeout: pool.statementTimeoutMs,
+    lock_timeout: pool.lockTimeoutMs,
+    idle_in_transaction_session_timeout: pool.idleInTransactionTimeoutMs,
+    // client side: a database that does not answer at all (frozen, network gone) cannot cancel anything
+    query_timeout: pool.queryTimeoutMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    application_name: 'action-plans',
+    Client: BoundedClient,
+  };
+}
+
+const TIMEOUTS = new WeakMap<DataSource, DatabasePoolConfig>();
+
+export function createDataSource(
+  url: string,
+  extra: Partial<DataSourceOptions> = {},
+  pool: DatabasePoolConfig = databasePoolConfig(),
+): DataSource {
+  const dataSource = new DataSource(dataSourceOptions(url, extra, pool));
+  TIMEOUTS.set(dataSource, pool);
+  return dataSource;
+}
+
+// The bounds a data source was built with (the health check uses its own short one).
+export function poolConfigOf(dataSource: DataSource): DatabasePoolConfig {
+  return TIMEOUTS.get(dataSource) ?? databasePoolConfig();
+}
+
+// pg's query_timeout answers the caller but keeps the connection waiting for the late reply, so
+// the transaction's ROLLBACK and every later query on it would queue behind that reply (each
+// waiting its own query_timeout). A connection whose query timed out is closed instead: what is
+// queued on it fails at once, the pool drops it, and PostgreSQL rolls its transaction back.
+class BoundedClient extends Client {
+  constructor(config?: string | ClientConfig) {
+    super(config);
+    const query = this.query.bind(this) as (...args: unknown[]) => unknown;
+    (this as { query: unknown }).query = (...args: unknown[]) => {
+      const result = query(...args);
+      if (result instanceof Promise) result.catch((error: unknown) => this.closeOnReadTimeout(error));
+      return result;
+    };
+  }
+
+  private closeOnReadTimeout(error: unknown): void {
+    if ((error as Error)?.message !== 'Query read timeout') return;
+    (this as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  }
 }

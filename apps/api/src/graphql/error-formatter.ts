@@ -3,6 +3,7 @@ import { GraphQLError, type ExecutionResult } from 'graphql';
 import { IncompatibleSnapshotError, InvalidTaskInputError } from '@app/lifecycle';
 import { PlanImportError } from '@app/plan-import';
 import { DomainError, ERROR_CODES } from '../common/domain-error';
+import { isDatabaseUnavailable } from '../repositories/database-errors';
 
 export interface FormattedErrors {
   statusCode: number;
@@ -11,11 +12,15 @@ export interface FormattedErrors {
 
 type Logger = { error(message: string, trace?: string): void };
 
-// The one mapper from errors to the contract's extensions.code. Unknown errors are logged with an
-// id and reach the client as a generic message; nothing answers 500.
-export function createErrorFormatter(logger: Logger, production: boolean) {
+export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is not answering; try again shortly';
+
+// The one mapper from errors to the contract's extensions.code. A database that is down or too
+// slow is SERVICE_UNAVAILABLE; other unknown errors are logged with an id and reach the client as
+// that id only. Neither carries the driver's or the SQL's text, whatever NODE_ENV says (the second
+// argument, production, no longer changes what clients see). Nothing answers 500.
+export function createErrorFormatter(logger: Logger, _production = true) {
   return (execution: { data?: unknown; errors?: readonly unknown[] }): FormattedErrors => {
-    const errors = (execution.errors ?? []).flatMap(expand).map((error) => format(error, logger, production));
+    const errors = (execution.errors ?? []).flatMap(expand).map((error) => format(error, logger));
     const requestError = execution.data === undefined || execution.data === null;
     const onlyBadInput = errors.every((error) => error.extensions?.code === 'BAD_USER_INPUT');
     const refusedMethod = (execution.errors ?? []).some((error) => httpStatusOf(error) === 405);
@@ -38,12 +43,17 @@ function expand(error: unknown): unknown[] {
   return Array.isArray(inner) ? inner : [error];
 }
 
-function format(error: unknown, logger: Logger, production: boolean): GraphQLError {
+function format(error: unknown, logger: Logger): GraphQLError {
   const gql =
     error instanceof GraphQLError ? error : new GraphQLError(String((error as Error)?.message ?? error), { originalError: error as Error });
   const original = gql.originalError;
   if (original instanceof DomainError) {
     return withCode(gql, original.message, original.code, original.details);
+  }
+  if (isDatabaseUnavailable(error)) {
+    const errorId = randomUUID();
+    logger.error(`Database unavailable ${errorId}: ${describe(original ?? error)}`);
+    return withCode(gql, DATABASE_UNAVAILABLE_MESSAGE, 'SERVICE_UNAVAILABLE', { errorId });
   }
   const lib = libraryError(original);
   if (lib) return withCode(gql, lib.message, lib.code, { reason: lib.reason });
@@ -55,8 +65,12 @@ function format(error: unknown, logger: Logger, production: boolean): GraphQLErr
   }
   const errorId = randomUUID();
   logger.error(`Unhandled error ${errorId}: ${original.message}`, original.stack);
-  const message = production ? `Internal error (id ${errorId})` : `Internal error (id ${errorId}): ${original.message}`;
-  return withCode(gql, message, 'INTERNAL_SERVER_ERROR', { errorId });
+  return withCode(gql, `Internal error (id ${errorId})`, 'INTERNAL_SERVER_ERROR', { errorId });
+}
+
+function describe(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return `${typeof code === 'string' ? `[${code}] ` : ''}${String(message ?? error)}`;
 }
 
 // The pure libraries' errors, in the contract's vocabulary.
