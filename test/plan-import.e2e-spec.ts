@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import JSZip from 'jszip';
 import { gql, startApiServer, token, type ApiServer, type GqlResponse } from './support/api-server';
 import {
   REAL_PLANS,
@@ -996,6 +997,27 @@ describe('plan import over GraphQL', () => {
         codes: ['BAD_USER_INPUT'],
         message: expect.stringMatching(/not a readable DOCX/u),
       });
+      expect(await rowCounts()).toEqual(before);
+    });
+
+    it('does refuse a DOCX zip bomb and a 1 MB hostile plan text with BAD_USER_INPUT naming the limit', async () => {
+      const zip = await JSZip.loadAsync(await planDocx(plan));
+      zip.file('word/document.xml', '<w:p><w:r><w:t>x</w:t></w:r></w:p>'.repeat((40 * 1024 * 1024) / 34));
+      const bomb = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 9 } });
+      const before = await rowCounts();
+      await expectRefusedImport(
+        admin,
+        { format: 'DOCX', content: bomb.toString('base64') },
+        'BAD_USER_INPUT',
+        /refused before reading: its part word\/document\.xml declares 40 MB uncompressed; an XML part may have at most 4 MB/u,
+      );
+      const cell = ', '.repeat(512 * 1024);
+      await expectRefusedImport(
+        admin,
+        { format: 'PLAN_TEXT', content: `${text}\n1\tRà soát\tSở Tư pháp\t${cell}x\tNăm 2023\t` },
+        'BAD_USER_INPUT',
+        /agency cell has \d+ characters/u,
+      );
       expect(await rowCounts()).toEqual(before);
     });
 

@@ -1,17 +1,21 @@
 import { PROVINCE_NAMES } from './provinces.data';
 import { slugify } from './slug';
-import { cleanInline } from './text-cleanup.util';
+import { cleanInline, isWhitespace, trimEndWhere } from './text-cleanup.util';
 
-const PROVINCE_SLUGS: readonly string[] = PROVINCE_NAMES.map(slugify).sort((a, b) => b.length - a.length);
+// Longest province first, "-tinh-<province>" before "-<province>"; built once (keys are checked by the thousand).
+const PROVINCE_SUFFIXES: readonly string[] = PROVINCE_NAMES.map(slugify)
+  .sort((a, b) => b.length - a.length)
+  .flatMap((province) => [`-tinh-${province}`, `-${province}`]);
 
 /** The agency name as a person would write it: no markup, bullets or trailing punctuation. */
 export function tidyAgencyName(raw: string): string {
-  return cleanInline(raw)
-    .replace(/^[-+•–]\s*/, '')
-    .replace(/[\s.,;:]+$/, '')
-    .replace(/\s*-\s*$/, '')
-    .trim();
+  const name = trimEndWhere(cleanInline(raw).replace(/^[-+•–]\s*/, ''), isTrailingPunctuation);
+  // then one trailing dash with the spaces around it (a loop: "- - - …" must stay linear)
+  const spaced = trimEndWhere(name, isWhitespace);
+  return (spaced.endsWith('-') ? spaced.slice(0, -1) : name).trim();
 }
+
+const isTrailingPunctuation = (char: string): boolean => '.,;:'.includes(char) || isWhitespace(char);
 
 /**
  * Comparison key: slug of the name with "&" read as "and" and "People's Committee" spelled out
@@ -33,10 +37,8 @@ export function agencyKeyVariants(key: string): string[] {
 }
 
 function stripProvince(key: string): string {
-  for (const province of PROVINCE_SLUGS) {
-    for (const suffix of [`-tinh-${province}`, `-${province}`]) {
-      if (key.endsWith(suffix) && key.length > suffix.length) return key.slice(0, -suffix.length);
-    }
+  for (const suffix of PROVINCE_SUFFIXES) {
+    if (key.endsWith(suffix) && key.length > suffix.length) return key.slice(0, -suffix.length);
   }
   return key;
 }

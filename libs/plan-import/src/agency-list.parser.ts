@@ -5,6 +5,10 @@ import { cleanMultiline } from './text-cleanup.util';
 
 const DEFAULT_RESOLVER = new AgencyAliasResolver();
 
+// The registry's longest names ("Các sở, ban, ngành, đoàn thể tỉnh") span four fragments and 60
+// characters; looking further would only make a hostile cell of thousands of commas cubic.
+const MAX_NAME_FRAGMENTS = 8;
+const MAX_NAME_CHARS = 300;
 const COMPANY_RUN_ON = /\s+(?=(?:Các\s+công ty|Công ty|Cty)\s)/gu;
 
 export interface AgencySplit {
@@ -29,7 +33,7 @@ export function splitAgenciesDetailed(cell: string, resolver: AgencyAliasResolve
     for (const name of splitJoinedNames(piece, resolver)) {
       const companies = splitCompanyRunOn(name);
       ranTogether ||= companies.length > 1;
-      parts.push(...companies);
+      for (const company of companies) parts.push(company); // not push(...): a huge cell overflows the stack
     }
   }
   return { parts, ranTogether };
@@ -50,15 +54,17 @@ function splitJoinedNames(piece: string, resolver: AgencyAliasResolver): string[
   return names.filter((name) => name.length > 0);
 }
 
-// The longest run of fragments from `start` that the registry knows as one name.
+// The longest run of fragments from `start` that the registry knows as one name; runs longer
+// than any name are not tried.
 function longestKnownEnd(
   start: number,
   count: number,
   join: (a: number, b: number) => string,
   resolver: AgencyAliasResolver,
 ): number | null {
-  for (let end = count - 1; end > start; end--) {
-    if (resolver.resolve(join(start, end)).confident) return end;
+  for (let end = Math.min(count - 1, start + MAX_NAME_FRAGMENTS - 1); end > start; end--) {
+    const name = join(start, end);
+    if (name.length <= MAX_NAME_CHARS && resolver.resolve(name).confident) return end;
   }
   return null;
 }

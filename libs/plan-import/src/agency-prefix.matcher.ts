@@ -1,5 +1,7 @@
 import type { AgencyAliasResolver } from './agency-alias.resolver';
 import { agencyKey } from './agency-key.util';
+import { MAX_LISTED_AGENCIES } from './plan-limits';
+import { isWhitespace, trimEndWhere } from './text-cleanup.util';
 
 export interface AgencyMatch {
   /** The name as written in the text. */
@@ -69,23 +71,26 @@ export function startsLikeAgency(fragment: string): boolean {
 }
 
 const MAX_NAME_WORDS = 16;
+// Longer than any agency name (the registry's longest has 60 characters): not tried.
+const MAX_NAME_CHARS = 300;
 // Agency names that are also verbs opening a task ("inspect", "report"): in running text they
 // count only with "province" or a province name after them.
 const VERB_LIKE_KEYS: ReadonlySet<string> = new Set(['thanh-tra', 'bao', 'bao-cao']);
-const SEPARATOR = /^\s*(?:,|;|và(?=\s))\s*/u;
+// Sticky (y): matched at one index of the whole text, never on a copy of the rest of it.
+const SEPARATOR = /\s*(?:,|;|và(?=\s))\s*/uy;
+const SPACES = /\s*/uy;
+const WORD = /\S+/gu;
 
 /** The longest run of words starting at `start` that the registry knows as one agency. */
 export function matchAgencyAt(text: string, start: number, resolver: AgencyAliasResolver): AgencyMatch | null {
-  const from = start + (/^\s*/u.exec(text.slice(start))?.[0].length ?? 0);
-  const rest = text.slice(from);
+  const from = start + stickyLength(SPACES, text, start);
   // Names are capitalised except groups; the verb "to report" must not match the newspaper.
-  const capitalised = /^\p{Lu}/u.test(rest);
-  const words = [...rest.matchAll(/\S+/gu)].slice(0, MAX_NAME_WORDS);
-  for (let count = words.length; count > 0; count--) {
-    const last = words[count - 1];
-    const raw = rest.slice(0, (last.index ?? 0) + last[0].length).replace(/[\s,.;:)]+$/u, '');
+  const capitalised = /^\p{Lu}/u.test(text.slice(from, from + 2));
+  const ends = wordEnds(text, from);
+  for (let count = ends.length; count > 0; count--) {
+    const raw = trimEndWhere(text.slice(from, ends[count - 1]), isNameTrailer);
     // A name never ends on a connector ("and", "with"): that is one name plus the next.
-    if (raw.length === 0 || /\s(và|với)$/u.test(raw)) continue;
+    if (raw.length === 0 || raw.length > MAX_NAME_CHARS || /\s(và|với)$/u.test(raw)) continue;
     if (VERB_LIKE_KEYS.has(agencyKey(raw))) continue;
     const resolved = resolver.resolve(raw);
     if (resolved.confident && (capitalised || resolved.isGroup)) return { raw, end: from + raw.length };
@@ -93,19 +98,36 @@ export function matchAgencyAt(text: string, start: number, resolver: AgencyAlias
   return null;
 }
 
+const isNameTrailer = (char: string): boolean => ',.;:)'.includes(char) || isWhitespace(char);
+
+// Where each of the first MAX_NAME_WORDS words from `from` ends (the rest of the text is not read).
+function wordEnds(text: string, from: number): number[] {
+  const ends: number[] = [];
+  WORD.lastIndex = from;
+  for (let word = WORD.exec(text); word && ends.length < MAX_NAME_WORDS; word = WORD.exec(text)) {
+    ends.push(word.index + word[0].length);
+  }
+  return ends;
+}
+
+function stickyLength(pattern: RegExp, text: string, at: number): number {
+  pattern.lastIndex = at;
+  return pattern.exec(text)?.[0].length ?? -1;
+}
+
 /** Known agencies one after another ("A, B and C"), from `start`; empty when none is known. */
 export function matchAgencyList(text: string, start: number, resolver: AgencyAliasResolver): { names: string[]; end: number } {
   const names: string[] = [];
   let position = start;
   let end = start;
-  for (;;) {
+  while (names.length < MAX_LISTED_AGENCIES) {
     const match = matchAgencyAt(text, position, resolver);
     if (!match) break;
     names.push(match.raw);
     end = match.end;
-    const separator = SEPARATOR.exec(text.slice(end));
-    if (!separator) break;
-    position = end + separator[0].length;
+    const separator = stickyLength(SEPARATOR, text, end);
+    if (separator < 0) break;
+    position = end + separator;
   }
   return { names, end };
 }

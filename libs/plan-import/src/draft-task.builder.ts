@@ -2,6 +2,8 @@ import type { AgencyAliasResolver } from './agency-alias.resolver';
 import { tidyAgencyName } from './agency-key.util';
 import { splitAgenciesDetailed } from './agency-list.parser';
 import type { DraftAgencyRef, DraftTask } from './draft-plan.types';
+import { PlanImportError } from './plan-import.error';
+import { MAX_AGENCY_CELL_CHARS } from './plan-limits';
 import type { ProseTask } from './prose-task.parser';
 import type { TableRow } from './task-table.parser';
 import { parseTimeframe } from './timeframe.parser';
@@ -24,8 +26,8 @@ export function taskFromTableRow(row: TableRow, context: BuildContext): DraftTas
     ordinal: row.ordinal,
     section: row.section,
     title: row.title,
-    leadAgencies: agencyRefs(row.lead, label, context),
-    coordinatingAgencies: agencyRefs(row.coordinating, label, context),
+    leadAgencies: agencyRefs(checkedCell(row.lead, 'lead', label), label, context),
+    coordinatingAgencies: agencyRefs(checkedCell(row.coordinating, 'coordinating', label), label, context),
     timeframe: row.timeframe,
     target: row.target,
     note: row.note,
@@ -66,6 +68,15 @@ function checkTask(task: DraftTask, label: string, context: BuildContext): void 
   context.warnings.push(`${label}: ${what}; ${due}`);
 }
 
+// Refused before any splitting: no agency cell of a real plan comes near the bound.
+function checkedCell(cell: string, role: 'lead' | 'coordinating', label: string): string {
+  if (cell.length <= MAX_AGENCY_CELL_CHARS) return cell;
+  throw new PlanImportError(
+    `${label}: the ${role} agency cell has ${cell.length} characters; an agency cell may have at most ${MAX_AGENCY_CELL_CHARS}. ` +
+      'Check that the table columns are in the right order.',
+  );
+}
+
 function agencyRefs(cell: string, label: string, context: BuildContext): DraftAgencyRef[] {
   const { parts, ranTogether } = splitAgenciesDetailed(cell, context.resolver);
   if (ranTogether) {
@@ -73,10 +84,12 @@ function agencyRefs(cell: string, label: string, context: BuildContext): DraftAg
     context.warnings.push(`${label}: agency names ran together without separators and were split by guess: "${written}"`);
   }
   const refs: DraftAgencyRef[] = [];
+  const codes = new Set<string>();
   for (const raw of parts) {
     const resolved = context.resolver.resolve(raw);
     if (!resolved.confident) context.warnings.push(`${label}: agency "${raw}" is not in the registry; kept as written`);
-    if (refs.some((ref) => ref.code === resolved.code)) continue; // named twice in one cell
+    if (codes.has(resolved.code)) continue; // named twice in one cell
+    codes.add(resolved.code);
     refs.push({ raw: tidyAgencyName(raw), name: resolved.name, code: resolved.code, isGroup: resolved.isGroup });
   }
   return refs;

@@ -11,9 +11,11 @@ export interface LeadIn {
 }
 
 const MAX_LEAD_IN_CHARS = 260;
-// Plans sometimes name the director or chair instead of the agency; keep the agency.
-const PERSON_TITLE = /(^|[,;]\s*|\svà\s)(?:Giám đốc|Thủ trưởng|Chủ tịch|Người đứng đầu)(?:\s*\([^)]*\))?\s+/gu;
-const ROLE_CLAUSE = /^\s*,?\s*(?:chủ trì\s*,?\s*)?phối hợp(?:\s+với)?\s+/u;
+// Plans sometimes name the director or chair instead of the agency; keep the agency. The
+// parenthesis holds no "(" so that each one is scanned once ("Giám đốc (Giám đốc (…" stays linear).
+const PERSON_TITLE = /(^|[,;]\s*|\svà\s)(?:Giám đốc|Thủ trưởng|Chủ tịch|Người đứng đầu)(?:\s*\([^()]*\))?\s+/gu;
+// "\s*(?:,\s*)?" rather than "\s*,?\s*": two adjacent \s* backtrack quadratically on long blanks.
+const ROLE_CLAUSE = /^\s*(?:,\s*)?(?:chủ trì\s*(?:,\s*)?)?phối hợp(?:\s+với)?\s+/u;
 
 /** Reads an assignment at the start of a prose paragraph, or null when it does not start with one. */
 export function parseLeadIn(text: string, resolver: AgencyAliasResolver): LeadIn | null {

@@ -19,15 +19,21 @@ export function findMonitoringAgency(paragraphs: readonly Paragraph[], resolver:
   return null;
 }
 
+// Each search below resumes where the last one stopped: a paragraph repeating the phrase
+// thousands of times must not be re-read from its start (or to its end) for every repeat.
 function focalPoint(paragraphs: readonly Paragraph[], resolver: AgencyAliasResolver): string | null {
   for (const { text } of paragraphs) {
+    const clauseBreak = /[.;:]\s+/gu;
+    let nextBreak = clauseBreak.exec(text);
+    let clauseStart = 0;
     for (const match of text.matchAll(/làm (?:cơ quan )?đầu mối,? (?:theo dõi|tổng hợp)/gu)) {
       // The agency opens the clause that ends in "is the focal point".
-      const breaks = [...text.slice(0, match.index).matchAll(/[.;:]\s+/gu)];
-      const clauseStart = Math.max(0, ...breaks.map((m) => (m.index ?? 0) + m[0].length));
-      const clause = text.slice(clauseStart).replace(/^giao\s+/iu, '');
-      const agency = matchAgencyAt(clause, 0, resolver);
-      if (agency && clause.slice(agency.end).trimStart().startsWith('làm')) return agency.raw;
+      while (nextBreak && nextBreak.index < match.index) {
+        clauseStart = nextBreak.index + nextBreak[0].length;
+        nextBreak = clauseBreak.exec(text);
+      }
+      const agency = matchAgencyAt(text, clauseStart + Math.max(0, stickyLength(/giao\s+/iuy, text, clauseStart)), resolver);
+      if (agency && stickyLength(/\s*làm/uy, text, agency.end) >= 0) return agency.raw;
     }
   }
   return null;
@@ -35,14 +41,39 @@ function focalPoint(paragraphs: readonly Paragraph[], resolver: AgencyAliasResol
 
 function reportsSentTo(paragraphs: readonly Paragraph[], resolver: AgencyAliasResolver): string | null {
   for (const { text } of paragraphs) {
+    const sentenceEnd = new NextMatch(/\.\s/gu, text);
+    const keyword = new NextMatch(/tổng hợp|theo dõi/gu, text);
     for (const match of text.matchAll(/gửi\s+(?:báo cáo\s+)?(?:về\s+)?(?:cho\s+)?/gu)) {
       const start = (match.index ?? 0) + match[0].length;
       const agency = matchAgencyAt(text, start, resolver);
-      const sentence = text.slice(start).split(/\.\s/u)[0];
-      if (agency && /tổng hợp|theo dõi/u.test(sentence)) return agency.raw;
+      // the sentence from `start` speaks of consolidating or following
+      if (agency && keyword.from(start) < sentenceEnd.from(start)) return agency.raw;
     }
   }
   return null;
+}
+
+/** Index of the first match at or after a position, for positions that only grow. */
+class NextMatch {
+  private found = -1;
+
+  constructor(
+    private readonly pattern: RegExp,
+    private readonly text: string,
+  ) {}
+
+  from(position: number): number {
+    if (this.found >= position) return this.found;
+    this.pattern.lastIndex = position;
+    this.found = this.pattern.exec(this.text)?.index ?? this.text.length;
+    return this.found;
+  }
+}
+
+/** Length of the match of a sticky pattern at `at`, or -1. */
+function stickyLength(pattern: RegExp, text: string, at: number): number {
+  pattern.lastIndex = at;
+  return pattern.exec(text)?.[0].length ?? -1;
 }
 
 // "1. X is assigned to lead …" whose text or next paragraph speaks of consolidating reports.

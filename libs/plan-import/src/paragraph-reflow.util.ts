@@ -22,6 +22,8 @@ const MARKERS: readonly { kind: ParagraphKind; pattern: RegExp }[] = [
 ];
 interface OpenParagraph {
   text: string;
+  /** The last two characters of `text`: tests on the end must not read (and flatten) the whole text. */
+  tail: string;
   line: number;
   last: string;
   lines: number;
@@ -50,18 +52,23 @@ export function reflowParagraphs(lines: readonly string[]): Paragraph[] {
     // A closing "**" (markdown bold, used for titles) ends the paragraph too.
     const closes = /\*\*\s*$/u.test(rawLine);
     if (current && !current.closed && !startsParagraph(current, line)) {
-      Object.assign(current, { text: joinWrapped(current.text, line), last: line, lines: current.lines + 1, closed: closes });
+      const separator = brokenWord(current.tail) ? '' : ' ';
+      current.tail = line.length >= 2 ? line.slice(-2) : `${current.tail}${separator}${line}`.slice(-2);
+      current.text = `${current.text}${separator}${line}`;
+      current.last = line;
+      current.lines += 1;
+      current.closed = closes;
       return;
     }
     flush();
-    current = { text: line, line: index + 1, last: line, lines: 1, closed: closes };
+    current = { text: line, tail: line.slice(-2), line: index + 1, last: line, lines: 1, closed: closes };
   });
   flush();
   return paragraphs;
 }
 
 function startsParagraph(current: OpenParagraph, line: string): boolean {
-  if (/\S-$/u.test(current.last)) return false; // a word broken at its hyphen
+  if (brokenWord(current.last)) return false; // a word broken at its hyphen
   if (MARKERS.some((marker) => marker.pattern.test(line))) return true;
   if (!/^[\p{Lu}("“]/u.test(line)) return false;
   const previous = current.last;
@@ -73,15 +80,16 @@ function startsParagraph(current: OpenParagraph, line: string): boolean {
 // A one-line numbered topic heading (not an assignment to an agency) is complete before a
 // capitalised line, which is then the agency that the topic is given to.
 function isTopicHeading(current: OpenParagraph): boolean {
+  if (current.lines !== 1) return false; // before reading a text that may have grown long
   const marker = MARKERS.slice(0, 3)
     .map((m) => m.pattern.exec(current.text))
     .find((m) => m !== null);
-  return current.lines === 1 && marker !== undefined && !startsLikeAgency(marker[2]);
+  return marker !== undefined && !startsLikeAgency(marker[2]);
 }
 
-// A document code broken after its hyphen is one word.
-function joinWrapped(text: string, line: string): string {
-  return /\S-$/u.test(text) ? `${text}${line}` : `${text} ${line}`;
+// A document code broken after its hyphen is one word: the next line joins it without a space.
+function brokenWord(end: string): boolean {
+  return /\S-$/u.test(end);
 }
 
 function toParagraph(text: string, line: number): Paragraph {

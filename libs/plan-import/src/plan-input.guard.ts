@@ -1,4 +1,5 @@
 import { PlanImportError } from './plan-import.error';
+import { lineCount, MAX_LINES } from './plan-limits';
 import { utf8Length } from './text-cleanup.util';
 
 export const MAX_PLAN_BYTES = 2 * 1024 * 1024;
@@ -14,6 +15,12 @@ export function assertReadablePlanText(text: unknown): asserts text is string {
     throw new PlanImportError(`The file is too large (${megabytes} MB); a plan's text may be at most 2 MB.`);
   }
   if (text.trim().length === 0) throw new PlanImportError('The plan text is empty: there is nothing to import.');
+  const lines = lineCount(text);
+  if (lines > MAX_LINES) {
+    throw new PlanImportError(
+      `The text has ${lines} lines; a plan's text may have at most ${MAX_LINES} (real plans have under a thousand).`,
+    );
+  }
   if (text.includes('\u0000')) {
     throw new PlanImportError(
       'The file looks binary (it contains NUL bytes), not plain text. Save the plan as plain text (UTF-8 .txt) and try again.',

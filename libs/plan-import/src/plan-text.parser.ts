@@ -7,6 +7,7 @@ import { findMonitoringAgency } from './monitoring-agency.parser';
 import { reflowParagraphs, type Paragraph } from './paragraph-reflow.util';
 import { parsePlanHeader, type PlanHeader } from './plan-header.parser';
 import { PlanImportError } from './plan-import.error';
+import { boundedWarnings } from './plan-limits';
 import { assertReadablePlanText } from './plan-input.guard';
 import { parseProseTasks } from './prose-task.parser';
 import { findReportingDeadlines } from './reporting-deadline.parser';
@@ -48,7 +49,7 @@ export function parsePlanText(text: string, options: ParsePlanOptions = {}): Dra
     consolidationDeadlines: tiers.consolidation,
     sections,
     tasks,
-    warnings: context.warnings,
+    warnings: boundedWarnings(context.warnings),
   };
 }
 

@@ -2,6 +2,7 @@ import type { AgencyAliasResolver } from './agency-alias.resolver';
 import type { DraftSection } from './draft-plan.types';
 import { parseLeadIn, type LeadIn } from './lead-in.parser';
 import type { Paragraph } from './paragraph-reflow.util';
+import { assertTaskCount } from './plan-limits';
 
 /** A task read from prose, agencies still as written. */
 export interface ProseTask {
@@ -146,6 +147,7 @@ class ProseWalker {
       line: paragraph.line,
     };
     this.tasks.push(task);
+    assertTaskCount(this.tasks.length);
     this.last = task;
   }
 }

@@ -1,7 +1,8 @@
 import { startsLikeAgency } from './agency-prefix.matcher';
+import { assertTaskCount } from './plan-limits';
 import type { DraftSection } from './draft-plan.types';
 import { columnsFromHeader, DEFAULT_COLUMNS, isHeaderRow, type ColumnRole, type TableColumns } from './table-columns.parser';
-import { cleanInline, cleanMultiline } from './text-cleanup.util';
+import { cleanInline, cleanMultiline, isWhitespace, trimEndWhere } from './text-cleanup.util';
 
 /** One task row of an appendix table, cells as written (agency cells keep their line breaks). */
 export interface TableRow {
@@ -42,6 +43,8 @@ class TableReader {
   readonly warnings: string[] = [];
   private columns: TableColumns | null = null;
   private section: string | null = null;
+  /** The agency text last merged into a row: what its cell now ends with, without reading it all. */
+  private readonly mergedEnds = new Map<TableRow, { lead: string; coordinating: string }>();
 
   read(rawCells: string[], line: number): void {
     const flat = rawCells.map(cleanInline);
@@ -57,9 +60,9 @@ class TableReader {
     if (this.readSection(ordinal, cell)) return;
     const row = toRow(cell, columns, this.section, line);
     const numbered = TASK_ORDINAL.exec(ordinal);
-    if (numbered) return void this.rows.push({ ...row, ordinal: numbered[1] });
+    if (numbered) return this.add({ ...row, ordinal: numbered[1] });
     if (ordinal.length > 0) {
-      return void this.rows.push({ ...row, ordinal: ordinal.replace(/[.)]$/u, ''), issues: [`ordinal "${ordinal}" is not a number`] });
+      return this.add({ ...row, ordinal: ordinal.replace(/[.)]$/u, ''), issues: [`ordinal "${ordinal}" is not a number`] });
     }
     this.readUnnumbered(row);
   }
@@ -90,11 +93,18 @@ class TableReader {
     const ownRoles = row.lead.length > 0 || row.timeframe.length > 0;
     const previousComplete = previous !== null && previous.lead.length > 0 && previous.timeframe.length > 0;
     if (previous && sameSection && (!ownRoles || !previousComplete)) {
-      mergeInto(previous, row);
+      const ends = this.mergedEnds.get(previous) ?? { lead: previous.lead, coordinating: previous.coordinating };
+      mergeInto(previous, row, ends);
+      this.mergedEnds.set(previous, { lead: row.lead || ends.lead, coordinating: row.coordinating || ends.coordinating });
       return;
     }
     const ordinal = nextOrdinal(sameSection ? previous : null);
-    this.rows.push({ ...row, ordinal, issues: [`ordinal missing; inferred ${ordinal} from the row before`] });
+    this.add({ ...row, ordinal, issues: [`ordinal missing; inferred ${ordinal} from the row before`] });
+  }
+
+  private add(row: TableRow): void {
+    this.rows.push(row);
+    assertTaskCount(this.rows.length);
   }
 }
 
@@ -132,18 +142,16 @@ export function splitRoles(cell: string): { lead: string; coordinating: string }
   const part = (from: RegExpExecArray | null, other: RegExpExecArray | null) => {
     if (!from) return '';
     const end = other && other.index > from.index ? other.index : text.length;
-    return text
-      .slice(from.index + from[0].length, end)
-      .replace(/[-\s;,]+$/u, '')
-      .trim();
+    return trimEndWhere(text.slice(from.index + from[0].length, end), (char) => '-;,'.includes(char) || isWhitespace(char)).trim();
   };
   return { lead: part(lead, coordinating), coordinating: part(coordinating, lead) };
 }
 
-function mergeInto(previous: TableRow, continuation: TableRow): void {
+// Only appends: a row continued over thousands of lines must not be re-read for each of them.
+function mergeInto(previous: TableRow, continuation: TableRow, ends: { lead: string; coordinating: string }): void {
   previous.title = joinText(previous.title, continuation.title);
-  previous.lead = joinAgencies(previous.lead, continuation.lead);
-  previous.coordinating = joinAgencies(previous.coordinating, continuation.coordinating);
+  previous.lead = joinAgencies(previous.lead, ends.lead, continuation.lead);
+  previous.coordinating = joinAgencies(previous.coordinating, ends.coordinating, continuation.coordinating);
   previous.timeframe = joinText(previous.timeframe, continuation.timeframe);
   previous.target = joinText(previous.target ?? '', continuation.target ?? '') || null;
   previous.note = joinText(previous.note ?? '', continuation.note ?? '') || null;
@@ -151,16 +159,22 @@ function mergeInto(previous: TableRow, continuation: TableRow): void {
 }
 
 function joinText(a: string, b: string): string {
-  return [a, b].filter((text) => text.length > 0).join(' ');
-}
-
-// A name cut by the page break continues with a space; a new name starts a new line.
-function joinAgencies(a: string, b: string): string {
   if (a.length === 0 || b.length === 0) return a || b;
-  return /[,;]$/u.test(a) || startsLikeAgency(b) ? `${a}\n${b}` : `${a} ${b}`;
+  return `${a} ${b}`;
 }
 
+// A name cut by the page break continues with a space; a new name starts a new line. `aEnd` is
+// the last text appended to `a` (so `a` itself is not read).
+function joinAgencies(a: string, aEnd: string, b: string): string {
+  if (a.length === 0 || b.length === 0) return a || b;
+  return /[,;]$/u.test(aEnd.slice(-1)) || startsLikeAgency(b) ? `${a}\n${b}` : `${a} ${b}`;
+}
+
+// "1.2" after "1.1"; the trailing digits are found by a loop ("^(.*?)(\d+)$" is quadratic on a long number).
 function nextOrdinal(previous: TableRow | null): string {
-  const match = previous ? /^(.*?)(\d+)$/u.exec(previous.ordinal) : null;
-  return match ? `${match[1]}${Number(match[2]) + 1}` : '1';
+  const ordinal = previous?.ordinal ?? '';
+  let start = ordinal.length;
+  while (start > 0 && ordinal[start - 1] >= '0' && ordinal[start - 1] <= '9') start--;
+  if (start === ordinal.length) return '1';
+  return `${ordinal.slice(0, start)}${Number(ordinal.slice(start)) + 1}`;
 }

@@ -10,8 +10,9 @@ export interface ParsedTimeframe {
 }
 
 const QUARTER_END_MONTH: Readonly<Record<string, number>> = { i: 3, '1': 3, ii: 6, '2': 6, iii: 9, '3': 9, iv: 12, '4': 12 };
+// "\d{1,3}", not "\d+": the test finds the same texts, and a long number is not retried from each digit.
 const RECURRING =
-  /thường xuyên|liên tục|(hàng|hằng) (năm|quý|tháng|tuần)|định kỳ|mỗi (năm|quý|tháng)|\d+\s*tháng\s*\/\s*lần|(hàng|hằng) ngày/u;
+  /thường xuyên|liên tục|(hàng|hằng) (năm|quý|tháng|tuần)|định kỳ|mỗi (năm|quý|tháng)|\d{1,3}\s*tháng\s*\/\s*lần|(hàng|hằng) ngày/u;
 const YEAR = '((?:19|20)\\d{2})';
 
 /** Reads a timeframe cell; planYear fills in missing years and unreadable cells. */

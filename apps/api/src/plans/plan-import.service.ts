@@ -136,6 +136,8 @@ async function documentText(command: ImportCommand): Promise<string> {
   try {
     return command.format === 'DOCX' ? await docxToPlanText(buffer) : await xlsxToPlanText(buffer);
   } catch (error) {
+    // a refused zip (ZIP_LIMITS) already says what is wrong with it
+    if (error instanceof PlanImportError) throw badInput(error.message);
     throw badInput(`This is not a readable ${command.format} file: ${(error as Error).message}`);
   }
 }

@@ -1,10 +1,16 @@
 import mammoth from 'mammoth';
 import { parse, type HTMLElement, type Node as HtmlNode } from 'node-html-parser';
+import { checkedZip } from './zip-limits';
+
+// Only the text is read: images are left in the zip instead of being inlined as base64.
+const NO_IMAGES = mammoth.images.imgElement(() => Promise.resolve({ src: '' }));
 
 // A .docx as the plain text the plan parser reads: paragraphs become lines, each table row one
 // tab-separated line whose multi-paragraph cells keep their <p> fragments (as converters leave them).
+// The zip is checked against ZIP_LIMITS before mammoth inflates any of it.
 export async function docxToPlanText(buffer: Buffer): Promise<string> {
-  const { value: html } = await mammoth.convertToHtml({ buffer });
+  const checked = await checkedZip(buffer, 'DOCX');
+  const { value: html } = await mammoth.convertToHtml({ buffer: checked }, { convertImage: NO_IMAGES });
   const root = parse(html);
   return root.childNodes.flatMap((node) => blockLines(node)).join('\n');
 }

@@ -1,10 +1,13 @@
 import ExcelJS from 'exceljs';
+import { checkedZip } from './zip-limits';
 
 // The first sheet of a workbook as tab-separated lines, one per row; line breaks inside a cell
-// become <br> (the plan parser treats them as line breaks within the cell).
+// become <br> (the plan parser treats them as line breaks within the cell). The zip is checked
+// against ZIP_LIMITS before ExcelJS inflates any of it.
 export async function xlsxToPlanText(buffer: Buffer): Promise<string> {
+  const checked = await checkedZip(buffer, 'XLSX');
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(buffer as unknown as ExcelJS.Buffer);
+  await workbook.xlsx.load(checked as unknown as ExcelJS.Buffer);
   const sheet = workbook.worksheets[0];
   if (!sheet) return '';
   const lines: string[] = [];
