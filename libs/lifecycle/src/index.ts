@@ -1,6 +1,8 @@
 export * from './task.types';
 export * from './task.errors';
 export { taskMachine } from './task.machine';
+export { compileMachine, MachineCompileError } from './compiled-machine';
+export type { CompiledMachine, CompiledState, CompiledStep, CompiledTransition } from './compiled-machine';
 export type { RecordedTaskEvent } from './task-lifecycle';
 export type { TaskMachine } from './task.machine';
 export {

@@ -1,5 +1,8 @@
-// The store → resolveState → transition → store round trip the service and the audit replay share.
+// The store → resolveState → transition → store round trip of the write path, and the replays: the
+// audit's bulk replay runs on the machine compiled into a lookup table (compiled-machine.ts), the
+// rest on XState itself. Both share the refusal wording below; the equivalence specs hold them equal.
 import { initialTransition, transition } from 'xstate';
+import { compileMachine } from './compiled-machine';
 import { addDays, isValidInstant, laterOf } from './iso-time';
 import { assertValidTaskInput } from './task-context';
 import { IncompatibleSnapshotError } from './task.errors';
@@ -22,16 +25,22 @@ import {
 
 type MachineSnapshot = ReturnType<typeof taskMachine.resolveState>;
 
+// Compiled once, when this module loads; throws MachineCompileError if the machine uses anything
+// the table cannot reproduce.
+const compiledTask = compileMachine(taskMachine);
+
 function toStored(snapshot: MachineSnapshot): StoredTaskSnapshot {
-  const state = snapshot.value;
+  return toStoredValue(snapshot.value, snapshot.context);
+}
+
+function toStoredValue(state: unknown, context: TaskContext): StoredTaskSnapshot {
   if (!isTaskState(state)) throw new IncompatibleSnapshotError(`machine produced unknown state ${String(state)}`);
-  // structuredClone: the stored value shares nothing with the caller's input.
   return {
     machineId: TASK_MACHINE_ID,
     machineVersion: TASK_MACHINE_VERSION,
     state,
-    // a JSON copy: what PostgreSQL stores, plain data in this realm
-    context: JSON.parse(JSON.stringify(snapshot.context)) as TaskContext,
+    // a JSON copy: what PostgreSQL stores, plain data in this realm, sharing nothing with the input
+    context: JSON.parse(JSON.stringify(context)) as TaskContext,
   };
 }
 
@@ -63,14 +72,25 @@ export function createTaskSnapshot(input: TaskInput): StoredTaskSnapshot {
   return toStored(snapshot);
 }
 
-function refusal(stored: StoredTaskSnapshot, snapshot: MachineSnapshot, event: TaskEvent): string | null {
-  if (snapshot.status === 'done') return `task is ${stored.state}, a final state; nothing more is accepted`;
+// Why an event is refused before the machine is asked (final state, no valid time), else null.
+function preRefusal(state: TaskState, final: boolean, event: TaskEvent): string | null {
+  if (final) return `task is ${state}, a final state; nothing more is accepted`;
   if (!isValidInstant(event?.at)) return `event ${event?.type} has no valid ISO instant in "at"`;
-  if (snapshot.can(event)) return null;
-  const declared = Object.prototype.hasOwnProperty.call(taskMachine.root.states[stored.state].on, event.type);
+  return null;
+}
+
+// Why the machine did not take it: no transition for the event, or none whose guards pass.
+function machineRefusal(state: TaskState, event: TaskEvent, declared: boolean): string {
   return declared
-    ? `${event.type} is not allowed in ${stored.state} now: its conditions are not met`
-    : `${event.type} is not accepted in ${stored.state}`;
+    ? `${event.type} is not allowed in ${state} now: its conditions are not met`
+    : `${event.type} is not accepted in ${state}`;
+}
+
+function refusal(stored: StoredTaskSnapshot, snapshot: MachineSnapshot, event: TaskEvent): string | null {
+  const early = preRefusal(stored.state, snapshot.status === 'done', event);
+  if (early !== null) return early;
+  if (snapshot.can(event)) return null;
+  return machineRefusal(stored.state, event, Object.prototype.hasOwnProperty.call(taskMachine.root.states[stored.state].on, event.type));
 }
 
 // A snapshot of an older version comes back upgraded, at the current version.
@@ -80,6 +100,24 @@ export function applyTaskEvent(stored: StoredTaskSnapshot, event: TaskEvent): Tr
   if (reason !== null) return { taken: false, reason };
   const [next] = transition(taskMachine, snapshot, event);
   return { taken: true, snapshot: toStored(next) };
+}
+
+type CompiledOutcome = { taken: true; state: TaskState; context: TaskContext } | { taken: false; reason: string };
+
+// applyTaskEvent's decision on the compiled table: the same guards and assigns, no XState snapshot.
+function compiledStep(state: TaskState, context: TaskContext, event: TaskEvent): CompiledOutcome {
+  const early = preRefusal(state, compiledTask.isFinal(state), event);
+  if (early !== null) return { taken: false, reason: early };
+  const next = compiledTask.take(state, context, event);
+  if (next === null) return { taken: false, reason: machineRefusal(state, event, compiledTask.declares(state, event.type)) };
+  return { taken: true, state: next.state as TaskState, context: next.context };
+}
+
+// applyTaskEvent on the compiled table: the same outcome, snapshot and refusal reason.
+export function applyTaskEventCompiled(stored: StoredTaskSnapshot, event: TaskEvent): TransitionOutcome {
+  const { current } = restore(stored);
+  const outcome = compiledStep(current.state, current.context, event);
+  return outcome.taken ? { taken: true, snapshot: toStoredValue(outcome.state, outcome.context) } : outcome;
 }
 
 export function canApply(stored: StoredTaskSnapshot, event: TaskEvent): boolean {
@@ -127,7 +165,13 @@ export function replayTask(input: TaskInput, events: readonly TaskEvent[]): Task
 }
 
 // The audit's replay: every event must be taken and leave and enter the states its row records.
+// Bulk work (whole plans), so it runs on the compiled table; same result as the XState fold.
 export function replayRecordedTask(input: TaskInput, events: readonly RecordedTaskEvent[]): TaskReplayResult {
+  return foldCompiled(input, events.length, (i) => events[i]);
+}
+
+// replayRecordedTask on XState itself: the reference the equivalence specs and the benchmark use.
+export function replayRecordedTaskWithXState(input: TaskInput, events: readonly RecordedTaskEvent[]): TaskReplayResult {
   return fold(input, events.length, (i) => events[i]);
 }
 
@@ -143,4 +187,28 @@ function fold(input: TaskInput, count: number, step: (i: number) => Step): TaskR
     snapshot = outcome.snapshot;
   }
   return { snapshot, applied: count, rejectedAt: null };
+}
+
+// fold on the compiled table. The pure reducers return fresh contexts, so only the result is copied
+// to JSON, once, where fold copies every step: the same result for events that are JSON data (as
+// task_events rows are), since no guard reads a payload value other than a checked instant. Only a
+// non-JSON payload value (a BigInt, a cycle) that a later event drops differs: fold throws on it.
+function foldCompiled(input: TaskInput, count: number, step: (i: number) => Step): TaskReplayResult {
+  assertValidTaskInput(input);
+  let state = compiledTask.initial as TaskState;
+  let context = compiledTask.initialContext(input);
+  const result = (applied: number, rejectedAt: number | null): TaskReplayResult => ({
+    snapshot: toStoredValue(state, context),
+    applied,
+    rejectedAt,
+  });
+  for (let i = 0; i < count; i++) {
+    const { event, fromState, toState } = step(i);
+    if (fromState !== null && state !== fromState) return result(i, i);
+    const outcome = compiledStep(state, context, event);
+    if (!outcome.taken || (toState !== null && outcome.state !== toState)) return result(i, i);
+    state = outcome.state;
+    context = outcome.context;
+  }
+  return result(count, null);
 }
