@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 const FRAMEWORK = ['@nestjs/*', 'typeorm', 'pg', 'fastify', 'mercurius', 'dataloader', 'jose'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '*.js', '*.mjs', '*.cjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '*.js', '*.mjs', '*.cjs', 'scripts/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
