@@ -485,6 +485,7 @@ const isAccepted = (call: { query: string }, answer: Answer) =>
   call.query.trimStart().startsWith('mutation') && answer.body?.data && !answer.body?.errors?.length;
 
 let baseline: Record<string, string> = {};
+const DENIALS = 'access_denials';
 const findings: string[] = [];
 const outcomes: Record<string, number> = {};
 
@@ -495,9 +496,14 @@ async function check(name: string, rawBody: string, authorization: string | null
   outcomes[`${name} → ${codes}`] = (outcomes[`${name} → ${codes}`] ?? 0) + 1;
   const wrong = problems(answer);
   const after = await checksums();
-  const changed = Object.keys(after).filter((t) => after[t] !== baseline[t]);
+  // access_denials is the record of refusals (docs/RELIABILITY.md): a FORBIDDEN answer adds its row
+  const recorded = after[DENIALS] !== baseline[DENIALS];
+  const changed = Object.keys(after).filter((t) => t !== DENIALS && after[t] !== baseline[t]);
+  if (recorded && !codes.split('+').includes('FORBIDDEN'))
+    wrong.push(`access_denials changed for an answer that was not FORBIDDEN (${codes})`);
   if (mutation && isAccepted({ query: 'mutation' }, answer)) baseline = after;
   else if (changed.length > 0) wrong.push(`a rejected call changed ${changed.join(', ')}`);
+  else baseline = { ...baseline, [DENIALS]: after[DENIALS] };
   if (wrong.length > 0) {
     const finding = `${name}: ${wrong.join('; ')} — body ${rawBody.length > 600 ? `${rawBody.slice(0, 600)}… (${rawBody.length} chars)` : rawBody}`;
     findings.push(finding);
