@@ -23,7 +23,9 @@ const HEALTH_BOUND_MS = HEALTH_TIMEOUT_MS + 2000;
 const OUTAGE_MS = 10_000;
 const RECOVERY_BOUND_MS = 5000;
 const CLIENTS = 4;
-const TASKS_PER_CLIENT = 3;
+// a coordinating agency may CONTRIBUTE at most 20 times per task and period (LIMITS): enough tasks
+// that both outages' load (about 1,200 contributions each) stays under it
+const TASKS_PER_CLIENT = 100;
 const SWEPT_TASKS = 20;
 
 const TASKS_QUERY = `query Tasks($planId: ID!) { tasks(planId: $planId, first: 5) { totalCount edges { node { id state version } } } }`;

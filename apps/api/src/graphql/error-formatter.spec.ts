@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { IncompatibleSnapshotError, InvalidTaskInputError } from '@app/lifecycle';
 import { PlanImportError } from '@app/plan-import';
 import { badInput } from '../common/domain-error';
@@ -41,6 +41,8 @@ const UNAVAILABLE: [string, Error][] = [
   ['pool acquire timeout', new Error('timeout exceeded when trying to connect')],
   ['query read timeout', queryFailed(new Error('Query read timeout'))],
   ['connection lost mid-transaction (TypeORM)', new QueryRunnerAlreadyReleasedError()],
+  // seen in the outage chaos test: the transaction's entity manager after the connection died
+  ['connection lost mid-transaction (TypeORM entity manager)', new QueryRunnerProviderAlreadyReleasedError()],
   ['client not queryable', new Error('Client has encountered a connection error and is not queryable')],
 ];
 

@@ -2,7 +2,7 @@
 // (pg), the pool and TypeORM throw, by code and class, not by the text a client might see. The
 // GraphQL error mapper answers these SERVICE_UNAVAILABLE; everything else stays an internal error.
 
-import { QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 
 // SQLSTATE classes and codes (https://www.postgresql.org/docs/current/errcodes-appendix.html)
 const UNAVAILABLE_SQLSTATE_CLASSES = [
@@ -47,7 +47,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 function unavailable(error: object): boolean {
   // the connection died mid-transaction (TypeORM released it on the client's error event)
-  if (error instanceof QueryRunnerAlreadyReleasedError) return true;
+  if (error instanceof QueryRunnerAlreadyReleasedError || error instanceof QueryRunnerProviderAlreadyReleasedError) return true;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
     if (/^[0-9A-Z]{5}$/.test(code) && (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_SQLSTATE_CLASSES.includes(code.slice(0, 2)))) {
