@@ -23,9 +23,11 @@ export class TaskEventRepository {
 
   // Every event of a plan's tasks, by task and seq.
   eventsOfPlan(scope: Scope, planId: string): Promise<TaskEventEntity[]> {
+    // a join, not `task_id IN (correlated subquery)`: that ran the subquery once per event
+    // (24 s for a plan of 5,000 tasks and 10,000 events)
     const query = this.events
       .createQueryBuilder('e')
-      .where('e.task_id IN (SELECT t.id FROM tasks t WHERE t.province_code = e.province_code AND t.plan_id = :planId)', { planId });
+      .innerJoin('tasks', 't', 't.id = e.task_id AND t.province_code = e.province_code AND t.plan_id = :planId', { planId });
     if (scope.provinceCode !== null) query.andWhere('e.province_code = :province', { province: scope.provinceCode });
     return query.orderBy('e.task_id').addOrderBy('e.seq').getMany();
   }
