@@ -18,7 +18,9 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: npm run bench builds it first`);
   const port = await freePort();
   let output = '';
-  const child = spawn(process.execPath, [MAIN_JS], {
+  // BENCH_CPU_PROF_DIR=dir: each API instance writes a V8 CPU profile there when it stops
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, MAIN_JS], {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
