@@ -723,6 +723,13 @@ async function main(): Promise<void> {
   const db = await openBenchDatabase(log);
   const dataSource = await openDataSource(db.url, 20);
   const ctx: Context = { db, dataSource, services: createServices({ dataSource, clock: systemClock }) };
+  // Ctrl-C: stop the embedded PostgreSQL and remove its directory before leaving
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping`);
+      void db.stop().finally(() => process.exit(130));
+    });
+  }
   const steps: [string, () => Promise<void>][] = [
     ['transition.service', () => transitionService(ctx)],
     ['read.dashboard', () => readDashboard(ctx)],

@@ -212,8 +212,11 @@ export async function appendHistories(
     onStep(seq);
   }
   await dataSource.query(
-    `UPDATE tasks t SET last_hash = e.hash FROM task_events e
-     WHERE t.province_code = $1 AND t.plan_id = $2 AND e.province_code = t.province_code AND e.task_id = t.id AND e.seq = t.version`,
+    // a correlated primary-key look-up: a join here was planned as a nested loop over a seq scan of
+    // task_events (not analyzed yet) and ran for minutes
+    `UPDATE tasks t SET last_hash = (
+       SELECT e.hash FROM task_events e WHERE e.province_code = t.province_code AND e.task_id = t.id AND e.seq = t.version)
+     WHERE t.province_code = $1 AND t.plan_id = $2`,
     [plan.provinceCode, plan.planId],
   );
 }
