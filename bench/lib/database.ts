@@ -27,8 +27,11 @@ export async function openBenchDatabase(log: (m: string) => void): Promise<Bench
     const pg = await startEmbeddedPostgres({ dataDir: dir, database: 'bench', persistent: false });
     url = pg.url;
     stop = async () => {
-      await pg.stop();
-      await rm(dir, { recursive: true, force: true });
+      try {
+        await pg.stop();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     };
   } else {
     log('using BENCH_DATABASE_URL');
