@@ -45,7 +45,7 @@ import {
   TaskState,
 } from '../libs/lifecycle/src/task.types';
 
-interface History {
+export interface History {
   input: TaskInput;
   events: RecordedTaskEvent[];
 }
@@ -80,7 +80,7 @@ const TYPES: TaskEventType[] = [
 ];
 
 // A task's life as task_events would hold it: random attempts, only the taken ones recorded.
-function generate(count: number, seed: number): History[] {
+export function generate(count: number, seed: number): History[] {
   const random = rng(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
   const histories: History[] = [];
@@ -171,7 +171,7 @@ function switchStep(state: TaskState, c: Ctx, e: TaskEvent): [TaskState, Ctx] | 
 }
 
 // replayRecordedTask's contract on the switch: same checks, one JSON copy of the result.
-function replaySwitch(input: TaskInput, events: readonly RecordedTaskEvent[]): TaskReplayResult {
+export function replaySwitch(input: TaskInput, events: readonly RecordedTaskEvent[]): TaskReplayResult {
   assertValidTaskInput(input);
   let state: TaskState = 'ASSIGNED';
   let context = initialTaskContext(input);
@@ -220,7 +220,7 @@ function replayBareSwitch(input: TaskInput, events: readonly RecordedTaskEvent[]
   return state;
 }
 
-function measure(label: string, histories: History[], events: number, budgetMs: number, run: (h: History) => unknown): number {
+export function measure(label: string, histories: History[], events: number, budgetMs: number, run: (h: History) => unknown): number {
   for (const h of histories.slice(0, 200)) run(h); // warm-up
   let best = Infinity;
   const started = performance.now();
@@ -272,4 +272,5 @@ function main(): void {
   console.log(`switch / XState, bare (c0/a): ${(bareSwitch / xstate).toFixed(0)}×`);
 }
 
-main();
+// run as a script (npm run bench:replay); npm run bench imports the pieces above
+if (require.main === module) main();
