@@ -20,6 +20,7 @@ import { TaskLastHash1764400000000 } from './migrations/1764400000000-task-last-
 import { TaskCoordinatorPosition1764500000000 } from './migrations/1764500000000-task-coordinator-position';
 import { IdempotencyPerActor1764600000000 } from './migrations/1764600000000-idempotency-per-actor';
 import { AccessDenials1764610000000 } from './migrations/1764610000000-access-denials';
+import { OpenDueIndex1764700000000 } from './migrations/1764700000000-open-due-index';
 import { AccessDenialEntity } from './entities/access-denial.entity';
 
 export const ENTITIES = [
@@ -45,6 +46,7 @@ export const MIGRATIONS = [
   TaskCoordinatorPosition1764500000000,
   IdempotencyPerActor1764600000000,
   AccessDenials1764610000000,
+  OpenDueIndex1764700000000,
 ];
 
 // synchronize is off everywhere, tests included: the schema comes only from migrations.

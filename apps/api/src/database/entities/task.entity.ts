@@ -6,6 +6,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
 @Index('ix_tasks_lead', ['provinceCode', 'leadAgencyId'])
 @Index('ix_tasks_parent', ['provinceCode', 'parentId'])
 @Index('ix_tasks_due', ['state', 'dueAt'])
+@Index('ix_tasks_open_due', ['dueAt'], { where: `"state" IN ('ASSIGNED', 'IN_PROGRESS')` })
 export class TaskEntity {
   @PrimaryColumn({ name: 'province_code', type: 'text' })
   provinceCode: string;
