@@ -93,11 +93,11 @@ function graphqlModule(config: AppConfig, services: Services): DynamicModule {
       graphql: { parseOptions: { maxTokens: QUERY_LIMITS.tokens } },
       validationRules: documentRules({ introspection: config.introspection }),
       hooks: { preParsing: limitQueryText as never, preValidation: requireActor as never, preExecution: limitComplexity as never },
-      errorFormatter: createErrorFormatter(new Logger('GraphQL'), config.production) as never,
+      errorFormatter: createErrorFormatter(new Logger('GraphQL')) as never,
       // the token was verified before the body was read (graphql/http-guards.ts)
       context: (request: never): RequestContext => {
         const actor = actorOf(request);
-        return { actor, authError: null, loaders: new Loaders(sources, actor) };
+        return { actor, loaders: new Loaders(sources, actor) };
       },
     }),
   });

@@ -6,11 +6,11 @@ import { badInput } from '../common/domain-error';
 import { createErrorFormatter } from './error-formatter';
 
 const logged: string[] = [];
-const production = createErrorFormatter({ error: (message) => void logged.push(message) }, true);
-const development = createErrorFormatter({ error: (message) => void logged.push(message) }, false);
+// one formatter for every NODE_ENV: what a client sees does not depend on the mode
+const formatter = createErrorFormatter({ error: (message) => void logged.push(message) });
 
-function codeOf(error: Error, format = production): { code: unknown; message: string; body: string } {
-  const { response } = format({ data: null, errors: [new GraphQLError(error.message, { originalError: error })] });
+function codeOf(error: Error): { code: unknown; message: string; body: string } {
+  const { response } = formatter({ data: null, errors: [new GraphQLError(error.message, { originalError: error })] });
   const [formatted] = response.errors!;
   return { code: formatted.extensions?.code, message: formatted.message, body: JSON.stringify(response) };
 }
@@ -55,25 +55,21 @@ describe(createErrorFormatter.name, () => {
   });
 
   it.each(UNAVAILABLE)('does answer SERVICE_UNAVAILABLE without the driver text for %s, in every mode', (_name, error) => {
-    for (const format of [production, development]) {
-      const { code, message, body } = codeOf(error, format);
-      expect(code).toBe('SERVICE_UNAVAILABLE');
-      expect(message).toBe('The database is not answering; try again shortly');
-      expect(body).not.toContain(error.message);
-      expect(body).not.toMatch(/SELECT|ECONN|timeout exceeded|terminat|canceling/);
-      expect(logged.at(-1)).toContain(error.message.split(' ')[0]); // the server log keeps it
-    }
+    const { code, message, body } = codeOf(error);
+    expect(code).toBe('SERVICE_UNAVAILABLE');
+    expect(message).toBe('The database is not answering; try again shortly');
+    expect(body).not.toContain(error.message);
+    expect(body).not.toMatch(/SELECT|ECONN|timeout exceeded|terminat|canceling/);
+    expect(logged.at(-1)).toContain(error.message.split(' ')[0]); // the server log keeps it
   });
 
   it('does hide an unknown error behind an id in every mode and log it', () => {
-    for (const format of [production, development]) {
-      const error = queryFailed(pgError('duplicate key value violates unique constraint "tasks_pkey"', '23505'));
-      const { code, message, body } = codeOf(error, format);
-      expect(code).toBe('INTERNAL_SERVER_ERROR');
-      expect(message).toMatch(/^Internal error \(id [0-9a-f-]{36}\)$/);
-      expect(body).not.toMatch(/duplicate|tasks_pkey|SELECT/);
-      expect(logged.at(-1)).toContain('tasks_pkey');
-    }
+    const error = queryFailed(pgError('duplicate key value violates unique constraint "tasks_pkey"', '23505'));
+    const { code, message, body } = codeOf(error);
+    expect(code).toBe('INTERNAL_SERVER_ERROR');
+    expect(message).toMatch(/^Internal error \(id [0-9a-f-]{36}\)$/);
+    expect(body).not.toMatch(/duplicate|tasks_pkey|SELECT/);
+    expect(logged.at(-1)).toContain('tasks_pkey');
   });
 
   it('does not take an ordinary error for an outage', () => {

@@ -16,9 +16,9 @@ export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is not answering; try 
 
 // The one mapper from errors to the contract's extensions.code. A database that is down or too
 // slow is SERVICE_UNAVAILABLE; other unknown errors are logged with an id and reach the client as
-// that id only. Neither carries the driver's or the SQL's text, whatever NODE_ENV says (the second
-// argument, production, no longer changes what clients see). Nothing answers 500.
-export function createErrorFormatter(logger: Logger, _production = true) {
+// that id only. Neither carries the driver's or the SQL's text, whatever NODE_ENV says. Nothing
+// answers 500.
+export function createErrorFormatter(logger: Logger) {
   return (execution: { data?: unknown; errors?: readonly unknown[] }): FormattedErrors => {
     const errors = (execution.errors ?? []).flatMap(expand).map((error) => format(error, logger));
     const requestError = execution.data === undefined || execution.data === null;

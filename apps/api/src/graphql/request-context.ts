@@ -9,7 +9,6 @@ import type { TaskAuthorizationRow, TaskEntity } from '../repositories/task.repo
 
 export interface RequestContext {
   actor: Actor | null;
-  authError: Error | null;
   loaders: Loaders;
 }
 
