@@ -15,7 +15,18 @@ export interface ApiServer {
 }
 
 // The real service as a separate process (built by `npm test` first), over real HTTP.
+// A random port may be taken (seen in CI: EADDRINUSE): another port is tried, up to three times.
 export async function startApiServer(env: Record<string, string> = {}): Promise<ApiServer> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnRandomPort(env);
+    } catch (error) {
+      if (attempt >= 3 || !String((error as Error).message).includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+async function startOnRandomPort(env: Record<string, string>): Promise<ApiServer> {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run "npm run build" first (npm test does)`);
   const port = 20000 + Math.floor(Math.random() * 20000);
   let output = '';
