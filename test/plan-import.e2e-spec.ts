@@ -489,6 +489,10 @@ describe('plan import over GraphQL', () => {
           ],
         });
       }
+      // the plan page reads its tasks and their children flags in one statement: the parent rolls up there too
+      const onPage = (await planTasks(admin, result.plan!.id)).tasks;
+      expect(onPage.find((t) => t.id === parent.id)).toMatchObject({ state: 'IN_PROGRESS', availableEvents: [] });
+      expect(onPage.find((t) => t.id === second.id)).toMatchObject({ state: 'ASSIGNED', children: [] });
       const child = await gql(server, districtsOfficer, query, { id: second.id });
       expect(child.data!.task).toMatchObject({ state: 'ASSIGNED', parent: { id: parent.id }, children: [] });
       expect(child.data!.task.availableEvents).toContain('START');

@@ -319,5 +319,21 @@ describe('queries', () => {
       expect(fifty).toBeLessThan(20);
       expect(fifty).toBeGreaterThan(0);
     });
+
+    it('does answer a plan page (plan, progress, tasks with state, agencies) in two statements whatever its size', async () => {
+      const planPage = (first: number) => `query P($id: ID!) { plan(id: $id) { id title progress { total byState { state count } }
+        tasks(first: ${first}) { totalCount edges { node { id state late dueAt leadAgency { code } coordinatingAgencies { code } } } } } }`;
+      await gql(server, supervisor, '{ plans { id } }'); // warm the token's agency cache
+      const counts: number[] = [];
+      for (const first of [10, 50]) {
+        const result = await gql(server, supervisor, planPage(first), { id: bigPlanId });
+        expect(result.errors).toBeUndefined();
+        expect(result.data!.plan.tasks.edges).toHaveLength(first);
+        expect(result.data!.plan.progress.total).toBe(60);
+        counts.push(result.sqlQueries!);
+      }
+      // plan with progress; the page with its total, coordinating agencies, children flags and agencies
+      expect(counts).toEqual([2, 2]);
+    });
   });
 });

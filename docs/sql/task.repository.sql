@@ -13,26 +13,38 @@ SELECT "TaskEntity"."province_code" AS "TaskEntity_province_code", "TaskEntity".
 SELECT "TaskCoordinatorEntity"."province_code" AS "TaskCoordinatorEntity_province_code", "TaskCoordinatorEntity"."task_id" AS "TaskCoordinatorEntity_task_id", "TaskCoordinatorEntity"."agency_id" AS "TaskCoordinatorEntity_agency_id", "TaskCoordinatorEntity"."position" AS "TaskCoordinatorEntity_position" FROM "task_coordinators" "TaskCoordinatorEntity" WHERE (("TaskCoordinatorEntity"."province_code" = $1) AND ("TaskCoordinatorEntity"."task_id" IN ($2))) ORDER BY "TaskCoordinatorEntity"."task_id" ASC, "TaskCoordinatorEntity"."position" ASC;
 
 -- page
-SELECT COUNT(1) AS "cnt" FROM "tasks" "t" WHERE "t"."province_code" = $1 AND "t"."plan_id" = $2 AND "t"."state" = $3 AND (
-  "t"."lead_agency_id" = $4
-  OR "t"."lead_agency_id" IN (SELECT g.group_id FROM agency_group_members g WHERE g.province_code = "t"."province_code" AND g.member_id = $4)
+SELECT total.n AS page_total_count, page.* FROM (SELECT count(*) AS n FROM tasks t WHERE t.province_code = $1 AND t.plan_id = $2::uuid AND t.state = $3 AND (
+  t.lead_agency_id = $4::uuid
+  OR t.lead_agency_id IN (SELECT g.group_id FROM agency_group_members g WHERE g.province_code = t.province_code AND g.member_id = $4::uuid)
   OR EXISTS (
     SELECT 1 FROM task_coordinators c
-    WHERE c.province_code = "t"."province_code" AND c.task_id = t.id
-      AND (c.agency_id = $4
-        OR c.agency_id IN (SELECT g.group_id FROM agency_group_members g WHERE g.province_code = c.province_code AND g.member_id = $4))
+    WHERE c.province_code = t.province_code AND c.task_id = t.id
+      AND (c.agency_id = $4::uuid
+        OR c.agency_id IN (SELECT g.group_id FROM agency_group_members g WHERE g.province_code = c.province_code AND g.member_id = $4::uuid))
   )
-);
-SELECT "t"."province_code" AS "t_province_code", "t"."id" AS "t_id", "t"."sort_key" AS "t_sort_key", "t"."plan_id" AS "t_plan_id", "t"."section_id" AS "t_section_id", "t"."parent_id" AS "t_parent_id", "t"."ordinal" AS "t_ordinal", "t"."title" AS "t_title", "t"."lead_agency_id" AS "t_lead_agency_id", "t"."timeframe" AS "t_timeframe", "t"."target" AS "t_target", "t"."note" AS "t_note", "t"."state" AS "t_state", "t"."input" AS "t_input", "t"."snapshot" AS "t_snapshot", "t"."version" AS "t_version", "t"."due_at" AS "t_due_at", "t"."original_due_at" AS "t_original_due_at", "t"."late" AS "t_late", "t"."last_hash" AS "t_last_hash", "t"."created_at" AS "t_created_at", "t"."updated_at" AS "t_updated_at" FROM "tasks" "t" WHERE "t"."province_code" = $1 AND "t"."plan_id" = $2 AND "t"."state" = $3 AND (
-  "t"."lead_agency_id" = $4
-  OR "t"."lead_agency_id" IN (SELECT g.group_id FROM agency_group_members g WHERE g.province_code = "t"."province_code" AND g.member_id = $4)
+)) total
+LEFT JOIN LATERAL (
+  SELECT t.*,
+    ARRAY(SELECT c.agency_id FROM task_coordinators c WHERE c.province_code = t.province_code AND c.task_id = t.id
+          ORDER BY c.position) AS page_coordinator_ids,
+    EXISTS (SELECT 1 FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.id) AS page_has_children,
+    (SELECT jsonb_agg(jsonb_build_object('provinceCode', a.province_code, 'id', a.id, 'code', a.code, 'name', a.name,
+            'isGroup', a.is_group, 'aliases', a.aliases))
+     FROM agencies a WHERE a.province_code = t.province_code AND (a.id = t.lead_agency_id
+       OR a.id IN (SELECT c.agency_id FROM task_coordinators c WHERE c.province_code = t.province_code AND c.task_id = t.id)))
+      AS page_agencies
+  FROM tasks t WHERE t.province_code = $1 AND t.plan_id = $2::uuid AND t.state = $3 AND (
+  t.lead_agency_id = $4::uuid
+  OR t.lead_agency_id IN (SELECT g.group_id FROM agency_group_members g WHERE g.province_code = t.province_code AND g.member_id = $4::uuid)
   OR EXISTS (
     SELECT 1 FROM task_coordinators c
-    WHERE c.province_code = "t"."province_code" AND c.task_id = t.id
-      AND (c.agency_id = $4
-        OR c.agency_id IN (SELECT g.group_id FROM agency_group_members g WHERE g.province_code = c.province_code AND g.member_id = $4))
+    WHERE c.province_code = t.province_code AND c.task_id = t.id
+      AND (c.agency_id = $4::uuid
+        OR c.agency_id IN (SELECT g.group_id FROM agency_group_members g WHERE g.province_code = c.province_code AND g.member_id = $4::uuid))
   )
-) AND "t"."sort_key" > $5 ORDER BY "t"."sort_key" ASC LIMIT 21;
+) AND t.sort_key > $5::bigint
+  ORDER BY t.sort_key ASC LIMIT $6
+) page ON true;
 
 -- leafTasksOfPlan
 SELECT t.* FROM tasks t WHERE t.plan_id = $1 AND ($2::text IS NULL OR t.province_code = $2) AND NOT EXISTS (SELECT 1 FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.id) ORDER BY t.sort_key;

@@ -90,6 +90,7 @@ function graphqlModule(config: AppConfig, services: Services): DynamicModule {
       path: '/graphql',
       graphiql: config.introspection,
       csrfPrevention: true,
+      jit: 1,
       graphql: { parseOptions: { maxTokens: QUERY_LIMITS.tokens } },
       validationRules: documentRules({ introspection: config.introspection }),
       hooks: { preParsing: limitQueryText as never, preValidation: requireActor as never, preExecution: limitComplexity as never },

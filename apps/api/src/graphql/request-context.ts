@@ -5,7 +5,7 @@ import type { AgencyEntity, ProvinceEntity } from '../repositories/agency.reposi
 import type { PlanEntity, PlanProgress, SectionEntity } from '../repositories/plan.repository';
 import type { Repositories } from '../repositories/repositories';
 import type { TaskEventEntity } from '../repositories/task-event.repository';
-import type { TaskAuthorizationRow, TaskEntity } from '../repositories/task.repository';
+import type { TaskAuthorizationRow, TaskEntity, TaskPage } from '../repositories/task.repository';
 
 export interface RequestContext {
   actor: Actor | null;
@@ -77,6 +77,17 @@ export class Loaders {
       const rows = await tasks.authorizationRows(scope, ids);
       return ids.map((id) => rows.get(id) ?? null);
     });
+  }
+
+  // A page read its tasks' coordinating agencies and whether children split them: the fields that
+  // ask for those are answered from the page, and the agencies of the whole page load in one batch.
+  primePage(page: TaskPage): void {
+    for (const agency of page.agencies) this.agency.prime(agency.id, agency);
+    for (const task of page.tasks) {
+      this.task.prime(task.id, task);
+      this.coordinatorIds.prime(task.id, [...(page.coordinatorIds.get(task.id) ?? [])]);
+      if (!page.withChildren.has(task.id)) this.children.prime(task.id, []);
+    }
   }
 }
 

@@ -8,8 +8,6 @@ import { assertStorableText } from '../common/validation';
 import type { AgencyRepository } from '../repositories/agency.repository';
 import type { PlanEntity, PlanRepository } from '../repositories/plan.repository';
 import { isUniqueViolation, type Transactions } from '../repositories/transaction';
-import { docxToPlanText } from './documents/docx-text';
-import { xlsxToPlanText } from './documents/xlsx-text';
 import { draftToPlan } from './draft-to-plan';
 import type { NewPlan } from './new-plan';
 import type { PlanWriterService } from './plan-writer.service';
@@ -134,7 +132,9 @@ async function documentText(command: ImportCommand): Promise<string> {
   }
   const buffer = decodeBase64(command.content);
   try {
-    return command.format === 'DOCX' ? await docxToPlanText(buffer) : await xlsxToPlanText(buffer);
+    // the converters (mammoth, ExcelJS, JSZip: ~45 MB) load on the first document, not at start-up
+    if (command.format === 'DOCX') return await (await import('./documents/docx-text')).docxToPlanText(buffer);
+    return await (await import('./documents/xlsx-text')).xlsxToPlanText(buffer);
   } catch (error) {
     // a refused zip (ZIP_LIMITS) already says what is wrong with it
     if (error instanceof PlanImportError) throw badInput(error.message);

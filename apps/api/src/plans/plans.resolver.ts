@@ -1,8 +1,10 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Info, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { Agency, Province } from '../agencies/agency.model';
 import type { Actor } from '../auth/actor';
 import { CurrentActor, Loaders as RequestLoaders } from '../graphql/current-actor.decorator';
+import { selectsField } from '../graphql/look-ahead';
 import type { Loaders } from '../graphql/request-context';
 import type { PlanEntity } from '../repositories/plan.repository';
 import { Plan, PlanProgress } from './plan.model';
@@ -18,8 +20,17 @@ export class PlansResolver {
   }
 
   @Query(() => Plan, { nullable: true })
-  plan(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<PlanEntity | null> {
-    return this.planService.findById(actor, id);
+  async plan(
+    @CurrentActor() actor: Actor,
+    @RequestLoaders() loaders: Loaders,
+    @Info() info: GraphQLResolveInfo,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<PlanEntity | null> {
+    // a plan page asks for its progress: read both in one statement
+    if (!selectsField(info, 'progress')) return this.planService.findById(actor, id);
+    const found = await this.planService.findWithProgress(actor, id);
+    if (found) loaders.progress.prime(found.plan.id, found.progress);
+    return found?.plan ?? null;
   }
 
   @ResolveField(() => Province)

@@ -1,7 +1,7 @@
 import type { Actor } from '../auth/actor';
 import { Scope } from '../common/scope';
 import { requireUuid } from '../common/validation';
-import type { PlanEntity, PlanRepository } from '../repositories/plan.repository';
+import type { PlanEntity, PlanProgress, PlanRepository } from '../repositories/plan.repository';
 
 export type { PlanProgress } from '../repositories/plan.repository';
 
@@ -15,5 +15,9 @@ export class PlansService {
 
   async findById(actor: Actor, id: string): Promise<PlanEntity | null> {
     return this.plans.findById(Scope.ofActor(actor), requireUuid(id, 'id'));
+  }
+
+  findWithProgress(actor: Actor, id: string): Promise<{ plan: PlanEntity; progress: PlanProgress } | null> {
+    return this.plans.findWithProgress(Scope.ofActor(actor), requireUuid(id, 'id'));
   }
 }

@@ -32,12 +32,33 @@ export class PlanRepository {
     return this.plans.find({ where: inScope(scope), order: { issuedOn: 'DESC', createdAt: 'DESC' } });
   }
 
-  findById(scope: Scope, id: string): Promise<PlanEntity | null> {
-    return this.plans.findOne({ where: { ...inScope(scope), id } });
+  async findById(scope: Scope, id: string): Promise<PlanEntity | null> {
+    const [plan] = await this.byIds(scope, [id]);
+    return plan ?? null;
   }
 
-  byIds(scope: Scope, ids: readonly string[]): Promise<PlanEntity[]> {
-    return ids.length === 0 ? Promise.resolve([]) : this.plans.find({ where: { ...inScope(scope), id: In([...ids]) } });
+  async byIds(scope: Scope, ids: readonly string[]): Promise<PlanEntity[]> {
+    if (ids.length === 0) return [];
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT ${PLAN_COLUMNS} FROM plans p WHERE p.id = ANY($1::uuid[]) AND ($2::text IS NULL OR p.province_code = $2)`,
+      [[...ids], scope.provinceCode],
+    );
+    return rows.map(toPlan);
+  }
+
+  // A plan page: the plan and its progress in one statement.
+  async findWithProgress(scope: Scope, id: string): Promise<{ plan: PlanEntity; progress: PlanProgress } | null> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT ${PLAN_COLUMNS},
+  (SELECT coalesce(jsonb_agg(s), '[]'::jsonb) FROM (
+     SELECT t.state, t.late, count(*) AS count FROM tasks t
+     WHERE t.province_code = p.province_code AND t.plan_id = p.id AND ${LEAF_TASK_SQL}
+     GROUP BY t.state, t.late) s) AS progress_rows
+FROM plans p WHERE p.id = $1::uuid AND ($2::text IS NULL OR p.province_code = $2)`,
+      [id, scope.provinceCode],
+    );
+    if (rows.length === 0) return null;
+    return { plan: toPlan(rows[0]), progress: summarise(rows[0].progress_rows as ProgressRow[]) };
   }
 
   sectionsByIds(scope: Scope, ids: readonly string[]): Promise<SectionEntity[]> {
@@ -96,7 +117,9 @@ export class PlanRepository {
   }
 }
 
-function summarise(rows: { state: TaskState; late: boolean; count: string }[]): PlanProgress {
+type ProgressRow = { state: TaskState; late: boolean; count: string | number };
+
+function summarise(rows: ProgressRow[]): PlanProgress {
   const count = (predicate: (row: { state: TaskState; late: boolean }) => boolean) =>
     rows.filter(predicate).reduce((sum, row) => sum + Number(row.count), 0);
   return {
@@ -106,4 +129,26 @@ function summarise(rows: { state: TaskState; late: boolean; count: string }[]): 
     verifiedOnTime: count((row) => row.state === 'VERIFIED' && !row.late),
     verifiedLate: count((row) => row.state === 'VERIFIED' && row.late),
   };
+}
+
+const PLAN_COLUMNS = `p.province_code, p.id, p.number, p.title, p.issued_on::text AS issued_on, p.year, p.resolution,
+  p.monitoring_agency_id, p.reporting_deadlines, p.consolidation_deadlines, p.coordinator_input_required, p.source_hash, p.created_at`;
+
+// A raw plans row (snake_case) as the entity TypeORM would have built (issued_on read as text: a date, no time).
+function toPlan(row: Record<string, unknown>): PlanEntity {
+  return Object.assign(new PlanEntity(), {
+    provinceCode: row.province_code as string,
+    id: row.id as string,
+    number: row.number as string,
+    title: row.title as string,
+    issuedOn: (row.issued_on as string | null) ?? null,
+    year: (row.year as number | null) ?? null,
+    resolution: (row.resolution as string | null) ?? null,
+    monitoringAgencyId: (row.monitoring_agency_id as string | null) ?? null,
+    reportingDeadlines: row.reporting_deadlines as StoredReportingDeadline[],
+    consolidationDeadlines: row.consolidation_deadlines as StoredReportingDeadline[],
+    coordinatorInputRequired: Boolean(row.coordinator_input_required),
+    sourceHash: (row.source_hash as string | null) ?? null,
+    createdAt: row.created_at as Date,
+  });
 }

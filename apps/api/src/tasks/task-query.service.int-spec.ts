@@ -99,7 +99,7 @@ describe(TaskQueryService.name, () => {
       expect(all.tasks).toHaveLength(45);
       expect(all.hasNextPage).toBe(false);
       const after = encodeCursor(all.tasks[44]);
-      expect(await query.page(actors.lead, { planId: big.planId, after })).toEqual({ tasks: [], hasNextPage: false, totalCount: 45 });
+      expect(await query.page(actors.lead, { planId: big.planId, after })).toMatchObject({ tasks: [], hasNextPage: false, totalCount: 45 });
     });
 
     it('says hasNextPage false when exactly first tasks remain', async () => {

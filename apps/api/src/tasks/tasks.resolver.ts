@@ -15,7 +15,8 @@ import { Task, TaskConnection, TaskEvent } from './task.model';
 import { TransitionInput } from './transition.input';
 import { TransitionService } from './transition.service';
 
-export function toConnection(page: TaskPage): TaskConnection {
+export function toConnection(page: TaskPage, loaders: Loaders): TaskConnection {
+  loaders.primePage(page);
   const edges = page.tasks.map((task) => ({ cursor: encodeCursor(task), node: task }));
   return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: page.totalCount };
 }
@@ -35,18 +36,26 @@ export class TasksResolver {
   @Query(() => TaskConnection, { description: 'Tasks visible to the viewer, in plan order; agencyId matches lead or coordinating' })
   async tasks(
     @CurrentActor() actor: Actor,
+    @RequestLoaders() loaders: Loaders,
     @Args('planId', { type: () => ID, nullable: true }) planId?: string,
     @Args('state', { type: () => TaskStateEnum, nullable: true }) state?: TaskState,
     @Args('agencyId', { type: () => ID, nullable: true }) agencyId?: string,
     @Args('first', { type: () => Int, nullable: true, description: '1..100, default 20' }) first?: number,
     @Args('after', { nullable: true }) after?: string,
   ): Promise<TaskConnection> {
-    return toConnection(await this.taskQueries.page(actor, { planId, state, agencyId, first, after }));
+    return toConnection(await this.taskQueries.page(actor, { planId, state, agencyId, first, after }), loaders);
   }
 
   @Mutation(() => Task, { description: 'Fire a lifecycle event on a task (one transaction; appends one audit row)' })
-  transitionTask(@CurrentActor() actor: Actor, @Args('input') input: TransitionInput): Promise<TaskEntity> {
-    return this.transitions.transition(actor, { ...input, event: input.event as TaskEventType });
+  async transitionTask(
+    @CurrentActor() actor: Actor,
+    @RequestLoaders() loaders: Loaders,
+    @Args('input') input: TransitionInput,
+  ): Promise<TaskEntity> {
+    const task = await this.transitions.transition(actor, { ...input, event: input.event as TaskEventType });
+    // only a task no child splits takes events: its state needs no look at children
+    loaders.children.prime(task.id, []);
+    return task;
   }
 
   @ResolveField(() => Plan)
