@@ -6,7 +6,7 @@ import { TaskEntity, readSnapshot } from '../database/entities/task.entity';
 import { AgencyEntity, PROVINCIAL_COMMITTEE_CODE } from './agency.repository';
 import { LEAF_TASK_SQL, agencyInvolvedSql } from './task-sql';
 import { inScope } from './scope-where';
-import { managerOf, type Tx } from './transaction';
+import { managerOf, preparedQuery, type Tx } from './transaction';
 
 export { TaskEntity };
 
@@ -187,12 +187,9 @@ LEFT JOIN LATERAL (
     taskId: string,
     idempotency: { actor: string | null; key: string | null },
   ): Promise<TaskAuthorizationRow | null> {
-    const rows: Record<string, unknown>[] = await managerOf(tx).query(authorizationSql(true), [
-      [taskId],
-      scope.provinceCode,
-      idempotency.key,
-      idempotency.actor,
-    ]);
+    // a prepared statement: its plan (nine sub-plans) costs more than running it
+    const sql = scope.provinceCode === null ? LOCK_SQL.any : LOCK_SQL.province;
+    const rows = await preparedQuery(tx, sql, [[taskId], scope.provinceCode, idempotency.key, idempotency.actor]);
     return rows.length === 0 ? null : toAuthorizationRow(rows[0]);
   }
 
@@ -209,14 +206,17 @@ LEFT JOIN LATERAL (
     return rows.map(toTask);
   }
 
-  // Two statements whatever the number of writes: the events appended, the task rows updated.
+  // One statement whatever the number of writes: the events appended and the task rows updated
+  // (a data-modifying CTE), prepared once per connection.
   async applyTransitions(tx: Tx, writes: readonly TransitionWrite[]): Promise<void> {
     if (writes.length === 0) return;
-    const manager = managerOf(tx);
-    await manager.query(INSERT_EVENTS_SQL, eventColumns(writes));
-    const [, updated] = (await manager.query(UPDATE_TASKS_SQL, taskColumns(writes))) as [unknown, number];
+    const rows = await preparedQuery(tx, WRITE_TRANSITIONS_SQL, [...eventColumns(writes), ...taskColumns(writes)]);
+    const inserted = Number(rows[0]?.inserted ?? 0);
+    const updated = Number(rows[0]?.updated ?? 0);
     // the rows are locked: a count that differs means a bug, and the transaction must not commit
-    if (updated !== writes.length) throw new Error(`expected to update ${writes.length} task row(s), updated ${updated}`);
+    if (inserted !== writes.length || updated !== writes.length) {
+      throw new Error(`expected to write ${writes.length} event(s) and task row(s), wrote ${inserted} and ${updated}`);
+    }
   }
 
   async insertTask(tx: Tx, task: NewTaskRow, coordinatorIds: readonly string[]): Promise<void> {
@@ -232,9 +232,11 @@ LEFT JOIN LATERAL (
 
 // $1 task ids, $2 province (null = national), $3 idempotency key, $4 its actor. The lock variant takes FOR UPDATE
 // on the task row only (the CTE); the other tables are read in the same statement.
-function authorizationSql(lock: boolean): string {
+function authorizationSql(lock: boolean, scope: 'province' | 'any' = 'any'): string {
+  // the lock is a prepared statement: a fixed province condition lets its generic plan use the primary key
+  const province = scope === 'province' ? 'province_code = $2' : '($2::text IS NULL OR province_code = $2)';
   return `WITH t AS (
-  SELECT * FROM tasks WHERE id = ANY($1::uuid[]) AND ($2::text IS NULL OR province_code = $2)${lock ? '\n  FOR UPDATE' : ''}
+  SELECT ${TASK_COLUMNS} FROM tasks WHERE id = ANY($1::uuid[]) AND ${province}${lock ? '\n  FOR UPDATE' : ''}
 )
 SELECT t.*,
   p.monitoring_agency_id AS ctx_monitoring_agency_id,
@@ -260,17 +262,29 @@ FROM t
 LEFT JOIN plans p ON p.province_code = t.province_code AND p.id = t.plan_id`;
 }
 
-const INSERT_EVENTS_SQL = `INSERT INTO task_events
-  (province_code, task_id, seq, type, from_state, to_state, actor, actor_agency_id, at, payload, idempotency_key, machine_version, prev_hash, hash)
-SELECT * FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[],
-  $9::timestamptz[], $10::jsonb[], $11::text[], $12::int[], $13::text[], $14::text[])`;
+// Named, not *: a prepared statement's result type may not change when a migration adds a column.
+const TASK_COLUMNS = `province_code, id, sort_key, plan_id, section_id, parent_id, ordinal, title, lead_agency_id, timeframe,
+    target, note, state, input, snapshot, version, due_at, original_due_at, late, last_hash, created_at, updated_at`;
 
-const UPDATE_TASKS_SQL = `UPDATE tasks t
-SET state = v.state, snapshot = v.snapshot, version = v.version, due_at = v.due_at, original_due_at = v.original_due_at,
-    late = v.late, last_hash = v.last_hash, updated_at = now()
-FROM unnest($1::text[], $2::uuid[], $3::text[], $4::jsonb[], $5::int[], $6::timestamptz[], $7::timestamptz[], $8::bool[], $9::text[])
-  AS v(province_code, id, state, snapshot, version, due_at, original_due_at, late, last_hash)
-WHERE t.province_code = v.province_code AND t.id = v.id AND t.version = v.version - 1`;
+const LOCK_SQL = { province: authorizationSql(true, 'province'), any: authorizationSql(true) };
+
+// $1..$14 the events' columns, $15..$23 the tasks' columns (eventColumns, taskColumns).
+const WRITE_TRANSITIONS_SQL = `WITH inserted AS (
+  INSERT INTO task_events
+    (province_code, task_id, seq, type, from_state, to_state, actor, actor_agency_id, at, payload, idempotency_key, machine_version, prev_hash, hash)
+  SELECT * FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[],
+    $9::timestamptz[], $10::jsonb[], $11::text[], $12::int[], $13::text[], $14::text[])
+  RETURNING 1
+), updated AS (
+  UPDATE tasks t
+  SET state = v.state, snapshot = v.snapshot, version = v.version, due_at = v.due_at, original_due_at = v.original_due_at,
+      late = v.late, last_hash = v.last_hash, updated_at = now()
+  FROM unnest($15::text[], $16::uuid[], $17::text[], $18::jsonb[], $19::int[], $20::timestamptz[], $21::timestamptz[], $22::bool[], $23::text[])
+    AS v(province_code, id, state, snapshot, version, due_at, original_due_at, late, last_hash)
+  WHERE t.province_code = v.province_code AND t.id = v.id AND t.version = v.version - 1
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM inserted) AS inserted, (SELECT count(*) FROM updated) AS updated`;
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 

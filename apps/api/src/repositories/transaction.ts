@@ -1,4 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 
 declare const TX: unique symbol;
 
@@ -25,4 +26,37 @@ export class Transactions {
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code;
   return code === '23505';
+}
+
+interface PgClient {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+// A statement sent as a named (prepared) statement on the transaction's connection: PostgreSQL
+// parses and plans it once per connection instead of on every call. For hot statements whose
+// planning costs more than their execution (the transition's lock with its sub-selects). Logged
+// like any TypeORM query, so statement counts and logs still see it.
+export async function preparedQuery(tx: Tx, text: string, values: unknown[]): Promise<Record<string, unknown>[]> {
+  const manager = managerOf(tx);
+  const runner = manager.queryRunner;
+  const client = (runner as unknown as { databaseConnection?: PgClient } | undefined)?.databaseConnection;
+  if (!runner || !client) return manager.query(text, values);
+  manager.connection.logger.logQuery(text, values, runner);
+  try {
+    return (await client.query({ name: statementName(text), text, values })).rows;
+  } catch (error) {
+    manager.connection.logger.logQueryError(error as Error, text, values, runner);
+    throw new QueryFailedError(text, values, error as Error);
+  }
+}
+
+const NAMES = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = NAMES.get(text);
+  if (!name) {
+    name = `s_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+    NAMES.set(text, name);
+  }
+  return name;
 }
