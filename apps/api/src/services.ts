@@ -16,6 +16,7 @@ import { PlansService } from './plans/plans.service';
 import { DigestService } from './reminders/digest.service';
 import { NotificationsService } from './reminders/notifications.service';
 import { UpcomingDeadlinesService } from './reminders/upcoming-deadlines.service';
+import { ReportExportService } from './reports/report-export.service';
 import { ScorecardService } from './reports/scorecard.service';
 import { createRepositories, type Repositories } from './repositories/repositories';
 import { TaskQueryService } from './tasks/task-query.service';
@@ -61,6 +62,7 @@ export function createServices({ dataSource, clock, jwt = null, logger = null }:
     deadlines: new DeadlinesService(sweeper, clock, denials),
     planReports: new PlanReportsService({ plans, tasks, clock }),
     scorecards,
+    reportExport: new ReportExportService({ plans, scorecards: repositories.scorecards, agencies, clock }),
     upcomingDeadlines: new UpcomingDeadlinesService({ tasks, agencies: agenciesService, clock }),
     digest,
     notifications: new NotificationsService({ notifications, agencies: agenciesService, digest, clock, denials }),
