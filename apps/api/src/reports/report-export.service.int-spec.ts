@@ -280,7 +280,7 @@ describe(ReportExportService.name, () => {
   });
 
   it('does answer NOT_FOUND to another province, and for a plan that does not exist', async () => {
-    const other = await seedScriptedPlan(ds, 'int-report-other', '2030-01-01');
+    const other = await seedScriptedPlan(ds, 'int-report-other', { until: '2030-01-01' });
     await expectDomainError(exportAs(userActor(other, 'monitoring', ['SUPERVISOR']), {}), 'NOT_FOUND');
     await expectDomainError(exportAs(NATIONAL_AUDITOR, { planId: '00000000-0000-4000-8000-000000000000' }), 'NOT_FOUND');
   });

@@ -207,7 +207,7 @@ describe(ScorecardService.name, () => {
 
   it('does answer a national auditor, and NOT_FOUND to a token of another province', async () => {
     expect(await scorecards.agencyScorecard(NATIONAL_AUDITOR, plan.planId, MID_YEAR)).toHaveLength(3);
-    const other = await seedScriptedPlan(ds, 'int-scorecard-other', '2030-01-01');
+    const other = await seedScriptedPlan(ds, 'int-scorecard-other', { until: '2030-01-01' });
     await expectDomainError(scorecards.agencyScorecard(userActor(other, 'monitoring', ['SUPERVISOR']), plan.planId, null), 'NOT_FOUND');
     await expectDomainError(scorecards.sectionScorecard(cast(other).leader, plan.planId, null), 'NOT_FOUND');
   });
