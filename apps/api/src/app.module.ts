@@ -21,6 +21,8 @@ import { PlansService } from './plans/plans.service';
 import { NotificationsService } from './reminders/notifications.service';
 import { UpcomingDeadlinesService } from './reminders/upcoming-deadlines.service';
 import { HealthRepository } from './repositories/health.repository';
+import { ReportExportService } from './reports/report-export.service';
+import { ScorecardService } from './reports/scorecard.service';
 import { RESOLVERS } from './resolvers';
 import type { Services } from './services';
 import { TaskQueryService } from './tasks/task-query.service';
@@ -44,6 +46,8 @@ function serviceProviders(services: Services): Provider[] {
     { provide: AuditService, useValue: services.audit },
     { provide: DeadlinesService, useValue: services.deadlines },
     { provide: PlanReportsService, useValue: services.planReports },
+    { provide: ScorecardService, useValue: services.scorecards },
+    { provide: ReportExportService, useValue: services.reportExport },
     { provide: UpcomingDeadlinesService, useValue: services.upcomingDeadlines },
     { provide: NotificationsService, useValue: services.notifications },
     { provide: HealthRepository, useValue: services.repositories.health },

@@ -14,6 +14,8 @@ import { TaskEventResolver } from './tasks/task-event.resolver';
 import { TasksResolver } from './tasks/tasks.resolver';
 import { PlanTasksResolver } from './tasks/plan-tasks.resolver';
 import { TaskPeriodsResolver } from './deadlines/task-periods.resolver';
+import { ReportExportResolver } from './reports/report-export.resolver';
+import { ScorecardResolver } from './reports/scorecard.resolver';
 
 // Every resolver of the schema: the app module serves them, the schema CLI prints them.
 export const RESOLVERS = [
@@ -34,4 +36,6 @@ export const RESOLVERS = [
   UpcomingDeadlinesResolver,
   NotificationsResolver,
   NotificationItemResolver,
+  ScorecardResolver,
+  ReportExportResolver,
 ];

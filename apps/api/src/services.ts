@@ -16,6 +16,8 @@ import { PlansService } from './plans/plans.service';
 import { DigestService } from './reminders/digest.service';
 import { NotificationsService } from './reminders/notifications.service';
 import { UpcomingDeadlinesService } from './reminders/upcoming-deadlines.service';
+import { ReportExportService } from './reports/report-export.service';
+import { ScorecardService } from './reports/scorecard.service';
 import { createRepositories, type Repositories } from './repositories/repositories';
 import { TaskQueryService } from './tasks/task-query.service';
 import { TransitionService } from './tasks/transition.service';
@@ -43,6 +45,7 @@ export function createServices({ dataSource, clock, jwt = null, logger = null }:
   const sweeper = new DeadlineSweepService({ tasks, transactions, transitions, log });
   const writer = new PlanWriterService({ agencies, plans, tasks, transactions });
   const digest = new DigestService(notifications);
+  const scorecards = new ScorecardService({ plans, scorecards: repositories.scorecards, clock });
   return {
     repositories,
     clock,
@@ -58,6 +61,8 @@ export function createServices({ dataSource, clock, jwt = null, logger = null }:
     sweeper,
     deadlines: new DeadlinesService(sweeper, clock, denials),
     planReports: new PlanReportsService({ plans, tasks, clock }),
+    scorecards,
+    reportExport: new ReportExportService({ plans, scorecards: repositories.scorecards, agencies, clock }),
     upcomingDeadlines: new UpcomingDeadlinesService({ tasks, agencies: agenciesService, clock }),
     digest,
     notifications: new NotificationsService({ notifications, agencies: agenciesService, digest, clock, denials }),

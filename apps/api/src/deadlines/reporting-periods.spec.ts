@@ -1,5 +1,5 @@
 import { createTaskSnapshot } from '@app/lifecycle';
-import { periodLabel, taskPeriods } from './reporting-periods';
+import { dataWindow, periodLabel, taskPeriods } from './reporting-periods';
 
 const HALF_YEARS = [
   { period: 'H1', dueMonthDay: '05-30' },
@@ -39,5 +39,23 @@ describe(taskPeriods.name, () => {
     const periods = taskPeriods(createTaskSnapshot({ dueAt: dues[1] }), HALF_YEARS, new Date('2022-01-01T00:00:00Z'));
     expect(periods).toHaveLength(1);
     expect(periods[0]).toMatchObject({ index: 0, label: '2022-YEAR', status: 'PENDING', reportedAt: null });
+  });
+});
+
+describe(dataWindow.name, () => {
+  it.each([
+    ['H1', 2023, '2022-12-14T17:00:00.000Z', '2023-06-14T16:59:59.999Z'],
+    ['YEAR', 2023, '2022-12-14T17:00:00.000Z', '2023-12-14T16:59:59.999Z'],
+    ['H1', 2024, '2023-12-14T17:00:00.000Z', '2024-06-14T16:59:59.999Z'],
+  ] as const)(
+    'does give the Decree 09/2019 window of %s %i: 15 Dec of the year before to 14 Jun or 14 Dec (UTC+7)',
+    (period, year, from, until) => {
+      expect(dataWindow(period, year)).toEqual({ period, year, from: new Date(from), until: new Date(until) });
+    },
+  );
+
+  it('does refuse a year that is not a calendar year of the plans', () => {
+    expect(() => dataWindow('H1', 20230)).toThrow(RangeError);
+    expect(() => dataWindow('YEAR', 2023.5)).toThrow(RangeError);
   });
 });

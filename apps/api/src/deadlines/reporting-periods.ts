@@ -1,4 +1,5 @@
 import type { StoredTaskSnapshot } from '@app/lifecycle';
+import { endOfLocalDayUtc } from '@app/plan-import';
 import { vietnamDate } from '../common/vietnam-time';
 import type { StoredReportingDeadline } from '../repositories/plan.repository';
 
@@ -57,4 +58,27 @@ export function periodLabel(deadlines: readonly StoredReportingDeadline[], dueAt
   const sorted = [...deadlines].sort((a, b) => a.dueMonthDay.localeCompare(b.dueMonthDay));
   const match = sorted.find((d) => d.dueMonthDay >= monthDay) ?? sorted.find((d) => d.period === 'YEAR') ?? sorted.at(-1);
   return match ? `${year}-${match.period}` : String(year);
+}
+
+// The periods of the consolidated report (báo cáo 6 tháng, báo cáo năm).
+export const REPORT_PERIODS = ['H1', 'YEAR'] as const;
+export type ReportPeriod = (typeof REPORT_PERIODS)[number];
+
+export interface DataWindow {
+  period: ReportPeriod;
+  year: number;
+  from: Date; // first instant whose data the report covers
+  until: Date; // the data cut-off: last instant the report covers
+}
+
+// Decree 09/2019/NĐ-CP art. 12: a half-year report's data run from 15 Dec of the previous year to
+// 14 Jun, a year report's to 14 Dec, each to the end of that Vietnam day.
+export function dataWindow(period: ReportPeriod, year: number): DataWindow {
+  if (!Number.isInteger(year) || year < 1901 || year > 2999) throw new RangeError(`year must be 1901..2999, got ${year}`);
+  return {
+    period,
+    year,
+    from: new Date(`${year - 1}-12-15T00:00:00+07:00`),
+    until: new Date(endOfLocalDayUtc(`${year}-${period === 'H1' ? '06-14' : '12-14'}`)),
+  };
 }

@@ -34,6 +34,9 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = {
   runDeadlineSweep: 2000,
   runDailyDigest: 2000,
   planReports: 200,
+  agencyScorecard: 200,
+  sectionScorecard: 200,
+  planReportExport: 2000,
   replayTask: 100,
 };
 

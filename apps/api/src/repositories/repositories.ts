@@ -4,6 +4,7 @@ import { AgencyRepository } from './agency.repository';
 import { HealthRepository } from './health.repository';
 import { NotificationRepository } from './notification.repository';
 import { PlanRepository } from './plan.repository';
+import { ScorecardRepository } from './scorecard.repository';
 import { TaskEventRepository } from './task-event.repository';
 import { TaskRepository } from './task.repository';
 import { Transactions } from './transaction';
@@ -17,6 +18,7 @@ export interface Repositories {
   notifications: NotificationRepository;
   health: HealthRepository;
   accessDenials: AccessDenialRepository;
+  scorecards: ScorecardRepository;
   transactions: Transactions;
 }
 
@@ -29,6 +31,7 @@ export function createRepositories(dataSource: DataSource): Repositories {
     notifications: new NotificationRepository(dataSource),
     health: new HealthRepository(dataSource),
     accessDenials: new AccessDenialRepository(dataSource),
+    scorecards: new ScorecardRepository(dataSource),
     transactions: new Transactions(dataSource),
   };
 }

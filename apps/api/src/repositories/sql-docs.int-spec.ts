@@ -100,6 +100,10 @@ const CALLS: Record<string, Calls> = {
   health: {
     check: (r) => r.health.check(),
   },
+  scorecard: {
+    scores: (r, s) => r.scorecards.scores(Scope.province(s.province.code), s.planId, new Date('2030-07-01T00:00:00Z')),
+    tasksAsOf: (r, s) => r.scorecards.tasksAsOf(Scope.province(s.province.code), s.planId, new Date('2030-07-01T00:00:00Z')),
+  },
   'access-denial': {
     insert: (r, s) =>
       r.accessDenials.insert({
