@@ -23,6 +23,15 @@ SELECT t.plan_id, t.state, t.late, count(*) AS count
        WHERE t.plan_id = ANY($1::uuid[]) AND ($2::text IS NULL OR t.province_code = $2) AND NOT EXISTS (SELECT 1 FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.id)
        GROUP BY t.plan_id, t.state, t.late;
 
+-- findWithProgress
+SELECT p.province_code, p.id, p.number, p.title, p.issued_on::text AS issued_on, p.year, p.resolution,
+  p.monitoring_agency_id, p.reporting_deadlines, p.consolidation_deadlines, p.coordinator_input_required, p.source_hash, p.created_at,
+  (SELECT coalesce(jsonb_agg(s), '[]'::jsonb) FROM (
+     SELECT t.state, t.late, count(*) AS count FROM tasks t
+     WHERE t.province_code = p.province_code AND t.plan_id = p.id AND NOT EXISTS (SELECT 1 FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.id)
+     GROUP BY t.state, t.late) s) AS progress_rows
+FROM plans p WHERE p.id = $1::uuid AND ($2::text IS NULL OR p.province_code = $2);
+
 -- findBySourceHash
 SELECT "PlanEntity"."province_code" AS "PlanEntity_province_code", "PlanEntity"."id" AS "PlanEntity_id", "PlanEntity"."number" AS "PlanEntity_number", "PlanEntity"."title" AS "PlanEntity_title", "PlanEntity"."issued_on" AS "PlanEntity_issued_on", "PlanEntity"."year" AS "PlanEntity_year", "PlanEntity"."resolution" AS "PlanEntity_resolution", "PlanEntity"."monitoring_agency_id" AS "PlanEntity_monitoring_agency_id", "PlanEntity"."reporting_deadlines" AS "PlanEntity_reporting_deadlines", "PlanEntity"."consolidation_deadlines" AS "PlanEntity_consolidation_deadlines", "PlanEntity"."coordinator_input_required" AS "PlanEntity_coordinator_input_required", "PlanEntity"."source_hash" AS "PlanEntity_source_hash", "PlanEntity"."created_at" AS "PlanEntity_created_at" FROM "plans" "PlanEntity" WHERE (("PlanEntity"."province_code" = $1) AND ("PlanEntity"."source_hash" = $2)) LIMIT 1;
 

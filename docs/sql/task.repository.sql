@@ -96,7 +96,33 @@ SELECT t.*,
 FROM t
 LEFT JOIN plans p ON p.province_code = t.province_code AND p.id = t.plan_id;
 
--- lockForTransition
+-- loadForTransition
+WITH t AS (
+  SELECT province_code, id, sort_key, plan_id, section_id, parent_id, ordinal, title, lead_agency_id, timeframe,
+    target, note, state, input, snapshot, version, due_at, original_due_at, late, last_hash, created_at, updated_at FROM tasks WHERE id = ANY($1::uuid[]) AND province_code = $2
+)
+SELECT t.*,
+  p.monitoring_agency_id AS ctx_monitoring_agency_id,
+  coalesce(p.coordinator_input_required, false) AS ctx_coordinator_input_required,
+  (SELECT a.id FROM agencies a WHERE a.province_code = t.province_code AND a.code = 'uy-ban-nhan-dan-tinh') AS ctx_committee_id,
+  EXISTS (SELECT 1 FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.id) AS ctx_has_children,
+  ARRAY(SELECT c.agency_id FROM task_coordinators c WHERE c.province_code = t.province_code AND c.task_id = t.id ORDER BY c.agency_id)
+    AS ctx_coordinator_ids,
+  (SELECT coalesce(jsonb_object_agg(m.group_id, m.members), '{}'::jsonb) FROM (
+     SELECT g.group_id, jsonb_agg(g.member_id ORDER BY g.member_id) AS members
+     FROM agency_group_members g
+     WHERE g.province_code = t.province_code
+       AND (g.group_id = t.lead_agency_id
+         OR g.group_id IN (SELECT c.agency_id FROM task_coordinators c WHERE c.province_code = t.province_code AND c.task_id = t.id))
+     GROUP BY g.group_id) m) AS ctx_group_members,
+  (SELECT jsonb_build_object('seq', e.seq, 'type', e.type) FROM task_events e
+   WHERE e.province_code = t.province_code AND e.task_id = t.id AND e.actor = $4::text AND e.idempotency_key = $3::text)
+    AS ctx_idempotent,
+  (SELECT e.actor FROM task_events e
+   WHERE e.province_code = t.province_code AND e.task_id = t.id AND e.type = 'REQUEST_EXTENSION'
+   ORDER BY e.seq DESC LIMIT 1) AS ctx_extension_requested_by
+FROM t
+LEFT JOIN plans p ON p.province_code = t.province_code AND p.id = t.plan_id;
 WITH t AS (
   SELECT province_code, id, sort_key, plan_id, section_id, parent_id, ordinal, title, lead_agency_id, timeframe,
     target, note, state, input, snapshot, version, due_at, original_due_at, late, last_hash, created_at, updated_at FROM tasks WHERE id = ANY($1::uuid[]) AND province_code = $2
@@ -134,19 +160,21 @@ SELECT t.* FROM tasks t
 
 -- applyTransitions
 SELECT "TaskEntity"."province_code" AS "TaskEntity_province_code", "TaskEntity"."id" AS "TaskEntity_id", "TaskEntity"."sort_key" AS "TaskEntity_sort_key", "TaskEntity"."plan_id" AS "TaskEntity_plan_id", "TaskEntity"."section_id" AS "TaskEntity_section_id", "TaskEntity"."parent_id" AS "TaskEntity_parent_id", "TaskEntity"."ordinal" AS "TaskEntity_ordinal", "TaskEntity"."title" AS "TaskEntity_title", "TaskEntity"."lead_agency_id" AS "TaskEntity_lead_agency_id", "TaskEntity"."timeframe" AS "TaskEntity_timeframe", "TaskEntity"."target" AS "TaskEntity_target", "TaskEntity"."note" AS "TaskEntity_note", "TaskEntity"."state" AS "TaskEntity_state", "TaskEntity"."input" AS "TaskEntity_input", "TaskEntity"."snapshot" AS "TaskEntity_snapshot", "TaskEntity"."version" AS "TaskEntity_version", "TaskEntity"."due_at" AS "TaskEntity_due_at", "TaskEntity"."original_due_at" AS "TaskEntity_original_due_at", "TaskEntity"."late" AS "TaskEntity_late", "TaskEntity"."last_hash" AS "TaskEntity_last_hash", "TaskEntity"."created_at" AS "TaskEntity_created_at", "TaskEntity"."updated_at" AS "TaskEntity_updated_at" FROM "tasks" "TaskEntity" WHERE (("TaskEntity"."province_code" = $1) AND ("TaskEntity"."id" = $2)) LIMIT 1;
-WITH inserted AS (
-  INSERT INTO task_events
-    (province_code, task_id, seq, type, from_state, to_state, actor, actor_agency_id, at, payload, idempotency_key, machine_version, prev_hash, hash)
-  SELECT * FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[],
-    $9::timestamptz[], $10::jsonb[], $11::text[], $12::int[], $13::text[], $14::text[])
-  RETURNING 1
-), updated AS (
+WITH updated AS (
   UPDATE tasks t
   SET state = v.state, snapshot = v.snapshot, version = v.version, due_at = v.due_at, original_due_at = v.original_due_at,
       late = v.late, last_hash = v.last_hash, updated_at = now()
   FROM unnest($15::text[], $16::uuid[], $17::text[], $18::jsonb[], $19::int[], $20::timestamptz[], $21::timestamptz[], $22::bool[], $23::text[])
     AS v(province_code, id, state, snapshot, version, due_at, original_due_at, late, last_hash)
   WHERE t.province_code = v.province_code AND t.id = v.id AND t.version = v.version - 1
+  RETURNING t.province_code, t.id
+), inserted AS (
+  INSERT INTO task_events
+    (province_code, task_id, seq, type, from_state, to_state, actor, actor_agency_id, at, payload, idempotency_key, machine_version, prev_hash, hash)
+  SELECT e.* FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[],
+      $9::timestamptz[], $10::jsonb[], $11::text[], $12::int[], $13::text[], $14::text[])
+    AS e(province_code, task_id, seq, type, from_state, to_state, actor, actor_agency_id, at, payload, idempotency_key, machine_version, prev_hash, hash)
+  WHERE EXISTS (SELECT 1 FROM updated u WHERE u.province_code = e.province_code AND u.id = e.task_id)
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM inserted) AS inserted, (SELECT count(*) FROM updated) AS updated;

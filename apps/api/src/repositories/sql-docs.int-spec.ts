@@ -33,6 +33,7 @@ const CALLS: Record<string, Calls> = {
     sectionsByIds: (r, s) => r.plans.sectionsByIds(Scope.province(s.province.code), [s.planId]),
     any: (r) => r.plans.any(),
     progress: (r, s) => r.plans.progress(Scope.province(s.province.code), [s.planId]),
+    findWithProgress: (r, s) => r.plans.findWithProgress(Scope.province(s.province.code), s.planId),
     findBySourceHash: (r, s) => rolledBack(r, (tx) => r.plans.findBySourceHash(tx, s.province.code, 'f'.repeat(64))),
     findByNumber: (r, s) => rolledBack(r, (tx) => r.plans.findByNumber(tx, s.province.code, '1/KH-UBND', '2030-01-15')),
   },
@@ -53,8 +54,12 @@ const CALLS: Record<string, Calls> = {
     tasksOfPlan: (r, s) => r.tasks.tasksOfPlan(Scope.province(s.province.code), s.planId),
     leafTasksOfAgency: (r, s) => r.tasks.leafTasksOfAgency(Scope.province(s.province.code), s.agencies.justice, 'OVERDUE'),
     authorizationRows: (r, s) => r.tasks.authorizationRows(Scope.province(s.province.code), [s.taskIds[0]]),
-    lockForTransition: (r, s) =>
-      rolledBack(r, (tx) => r.tasks.lockForTransition(tx, Scope.province(s.province.code), s.taskIds[0], { actor: 'u', key: 'key' })),
+    loadForTransition: (r, s) =>
+      rolledBack(r, async (tx) => {
+        const scope = Scope.province(s.province.code);
+        await r.tasks.loadForTransition(tx, scope, s.taskIds[0], { actor: 'u', key: 'key' }, false);
+        await r.tasks.loadForTransition(tx, scope, s.taskIds[0], { actor: 'u', key: 'key' }, true);
+      }),
     lockDue: (r, s) =>
       rolledBack(r, (tx) => r.tasks.lockDue(tx, Scope.province(s.province.code), new Date('2031-01-01T00:00:00Z'), [], 200)),
     applyTransitions: (r, s) =>

@@ -179,16 +179,20 @@ LEFT JOIN LATERAL (
     return new Map(rows.map((row) => [row.id as string, toAuthorizationRow(row)]));
   }
 
-  // The first statement of a transition: the task locked, with everything the rules need.
+  // The first statement of a transition: the task with everything the rules need; `lock` takes
+  // the row FOR UPDATE (inside a transaction), otherwise the row is read as committed and the
+  // write's version guard catches a change in between.
   // idempotency: the actor's key (a key is scoped to the task and the user who sent it).
-  async lockForTransition(
+  async loadForTransition(
     tx: Tx,
     scope: Scope,
     taskId: string,
     idempotency: { actor: string | null; key: string | null },
+    lock: boolean,
   ): Promise<TaskAuthorizationRow | null> {
     // a prepared statement: its plan (nine sub-plans) costs more than running it
-    const sql = scope.provinceCode === null ? LOCK_SQL.any : LOCK_SQL.province;
+    const variants = lock ? LOCK_SQL : READ_SQL;
+    const sql = scope.provinceCode === null ? variants.any : variants.province;
     const rows = await preparedQuery(tx, sql, [[taskId], scope.provinceCode, idempotency.key, idempotency.actor]);
     return rows.length === 0 ? null : toAuthorizationRow(rows[0]);
   }
@@ -206,17 +210,17 @@ LEFT JOIN LATERAL (
     return rows.map(toTask);
   }
 
-  // One statement whatever the number of writes: the events appended and the task rows updated
-  // (a data-modifying CTE), prepared once per connection.
-  async applyTransitions(tx: Tx, writes: readonly TransitionWrite[]): Promise<void> {
-    if (writes.length === 0) return;
+  // One statement whatever the number of writes: each task row updated when its version is still
+  // the one the write was decided on, and the events of exactly the rows updated appended (a
+  // data-modifying CTE, prepared once per connection). Returns how many tasks were written: fewer
+  // than asked when another transition moved a task first (possible only for rows not locked).
+  async applyTransitions(tx: Tx, writes: readonly TransitionWrite[]): Promise<number> {
+    if (writes.length === 0) return 0;
     const rows = await preparedQuery(tx, WRITE_TRANSITIONS_SQL, [...eventColumns(writes), ...taskColumns(writes)]);
     const inserted = Number(rows[0]?.inserted ?? 0);
     const updated = Number(rows[0]?.updated ?? 0);
-    // the rows are locked: a count that differs means a bug, and the transaction must not commit
-    if (inserted !== writes.length || updated !== writes.length) {
-      throw new Error(`expected to write ${writes.length} event(s) and task row(s), wrote ${inserted} and ${updated}`);
-    }
+    if (inserted !== updated) throw new Error(`wrote ${inserted} event(s) for ${updated} task row(s)`);
+    return updated;
   }
 
   async insertTask(tx: Tx, task: NewTaskRow, coordinatorIds: readonly string[]): Promise<void> {
@@ -267,21 +271,25 @@ const TASK_COLUMNS = `province_code, id, sort_key, plan_id, section_id, parent_i
     target, note, state, input, snapshot, version, due_at, original_due_at, late, last_hash, created_at, updated_at`;
 
 const LOCK_SQL = { province: authorizationSql(true, 'province'), any: authorizationSql(true) };
+const READ_SQL = { province: authorizationSql(false, 'province'), any: authorizationSql(false) };
 
-// $1..$14 the events' columns, $15..$23 the tasks' columns (eventColumns, taskColumns).
-const WRITE_TRANSITIONS_SQL = `WITH inserted AS (
-  INSERT INTO task_events
-    (province_code, task_id, seq, type, from_state, to_state, actor, actor_agency_id, at, payload, idempotency_key, machine_version, prev_hash, hash)
-  SELECT * FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[],
-    $9::timestamptz[], $10::jsonb[], $11::text[], $12::int[], $13::text[], $14::text[])
-  RETURNING 1
-), updated AS (
+// $1..$14 the events' columns, $15..$23 the tasks' columns (eventColumns, taskColumns). An event
+// is appended only with its task row's update, so the statement writes both or neither per task.
+const WRITE_TRANSITIONS_SQL = `WITH updated AS (
   UPDATE tasks t
   SET state = v.state, snapshot = v.snapshot, version = v.version, due_at = v.due_at, original_due_at = v.original_due_at,
       late = v.late, last_hash = v.last_hash, updated_at = now()
   FROM unnest($15::text[], $16::uuid[], $17::text[], $18::jsonb[], $19::int[], $20::timestamptz[], $21::timestamptz[], $22::bool[], $23::text[])
     AS v(province_code, id, state, snapshot, version, due_at, original_due_at, late, last_hash)
   WHERE t.province_code = v.province_code AND t.id = v.id AND t.version = v.version - 1
+  RETURNING t.province_code, t.id
+), inserted AS (
+  INSERT INTO task_events
+    (province_code, task_id, seq, type, from_state, to_state, actor, actor_agency_id, at, payload, idempotency_key, machine_version, prev_hash, hash)
+  SELECT e.* FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[],
+      $9::timestamptz[], $10::jsonb[], $11::text[], $12::int[], $13::text[], $14::text[])
+    AS e(province_code, task_id, seq, type, from_state, to_state, actor, actor_agency_id, at, payload, idempotency_key, machine_version, prev_hash, hash)
+  WHERE EXISTS (SELECT 1 FROM updated u WHERE u.province_code = e.province_code AND u.id = e.task_id)
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM inserted) AS inserted, (SELECT count(*) FROM updated) AS updated`;

@@ -20,6 +20,11 @@ export class Transactions {
   run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.dataSource.transaction((manager) => work(manager as unknown as Tx));
   }
+
+  // No transaction: each statement commits on its own (for work whose every write is one statement).
+  autocommit(): Tx {
+    return this.dataSource.manager as unknown as Tx;
+  }
 }
 
 // A unique index said no: callers that race on purpose (imports, idempotent retries) retry once.
@@ -39,8 +44,11 @@ interface PgClient {
 export async function preparedQuery(tx: Tx, text: string, values: unknown[]): Promise<Record<string, unknown>[]> {
   const manager = managerOf(tx);
   const runner = manager.queryRunner;
-  const client = (runner as unknown as { databaseConnection?: PgClient } | undefined)?.databaseConnection;
-  if (!runner || !client) return manager.query(text, values);
+  // in a transaction its connection; otherwise the pool's (a named statement is kept per connection)
+  const client = runner
+    ? (runner as unknown as { databaseConnection?: PgClient }).databaseConnection
+    : (manager.connection.driver as unknown as { master?: PgClient }).master;
+  if (!client) return manager.query(text, values);
   manager.connection.logger.logQuery(text, values, runner);
   try {
     return (await client.query({ name: statementName(text), text, values })).rows;

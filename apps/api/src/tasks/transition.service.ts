@@ -24,9 +24,12 @@ export interface TransitionDeps {
 
 type Decided = { task: TaskEntity; write: TransitionWrite | null };
 
-// One transition = one transaction of at most five statements: BEGIN, the task locked with its
-// authorization context, the event appended, the task row updated, COMMIT. The checks run in this
-// order: visible, not split, authorized, idempotent retry, expected version, taken by the machine.
+// One transition = two statements, no explicit transaction: the task read with its authorization
+// context, then one statement that updates the task row only if its version is still the one read
+// and appends the event with it (both or neither). When another transition moved the task in
+// between, the transition runs again, locked this time: BEGIN, the task locked FOR UPDATE, the
+// write, COMMIT — so a busy task still makes progress. The checks run in this order: visible, not
+// split, authorized, idempotent retry, expected version, taken by the machine.
 export class TransitionService {
   constructor(private readonly deps: TransitionDeps) {}
 
@@ -48,12 +51,15 @@ export class TransitionService {
 
   private async transitionOnce(actor: Actor, valid: ValidCommand, now: Date, seen: { provinceCode: string | null }): Promise<TaskEntity> {
     try {
-      return await this.deps.transactions.run((tx) => this.transitionIn(tx, actor, valid, now, seen));
+      const written = await this.transitionIn(this.deps.transactions.autocommit(), actor, valid, now, seen, false);
+      if (written) return written;
+      // another transition moved the task between the read and the write: decide again on the
+      // task as it is now, holding its row
     } catch (error) {
       // the same idempotencyKey raced in from another request: its event is committed now
       if (valid.idempotencyKey === null || !isUniqueViolation(error)) throw error;
-      return this.deps.transactions.run((tx) => this.transitionIn(tx, actor, valid, now, seen));
     }
+    return this.deps.transactions.run(async (tx) => (await this.transitionIn(tx, actor, valid, now, seen, true))!);
   }
 
   // The events this viewer may fire now: what the machine takes, joined with what the rules allow.
@@ -85,7 +91,9 @@ export class TransitionService {
       }
     }
     const writes = decided.flatMap((d) => (d.write ? [d.write] : []));
-    await this.deps.tasks.applyTransitions(tx, writes);
+    const written = await this.deps.tasks.applyTransitions(tx, writes);
+    // the rows are locked: a count that differs means a bug, and the transaction must not commit
+    if (written !== writes.length) throw new Error(`expected to write ${writes.length} task(s), wrote ${written}`);
     return decided.filter((d) => d.write).map((d) => d.task);
   }
 
@@ -95,9 +103,10 @@ export class TransitionService {
     command: ValidCommand,
     now: Date,
     seen: { provinceCode: string | null },
-  ): Promise<TaskEntity> {
+    locked: boolean,
+  ): Promise<TaskEntity | null> {
     const idempotency = { actor: actor.userId, key: command.idempotencyKey };
-    const row = await this.deps.tasks.lockForTransition(tx, Scope.ofActor(actor), command.taskId, idempotency);
+    const row = await this.deps.tasks.loadForTransition(tx, Scope.ofActor(actor), command.taskId, idempotency, locked);
     if (!row) throw notFound(`No task with id ${command.taskId}`);
     const { task } = row;
     seen.provinceCode = task.provinceCode;
@@ -123,9 +132,13 @@ export class TransitionService {
       if (first) return this.firstResult(tx, task, first, command);
       throw error;
     }
-    // a retry that slipped past both looks fails on the unique key, and transition() runs it again
-    if (decided.write) await this.deps.tasks.applyTransitions(tx, [decided.write]);
-    return decided.task;
+    // a retry that slipped past both looks fails on the unique key, and transitionOnce runs it again
+    if (!decided.write) return decided.task;
+    const written = await this.deps.tasks.applyTransitions(tx, [decided.write]);
+    if (written === 1) return decided.task;
+    // the version moved since the read (never while the row is locked)
+    if (locked) throw new Error(`task ${task.id}: the locked row was not written`);
+    return null;
   }
 
   // Version check, machine, and the rows to write; no I/O.
