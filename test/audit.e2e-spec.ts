@@ -6,6 +6,8 @@ import { eventRows, expectError, fire, getTask, sleep, withPg, type TaskView } f
 // hand in the database (past the append-only trigger) is caught for exactly that task.
 const REPLAY = 'query R($id: ID!, $asOf: DateTime) { replayTask(taskId: $id, asOf: $asOf) { state eventsApplied consistent chainValid } }';
 const VERIFY_TRAIL = 'query V($id: ID!) { verifyAuditTrail(planId: $id) { ok tasksChecked eventsChecked brokenTaskIds } }';
+const FINDINGS =
+  'query F($id: ID!) { verifyAuditTrail(planId: $id) { brokenTaskCount brokenTasks { taskId ordinal problem seq detail } } }';
 
 describe('audit', () => {
   const province = uniqueProvince('audit');
@@ -156,6 +158,18 @@ describe('audit', () => {
       for (const tok of [supervisor, auditorNational, auditorLocal]) {
         expect(await verifyTrail(tok)).toEqual({ ok: false, tasksChecked: 4, eventsChecked: 8, brokenTaskIds: [taskIds[0]] });
       }
+      expect((await gql(server, auditorLocal, FINDINGS, { id: planId })).data!.verifyAuditTrail).toEqual({
+        brokenTaskCount: 1,
+        brokenTasks: [
+          {
+            taskId: taskIds[0],
+            ordinal: '1',
+            problem: 'CHAIN_BROKEN',
+            seq: 3,
+            detail: 'chain broken at seq 3: the row does not hash to its stored hash (edited)',
+          },
+        ],
+      });
       expect(await replay(auditorNational, taskIds[0])).toMatchObject({ chainValid: false });
       for (const id of taskIds.slice(1)) expect(await replay(auditorNational, id)).toMatchObject({ chainValid: true, consistent: true });
     });

@@ -19,7 +19,7 @@ export class AuditResolver {
     return this.audit.replay(actor, taskId, validInstant(asOf, 'asOf'));
   }
 
-  @Query(() => AuditVerification, { description: "Check every task's hash chain and stored state in a plan" })
+  @Query(() => AuditVerification, { description: "Check every task's hash chain, replay and stored row in a plan" })
   verifyAuditTrail(@CurrentActor() actor: Actor, @Args('planId', { type: () => ID }) planId: string) {
     return this.audit.verifyPlan(actor, planId);
   }

@@ -50,7 +50,6 @@ const CALLS: Record<string, Calls> = {
         first: 20,
       }),
     leafTasksOfPlan: (r, s) => r.tasks.leafTasksOfPlan(Scope.province(s.province.code), s.planId),
-    tasksOfPlan: (r, s) => r.tasks.tasksOfPlan(Scope.province(s.province.code), s.planId),
     planTasksAfter: (r, s) =>
       r.transactions.readSnapshot((tx) =>
         r.tasks.planTasksAfter(tx, Scope.province(s.province.code), { provinceCode: s.province.code, id: s.planId }, s.taskIds[0], 500),
@@ -85,7 +84,6 @@ const CALLS: Record<string, Calls> = {
   },
   'task-event': {
     eventsOf: (r, s) => r.events.eventsOf(Scope.province(s.province.code), [s.taskIds[0]]),
-    eventsOfPlan: (r, s) => r.events.eventsOfPlan(Scope.province(s.province.code), s.planId),
     historyPage: (r, s) =>
       r.transactions.readSnapshot((tx) =>
         r.events.historyPage(tx, Scope.province(s.province.code), s.province.code, s.taskIds, { taskId: s.taskIds[0], seq: 3 }, 5000),

@@ -151,10 +151,6 @@ LEFT JOIN LATERAL (
     return rows.map(toTask);
   }
 
-  tasksOfPlan(scope: Scope, planId: string): Promise<TaskEntity[]> {
-    return this.tasks.find({ where: { ...inScope(scope), planId }, order: { sortKey: 'ASC' } });
-  }
-
   // The audit's batches: a plan's tasks in id order after `afterId` (keyset on the primary key, so a
   // batch costs the same wherever it starts). The plan's province is named so that the key is used
   // whatever the scope; another province than the scope's reads nothing.
