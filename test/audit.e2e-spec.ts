@@ -8,6 +8,7 @@ const REPLAY = 'query R($id: ID!, $asOf: DateTime) { replayTask(taskId: $id, asO
 const VERIFY_TRAIL = 'query V($id: ID!) { verifyAuditTrail(planId: $id) { ok tasksChecked eventsChecked brokenTaskIds } }';
 const FINDINGS =
   'query F($id: ID!) { verifyAuditTrail(planId: $id) { brokenTaskCount brokenTasks { taskId ordinal problem seq detail } } }';
+const TIMELINE = 'query T($id: ID!) { taskTimeline(taskId: $id) { state enteredAt leftAt by } }';
 
 describe('audit', () => {
   const province = uniqueProvince('audit');
@@ -126,6 +127,30 @@ describe('audit', () => {
         expectError(await gql(server, tok, VERIFY_TRAIL, { id: planId }), 'NOT_FOUND');
         expectError(await gql(server, tok, REPLAY, { id: taskIds[0] }), 'NOT_FOUND');
       }
+    });
+  });
+
+  describe('taskTimeline', () => {
+    it('does list every state of the task with its entry and exit time and who moved it there', async () => {
+      const result = await gql(server, auditorLocal, TIMELINE, { id: taskIds[0] });
+      expect(result.errors).toBeUndefined();
+      const entries: { state: string; enteredAt: string; leftAt: string | null; by: string | null }[] = result.data!.taskTimeline;
+      const at = rejectedTask.history.map((row) => row.at);
+      expect(entries.map(({ state, by }) => ({ state, by }))).toEqual([
+        { state: 'ASSIGNED', by: null },
+        { state: 'IN_PROGRESS', by: 'officer-audit' },
+        { state: 'REPORTED', by: 'officer-audit' },
+        { state: 'IN_PROGRESS', by: 'supervisor-audit' },
+        { state: 'REPORTED', by: 'officer-audit' },
+        { state: 'VERIFIED', by: 'supervisor-audit' },
+      ]);
+      expect(entries.slice(1).map((entry) => entry.enteredAt)).toEqual(at);
+      expect(entries.map((entry) => entry.leftAt)).toEqual([...at, null]);
+    });
+
+    it('does answer NOT_FOUND for a task of another province and BAD_USER_INPUT for a malformed id', async () => {
+      expectError(await gql(server, otherAuditor, TIMELINE, { id: taskIds[0] }), 'NOT_FOUND');
+      expectError(await gql(server, auditorLocal, TIMELINE, { id: 'abc' }), 'BAD_USER_INPUT', /taskId/);
     });
   });
 

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { TaskStateEnum } from '../graphql/enums';
 import { AUDIT_PROBLEMS } from './task-audit';
 
@@ -42,4 +42,13 @@ export class AuditVerification {
   brokenTaskCount: number;
   @Field(() => [ID]) brokenTaskIds: string[];
   @Field(() => [AuditFinding]) brokenTasks: AuditFinding[];
+}
+
+@ObjectType()
+export class TimelineEntry {
+  @Field(() => TaskStateEnum) state: string;
+  @Field(() => GraphQLISODateTime, { description: 'The time of the event that entered the state (the first: the task creation)' })
+  enteredAt: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'null: the state the task is in' }) leftAt: Date | null;
+  @Field(() => String, { nullable: true, description: 'Who fired the event that entered the state' }) by: string | null;
 }

@@ -10,6 +10,7 @@ import type { Transactions } from '../repositories/transaction';
 import type { AccessDenialPage, AccessDenialQuery, AccessDenialsService } from './access-denials.service';
 import { verifyChain } from './hash-chain';
 import { auditTask, recordedEvent, rowDifferences, type TaskFinding } from './task-audit';
+import { eventsUpTo, taskTimeline, type TimelineEntry } from './timeline';
 import { DEFAULT_TRAIL_LIMITS, TrailReader, type TrailLimits } from './trail-reader';
 
 export interface ReplayResult {
@@ -62,17 +63,22 @@ export class AuditService {
     return this.deps.denials.list(actor, query);
   }
 
-  // The state at asOf (all events when null) by re-running the events up to then through the machine.
+  // The state at asOf (all events when null) by re-running the events through the machine.
   // chainValid covers the whole chain; consistent: the events up to asOf replay with the states
   // their rows record and, without asOf, the stored row equals the replay.
   async replay(actor: Actor, taskId: string, asOf: Date | null): Promise<ReplayResult> {
     const { task, events } = await this.historyOf(actor, taskId);
     const chainValid = verifyChain(task.id, task.input, events).valid;
-    const upTo = asOf ? events.filter((event) => event.at.getTime() <= asOf.getTime()) : events;
+    const upTo = asOf ? eventsUpTo(events, asOf) : events;
     const folded = replayRecordedTask(task.input, upTo.map(recordedEvent));
     const agrees = folded.rejectedAt === null;
     const stored = asOf !== null || rowDifferences(task, folded, events.at(-1)?.hash ?? null).length === 0;
     return { state: folded.snapshot.state, eventsApplied: folded.applied, consistent: agrees && stored, chainValid };
+  }
+
+  async timeline(actor: Actor, taskId: string): Promise<TimelineEntry[]> {
+    const { task, events } = await this.historyOf(actor, taskId);
+    return taskTimeline(task, events);
   }
 
   // Every task's chain, replay and stored row, streamed in batches inside one read-only snapshot.
