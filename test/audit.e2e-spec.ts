@@ -6,6 +6,9 @@ import { eventRows, expectError, fire, getTask, sleep, withPg, type TaskView } f
 // hand in the database (past the append-only trigger) is caught for exactly that task.
 const REPLAY = 'query R($id: ID!, $asOf: DateTime) { replayTask(taskId: $id, asOf: $asOf) { state eventsApplied consistent chainValid } }';
 const VERIFY_TRAIL = 'query V($id: ID!) { verifyAuditTrail(planId: $id) { ok tasksChecked eventsChecked brokenTaskIds } }';
+const FINDINGS =
+  'query F($id: ID!) { verifyAuditTrail(planId: $id) { brokenTaskCount brokenTasks { taskId ordinal problem seq detail } } }';
+const TIMELINE = 'query T($id: ID!) { taskTimeline(taskId: $id) { state enteredAt leftAt by } }';
 
 describe('audit', () => {
   const province = uniqueProvince('audit');
@@ -127,6 +130,30 @@ describe('audit', () => {
     });
   });
 
+  describe('taskTimeline', () => {
+    it('does list every state of the task with its entry and exit time and who moved it there', async () => {
+      const result = await gql(server, auditorLocal, TIMELINE, { id: taskIds[0] });
+      expect(result.errors).toBeUndefined();
+      const entries: { state: string; enteredAt: string; leftAt: string | null; by: string | null }[] = result.data!.taskTimeline;
+      const at = rejectedTask.history.map((row) => row.at);
+      expect(entries.map(({ state, by }) => ({ state, by }))).toEqual([
+        { state: 'ASSIGNED', by: null },
+        { state: 'IN_PROGRESS', by: 'officer-audit' },
+        { state: 'REPORTED', by: 'officer-audit' },
+        { state: 'IN_PROGRESS', by: 'supervisor-audit' },
+        { state: 'REPORTED', by: 'officer-audit' },
+        { state: 'VERIFIED', by: 'supervisor-audit' },
+      ]);
+      expect(entries.slice(1).map((entry) => entry.enteredAt)).toEqual(at);
+      expect(entries.map((entry) => entry.leftAt)).toEqual([...at, null]);
+    });
+
+    it('does answer NOT_FOUND for a task of another province and BAD_USER_INPUT for a malformed id', async () => {
+      expectError(await gql(server, otherAuditor, TIMELINE, { id: taskIds[0] }), 'NOT_FOUND');
+      expectError(await gql(server, auditorLocal, TIMELINE, { id: 'abc' }), 'BAD_USER_INPUT', /taskId/);
+    });
+  });
+
   describe('tampering', () => {
     it('does refuse a plain UPDATE of task_events because the table is append-only', async () => {
       await withPg(async (client) => {
@@ -156,6 +183,18 @@ describe('audit', () => {
       for (const tok of [supervisor, auditorNational, auditorLocal]) {
         expect(await verifyTrail(tok)).toEqual({ ok: false, tasksChecked: 4, eventsChecked: 8, brokenTaskIds: [taskIds[0]] });
       }
+      expect((await gql(server, auditorLocal, FINDINGS, { id: planId })).data!.verifyAuditTrail).toEqual({
+        brokenTaskCount: 1,
+        brokenTasks: [
+          {
+            taskId: taskIds[0],
+            ordinal: '1',
+            problem: 'CHAIN_BROKEN',
+            seq: 3,
+            detail: 'chain broken at seq 3: the row does not hash to its stored hash (edited)',
+          },
+        ],
+      });
       expect(await replay(auditorNational, taskIds[0])).toMatchObject({ chainValid: false });
       for (const id of taskIds.slice(1)) expect(await replay(auditorNational, id)).toMatchObject({ chainValid: true, consistent: true });
     });

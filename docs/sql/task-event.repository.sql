@@ -3,8 +3,12 @@
 -- eventsOf
 SELECT "TaskEventEntity"."province_code" AS "TaskEventEntity_province_code", "TaskEventEntity"."task_id" AS "TaskEventEntity_task_id", "TaskEventEntity"."seq" AS "TaskEventEntity_seq", "TaskEventEntity"."type" AS "TaskEventEntity_type", "TaskEventEntity"."from_state" AS "TaskEventEntity_from_state", "TaskEventEntity"."to_state" AS "TaskEventEntity_to_state", "TaskEventEntity"."actor" AS "TaskEventEntity_actor", "TaskEventEntity"."actor_agency_id" AS "TaskEventEntity_actor_agency_id", "TaskEventEntity"."at" AS "TaskEventEntity_at", "TaskEventEntity"."payload" AS "TaskEventEntity_payload", "TaskEventEntity"."idempotency_key" AS "TaskEventEntity_idempotency_key", "TaskEventEntity"."machine_version" AS "TaskEventEntity_machine_version", "TaskEventEntity"."prev_hash" AS "TaskEventEntity_prev_hash", "TaskEventEntity"."hash" AS "TaskEventEntity_hash" FROM "task_events" "TaskEventEntity" WHERE (("TaskEventEntity"."province_code" = $1) AND ("TaskEventEntity"."task_id" IN ($2))) ORDER BY "TaskEventEntity"."task_id" ASC, "TaskEventEntity"."seq" ASC;
 
--- eventsOfPlan
-SELECT "e"."province_code" AS "e_province_code", "e"."task_id" AS "e_task_id", "e"."seq" AS "e_seq", "e"."type" AS "e_type", "e"."from_state" AS "e_from_state", "e"."to_state" AS "e_to_state", "e"."actor" AS "e_actor", "e"."actor_agency_id" AS "e_actor_agency_id", "e"."at" AS "e_at", "e"."payload" AS "e_payload", "e"."idempotency_key" AS "e_idempotency_key", "e"."machine_version" AS "e_machine_version", "e"."prev_hash" AS "e_prev_hash", "e"."hash" AS "e_hash" FROM "task_events" "e" INNER JOIN "tasks" "t" ON "t"."id" = "e"."task_id" AND "t"."province_code" = "e"."province_code" AND "t"."plan_id" = $1 WHERE "e"."province_code" = $2 ORDER BY "e"."task_id" ASC, "e"."seq" ASC;
+-- historyPage
+SELECT e.province_code, e.task_id, e.seq, e.type, e.from_state, e.to_state, e.actor, e.actor_agency_id, e.at, e.payload,
+         e.idempotency_key, e.machine_version, e.prev_hash, e.hash
+       FROM task_events e
+       WHERE e.province_code = $1 AND e.task_id = ANY($2::uuid[]) AND ($3::uuid IS NULL OR (e.task_id, e.seq) > ($3::uuid, $4::int))
+       ORDER BY e.task_id, e.seq LIMIT $5;
 
 -- findByIdempotencyKey
 SELECT "TaskEventEntity"."seq" AS "TaskEventEntity_seq", "TaskEventEntity"."type" AS "TaskEventEntity_type", "TaskEventEntity"."province_code" AS "TaskEventEntity_province_code", "TaskEventEntity"."task_id" AS "TaskEventEntity_task_id" FROM "task_events" "TaskEventEntity" WHERE (("TaskEventEntity"."province_code" = $1) AND ("TaskEventEntity"."task_id" = $2) AND ("TaskEventEntity"."actor" = $3) AND ("TaskEventEntity"."idempotency_key" = $4)) LIMIT 1;

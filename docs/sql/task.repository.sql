@@ -49,8 +49,10 @@ LEFT JOIN LATERAL (
 -- leafTasksOfPlan
 SELECT t.* FROM tasks t WHERE t.plan_id = $1 AND ($2::text IS NULL OR t.province_code = $2) AND NOT EXISTS (SELECT 1 FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.id) ORDER BY t.sort_key;
 
--- tasksOfPlan
-SELECT "TaskEntity"."province_code" AS "TaskEntity_province_code", "TaskEntity"."id" AS "TaskEntity_id", "TaskEntity"."sort_key" AS "TaskEntity_sort_key", "TaskEntity"."plan_id" AS "TaskEntity_plan_id", "TaskEntity"."section_id" AS "TaskEntity_section_id", "TaskEntity"."parent_id" AS "TaskEntity_parent_id", "TaskEntity"."ordinal" AS "TaskEntity_ordinal", "TaskEntity"."title" AS "TaskEntity_title", "TaskEntity"."lead_agency_id" AS "TaskEntity_lead_agency_id", "TaskEntity"."timeframe" AS "TaskEntity_timeframe", "TaskEntity"."target" AS "TaskEntity_target", "TaskEntity"."note" AS "TaskEntity_note", "TaskEntity"."state" AS "TaskEntity_state", "TaskEntity"."input" AS "TaskEntity_input", "TaskEntity"."snapshot" AS "TaskEntity_snapshot", "TaskEntity"."version" AS "TaskEntity_version", "TaskEntity"."due_at" AS "TaskEntity_due_at", "TaskEntity"."original_due_at" AS "TaskEntity_original_due_at", "TaskEntity"."late" AS "TaskEntity_late", "TaskEntity"."last_hash" AS "TaskEntity_last_hash", "TaskEntity"."created_at" AS "TaskEntity_created_at", "TaskEntity"."updated_at" AS "TaskEntity_updated_at" FROM "tasks" "TaskEntity" WHERE (("TaskEntity"."province_code" = $1) AND ("TaskEntity"."plan_id" = $2)) ORDER BY "TaskEntity"."sort_key" ASC;
+-- planTasksAfter
+SELECT t.* FROM tasks t
+       WHERE t.province_code = $1 AND t.plan_id = $2 AND ($3::uuid IS NULL OR t.id > $3::uuid)
+       ORDER BY t.id LIMIT $4;
 
 -- leafTasksOfAgency
 SELECT t.* FROM tasks t

@@ -56,7 +56,7 @@ export function createServices({ dataSource, clock, jwt = null, logger = null }:
     planSettings: new PlanSettingsService(plans, denials),
     taskQueries: new TaskQueryService({ tasks, plans, agencies }),
     transitions,
-    audit: new AuditService({ plans, tasks, events, denials }),
+    audit: new AuditService({ plans, tasks, events, transactions, denials }),
     accessDenials: denials,
     sweeper,
     deadlines: new DeadlinesService(sweeper, clock, denials),

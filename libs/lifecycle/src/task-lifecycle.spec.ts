@@ -8,6 +8,7 @@ import {
   InvalidTaskInputError,
   isCoordinationWaived,
   missingCoordinators,
+  replayRecordedTask,
   replayTask,
   restoreTaskSnapshot,
   StoredTaskSnapshot,
@@ -235,6 +236,34 @@ describe(replayTask.name, () => {
   it('does stop at the first refused event and report its index', () => {
     const result = replayTask({ dueAt: DUE }, [events[0], ev.verify(AFTER_DUE), events[1]]);
     expect(result).toEqual({ snapshot: applyAll(createTaskSnapshot({ dueAt: DUE }), [events[0]]), applied: 1, rejectedAt: 1 });
+  });
+});
+
+describe(replayRecordedTask.name, () => {
+  const recorded = [
+    { event: ev.start(BEFORE_DUE), fromState: 'ASSIGNED' as const, toState: 'IN_PROGRESS' as const },
+    { event: ev.contribute(BEFORE_DUE), fromState: 'IN_PROGRESS' as const, toState: 'IN_PROGRESS' as const },
+    { event: ev.deadline(AFTER_DUE), fromState: 'IN_PROGRESS' as const, toState: 'OVERDUE' as const },
+    { event: ev.submit(AFTER_DUE), fromState: 'OVERDUE' as const, toState: 'REPORTED' as const },
+  ];
+
+  it('does report the state after each event taken when onTaken is given', () => {
+    const seen: [number, TaskState][] = [];
+    const result = replayRecordedTask({ dueAt: DUE }, recorded, (index, state) => seen.push([index, state]));
+    expect(result).toEqual(replayRecordedTask({ dueAt: DUE }, recorded));
+    expect(seen).toEqual([
+      [0, 'IN_PROGRESS'],
+      [1, 'IN_PROGRESS'],
+      [2, 'OVERDUE'],
+      [3, 'REPORTED'],
+    ]);
+  });
+
+  it('does not report the refused event nor any after it', () => {
+    const seen: number[] = [];
+    const tampered = [recorded[0], { ...recorded[2], toState: 'VERIFIED' as const }, recorded[3]];
+    expect(replayRecordedTask({ dueAt: DUE }, tampered, (index) => seen.push(index))).toMatchObject({ applied: 1, rejectedAt: 1 });
+    expect(seen).toEqual([0]);
   });
 });
 

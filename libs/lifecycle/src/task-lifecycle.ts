@@ -166,8 +166,13 @@ export function replayTask(input: TaskInput, events: readonly TaskEvent[]): Task
 
 // The audit's replay: every event must be taken and leave and enter the states its row records.
 // Bulk work (whole plans), so it runs on the compiled table; same result as the XState fold.
-export function replayRecordedTask(input: TaskInput, events: readonly RecordedTaskEvent[]): TaskReplayResult {
-  return foldCompiled(input, events.length, (i) => events[i]);
+// onTaken sees the state after each event taken (a task's timeline is built from it).
+export function replayRecordedTask(
+  input: TaskInput,
+  events: readonly RecordedTaskEvent[],
+  onTaken?: (index: number, state: TaskState) => void,
+): TaskReplayResult {
+  return foldCompiled(input, events.length, (i) => events[i], onTaken);
 }
 
 // replayRecordedTask on XState itself: the reference the equivalence specs and the benchmark use.
@@ -193,7 +198,12 @@ function fold(input: TaskInput, count: number, step: (i: number) => Step): TaskR
 // to JSON, once, where fold copies every step: the same result for events that are JSON data (as
 // task_events rows are), since no guard reads a payload value other than a checked instant. Only a
 // non-JSON payload value (a BigInt, a cycle) that a later event drops differs: fold throws on it.
-function foldCompiled(input: TaskInput, count: number, step: (i: number) => Step): TaskReplayResult {
+function foldCompiled(
+  input: TaskInput,
+  count: number,
+  step: (i: number) => Step,
+  onTaken?: (index: number, state: TaskState) => void,
+): TaskReplayResult {
   assertValidTaskInput(input);
   let state = compiledTask.initial as TaskState;
   let context = compiledTask.initialContext(input);
@@ -209,6 +219,7 @@ function foldCompiled(input: TaskInput, count: number, step: (i: number) => Step
     if (!outcome.taken || (toState !== null && outcome.state !== toState)) return result(i, i);
     state = outcome.state;
     context = outcome.context;
+    onTaken?.(i, state);
   }
   return result(count, null);
 }

@@ -3,7 +3,7 @@ import { Args, GraphQLISODateTime, ID, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../graphql/current-actor.decorator';
 import { validInstant } from '../common/validation';
-import { AuditVerification, ReplayResult } from './audit.model';
+import { AuditVerification, ReplayResult, TimelineEntry } from './audit.model';
 import { AuditService } from './audit.service';
 
 @Resolver()
@@ -19,8 +19,16 @@ export class AuditResolver {
     return this.audit.replay(actor, taskId, validInstant(asOf, 'asOf'));
   }
 
-  @Query(() => AuditVerification, { description: "Check every task's hash chain and stored state in a plan" })
+  @Query(() => AuditVerification, { description: "Check every task's hash chain, replay and stored row in a plan" })
   verifyAuditTrail(@CurrentActor() actor: Actor, @Args('planId', { type: () => ID }) planId: string) {
     return this.audit.verifyPlan(actor, planId);
+  }
+
+  @Query(() => [TimelineEntry], {
+    description:
+      'Every state the task was in, with when it entered and left it and who moved it there, from the machine replaying its events',
+  })
+  taskTimeline(@CurrentActor() actor: Actor, @Args('taskId', { type: () => ID }) taskId: string) {
+    return this.audit.timeline(actor, taskId);
   }
 }

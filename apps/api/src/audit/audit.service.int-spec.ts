@@ -18,6 +18,7 @@ import {
 import { TransitionService } from '../tasks/transition.service';
 import { AuditService } from './audit.service';
 import { chainHash, verifyChain } from './hash-chain';
+import type { AuditProblem } from './task-audit';
 import { createServices } from '../services';
 import { systemClock } from '../common/clock';
 
@@ -96,6 +97,12 @@ describe(AuditService.name, () => {
     }
   }
 
+  // A finding that names the task (by id and ordinal), the problem, the event and what is wrong.
+  async function finding(taskId: string, problem: AuditProblem, seq: number | null, detail: string) {
+    const { ordinal } = await taskRow(ds, taskId);
+    return { taskId, ordinal, problem, seq, detail: expect.stringContaining(detail) };
+  }
+
   describe('replay', () => {
     it('folds back to the stored state and reports a valid chain when a task was walked to VERIFIED', async () => {
       const plan = await walkedPlan();
@@ -170,7 +177,9 @@ describe(AuditService.name, () => {
         ok: true,
         tasksChecked: 4,
         eventsChecked: 8,
+        brokenTaskCount: 0,
         brokenTaskIds: [],
+        brokenTasks: [],
       });
       expect(await audit.verifyPlan(actors.lead, plan.planId)).toMatchObject({ ok: true });
     });
@@ -181,7 +190,9 @@ describe(AuditService.name, () => {
         ok: true,
         tasksChecked: 2,
         eventsChecked: 0,
+        brokenTaskCount: 0,
         brokenTaskIds: [],
+        brokenTasks: [],
       });
     });
 
@@ -234,7 +245,9 @@ describe(AuditService.name, () => {
         ok: false,
         tasksChecked: 4,
         eventsChecked: 8,
+        brokenTaskCount: 1,
         brokenTaskIds: [taskId],
+        brokenTasks: [await finding(taskId, 'CHAIN_BROKEN', 5, 'chain broken at seq 5: the row does not hash to its stored hash')],
       });
       expect(await audit.replay(actors.auditor, taskId, null)).toMatchObject({ chainValid: false });
     });
@@ -253,7 +266,11 @@ describe(AuditService.name, () => {
           chainHash(second.prevHash, forged),
         ]),
       );
-      expect(await audit.verifyPlan(actors.auditor, plan.planId)).toMatchObject({ ok: false, brokenTaskIds: [taskId] });
+      expect(await audit.verifyPlan(actors.auditor, plan.planId)).toMatchObject({
+        ok: false,
+        brokenTaskIds: [taskId],
+        brokenTasks: [await finding(taskId, 'CHAIN_BROKEN', 3, 'its prev_hash is not the hash of seq 2')],
+      });
       expect(verifyChain(taskId, (await taskRow(ds, taskId)).input, await eventRows(ds, taskId))).toEqual({
         valid: false,
         firstBrokenSeq: 3,
@@ -268,7 +285,29 @@ describe(AuditService.name, () => {
         ok: false,
         tasksChecked: 4,
         eventsChecked: 7,
+        brokenTaskCount: 1,
         brokenTaskIds: [taskId],
+        brokenTasks: [await finding(taskId, 'SEQ_GAP', 2, 'seq gap: expected seq 2, found seq 3')],
+      });
+      expect(await audit.replay(actors.auditor, taskId, null)).toMatchObject({ chainValid: false });
+    });
+
+    it('reports exactly the task whose events 2 and 3 swapped their seq', async () => {
+      const plan = await walkedPlan();
+      const taskId = plan.taskIds[0];
+      // through a free number: the primary key is checked row by row
+      await asReplica(async (query) => {
+        await query('UPDATE task_events SET seq = -3 WHERE task_id = $1 AND seq = 3', [taskId]);
+        await query('UPDATE task_events SET seq = 3 WHERE task_id = $1 AND seq = 2', [taskId]);
+        await query('UPDATE task_events SET seq = 2 WHERE task_id = $1 AND seq = -3', [taskId]);
+      });
+      expect(await audit.verifyPlan(actors.auditor, plan.planId)).toEqual({
+        ok: false,
+        tasksChecked: 4,
+        eventsChecked: 8,
+        brokenTaskCount: 1,
+        brokenTaskIds: [taskId],
+        brokenTasks: [await finding(taskId, 'CHAIN_BROKEN', 2, 'chain broken at seq 2: its prev_hash is not the hash of seq 1')],
       });
       expect(await audit.replay(actors.auditor, taskId, null)).toMatchObject({ chainValid: false });
     });
@@ -278,7 +317,11 @@ describe(AuditService.name, () => {
       const plan = await walkedPlan();
       const taskId = plan.taskIds[1];
       await asReplica((query) => query('DELETE FROM task_events WHERE task_id = $1 AND seq = 1', [taskId]));
-      expect(await audit.verifyPlan(actors.auditor, plan.planId)).toMatchObject({ ok: false, brokenTaskIds: [taskId] });
+      expect(await audit.verifyPlan(actors.auditor, plan.planId)).toMatchObject({
+        ok: false,
+        brokenTaskIds: [taskId],
+        brokenTasks: [await finding(taskId, 'ROW_DISAGREES', null, 'state: stored OVERDUE, replay ASSIGNED')],
+      });
       expect(await audit.replay(actors.auditor, taskId, null)).toEqual({
         state: 'ASSIGNED',
         eventsApplied: 0,
@@ -293,7 +336,11 @@ describe(AuditService.name, () => {
       await asReplica((query) =>
         query(`UPDATE tasks SET input = jsonb_set(input, '{dueAt}', '"2031-12-31T16:59:59.999Z"') WHERE id = $1`, [taskId]),
       );
-      expect(await audit.verifyPlan(actors.auditor, plan.planId)).toMatchObject({ ok: false, brokenTaskIds: [taskId] });
+      expect(await audit.verifyPlan(actors.auditor, plan.planId)).toMatchObject({
+        ok: false,
+        brokenTaskIds: [taskId],
+        brokenTasks: [await finding(taskId, 'CHAIN_BROKEN', 1, 'not the hash of the task creation input')],
+      });
       expect(await audit.replay(actors.auditor, taskId, null)).toMatchObject({ chainValid: false });
     });
 
@@ -317,7 +364,9 @@ describe(AuditService.name, () => {
         ok: false,
         tasksChecked: 4,
         eventsChecked: 8,
+        brokenTaskCount: 1,
         brokenTaskIds: [taskId],
+        brokenTasks: [await finding(taskId, 'ROW_DISAGREES', null, 'state: stored VERIFIED, replay IN_PROGRESS')],
       });
     });
 
@@ -379,7 +428,11 @@ describe(AuditService.name, () => {
           chainHash(first.hash, extra),
         ],
       );
-      expect(await audit.verifyPlan(actors.auditor, plan.planId)).toMatchObject({ ok: false, brokenTaskIds: [taskId] });
+      expect(await audit.verifyPlan(actors.auditor, plan.planId)).toMatchObject({
+        ok: false,
+        brokenTaskIds: [taskId],
+        brokenTasks: [await finding(taskId, 'ROW_DISAGREES', null, 'version: stored 1, replay 2')],
+      });
       expect(await audit.replay(actors.auditor, taskId, null)).toMatchObject({ consistent: false, chainValid: true });
     });
   });

@@ -1,4 +1,4 @@
-import { replayRecordedTask, type StoredTaskSnapshot, type TaskState } from '@app/lifecycle';
+import { replayRecordedTask, type TaskState } from '@app/lifecycle';
 import type { Actor } from '../auth/actor';
 import { notFound } from '../common/domain-error';
 import { Scope } from '../common/scope';
@@ -6,10 +6,12 @@ import { requireUuid } from '../common/validation';
 import type { PlanRepository } from '../repositories/plan.repository';
 import type { TaskEventEntity, TaskEventRepository } from '../repositories/task-event.repository';
 import type { TaskEntity, TaskRepository } from '../repositories/task.repository';
+import type { Transactions } from '../repositories/transaction';
 import type { AccessDenialPage, AccessDenialQuery, AccessDenialsService } from './access-denials.service';
-import { canonicalJson } from './canonical-json';
 import { verifyChain } from './hash-chain';
-import { toStoredMachineEvent } from './stored-event';
+import { auditTask, recordedEvent, rowDifferences, type TaskFinding } from './task-audit';
+import { eventsUpTo, taskTimeline, type TimelineEntry } from './timeline';
+import { DEFAULT_TRAIL_LIMITS, TrailReader, type TrailLimits } from './trail-reader';
 
 export interface ReplayResult {
   state: TaskState;
@@ -22,89 +24,87 @@ export interface AuditVerification {
   ok: boolean;
   tasksChecked: number;
   eventsChecked: number;
+  // every broken task is counted; the first `listed` (in task id order) are named
+  brokenTaskCount: number;
   brokenTaskIds: string[];
+  brokenTasks: TaskFinding[];
 }
 
 export interface AuditDeps {
   plans: PlanRepository;
   tasks: TaskRepository;
   events: TaskEventRepository;
+  transactions: Transactions;
   denials: AccessDenialsService;
 }
 
+export interface AuditLimits extends TrailLimits {
+  // broken tasks named in a verification (all are counted)
+  listed: number;
+}
+
+export const DEFAULT_AUDIT_LIMITS: AuditLimits = { ...DEFAULT_TRAIL_LIMITS, listed: 1000 };
+
 // Replay = the lifecycle's replay folded over task_events; the stored row must equal the fold.
+// Each answer reads the task rows and their events in one REPEATABLE READ snapshot, so a transition
+// committed meanwhile is either wholly seen or not at all, never half (row without its event).
 export class AuditService {
-  constructor(private readonly deps: AuditDeps) {}
+  private readonly reader: TrailReader;
+
+  constructor(
+    private readonly deps: AuditDeps,
+    private readonly limits: AuditLimits = DEFAULT_AUDIT_LIMITS,
+  ) {
+    this.reader = new TrailReader(deps.tasks, deps.events, limits);
+  }
 
   // Refused attempts of the provinces the token covers (AUDITOR and ADMIN).
   accessDenials(actor: Actor, query: AccessDenialQuery): Promise<AccessDenialPage> {
     return this.deps.denials.list(actor, query);
   }
 
+  // The state at asOf (all events when null) by re-running the events through the machine.
+  // chainValid covers the whole chain; consistent: the events up to asOf replay with the states
+  // their rows record and, without asOf, the stored row equals the replay.
   async replay(actor: Actor, taskId: string, asOf: Date | null): Promise<ReplayResult> {
-    const scope = Scope.ofActor(actor);
-    const task = await this.deps.tasks.findById(scope, requireUuid(taskId, 'taskId'));
-    if (!task) throw notFound(`No task with id ${taskId}`);
-    const events = await this.deps.events.eventsOf(scope, [task.id]);
+    const { task, events } = await this.historyOf(actor, taskId);
     const chainValid = verifyChain(task.id, task.input, events).valid;
-    const upTo = asOf ? events.filter((event) => event.at.getTime() <= asOf.getTime()) : events;
-    const folded = replayRecordedTask(task.input, upTo.map(recorded));
+    const upTo = asOf ? eventsUpTo(events, asOf) : events;
+    const folded = replayRecordedTask(task.input, upTo.map(recordedEvent));
     const agrees = folded.rejectedAt === null;
-    const consistent = agrees && (asOf !== null || matchesStored(task, folded.snapshot, folded.applied));
-    return { state: folded.snapshot.state, eventsApplied: folded.applied, consistent, chainValid };
+    const stored = asOf !== null || rowDifferences(task, folded, events.at(-1)?.hash ?? null).length === 0;
+    return { state: folded.snapshot.state, eventsApplied: folded.applied, consistent: agrees && stored, chainValid };
   }
 
+  async timeline(actor: Actor, taskId: string): Promise<TimelineEntry[]> {
+    const { task, events } = await this.historyOf(actor, taskId);
+    return taskTimeline(task, events);
+  }
+
+  // Every task's chain, replay and stored row, streamed in batches inside one read-only snapshot.
   async verifyPlan(actor: Actor, planId: string): Promise<AuditVerification> {
     const scope = Scope.ofActor(actor);
     const plan = await this.deps.plans.findById(scope, requireUuid(planId, 'planId'));
     if (!plan) throw notFound(`No plan with id ${planId}`);
-    const tasks = await this.deps.tasks.tasksOfPlan(scope, plan.id);
-    const events = await this.deps.events.eventsOfPlan(scope, plan.id);
-    const byTask = groupBy(events, (event) => event.taskId);
-    const brokenTaskIds = tasks
-      .filter((task) => !taskIntact(task, byTask.get(task.id) ?? []))
-      .map((task) => task.id)
-      .sort();
-    return { ok: brokenTaskIds.length === 0, tasksChecked: tasks.length, eventsChecked: events.length, brokenTaskIds };
+    const verdict = { tasksChecked: 0, eventsChecked: 0, brokenTaskCount: 0, brokenTasks: [] as TaskFinding[] };
+    await this.deps.transactions.readSnapshot((tx) =>
+      this.reader.forEachTaskOfPlan(tx, scope, plan, (task, events) => {
+        verdict.tasksChecked += 1;
+        verdict.eventsChecked += events.length;
+        const finding = auditTask(task, events);
+        if (finding === null) return;
+        verdict.brokenTaskCount += 1;
+        if (verdict.brokenTasks.length < this.limits.listed) verdict.brokenTasks.push(finding);
+      }),
+    );
+    const brokenTaskIds = verdict.brokenTasks.map((finding) => finding.taskId);
+    return { ok: verdict.brokenTaskCount === 0, ...verdict, brokenTaskIds };
   }
-}
 
-// Intact: the hash chain holds and the stored row is exactly what the chain's events produce.
-export function taskIntact(task: TaskEntity, events: TaskEventEntity[]): boolean {
-  if (!verifyChain(task.id, task.input, events).valid) return false;
-  const folded = replayRecordedTask(task.input, events.map(recorded));
-  return (
-    folded.rejectedAt === null && matchesStored(task, folded.snapshot, folded.applied) && task.lastHash === (events.at(-1)?.hash ?? null)
-  );
-}
-
-function recorded(event: TaskEventEntity) {
-  return { event: toStoredMachineEvent(event), fromState: event.fromState, toState: event.toState };
-}
-
-// The snapshot and the columns read by queries and scores (state, due times, late, version).
-function matchesStored(task: TaskEntity, snapshot: StoredTaskSnapshot, applied: number): boolean {
-  const iso = (date: Date | null) => (date ? date.toISOString() : null);
-  return (
-    canonicalJson(snapshot) === canonicalJson(task.snapshot) &&
-    task.state === snapshot.state &&
-    task.version === applied &&
-    task.late === snapshot.context.late &&
-    iso(task.dueAt) === isoOrNull(snapshot.context.dueAt) &&
-    iso(task.originalDueAt) === isoOrNull(snapshot.context.originalDueAt)
-  );
-}
-
-function isoOrNull(value: string | null): string | null {
-  return value === null ? null : new Date(value).toISOString();
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const list = groups.get(key(item));
-    if (list) list.push(item);
-    else groups.set(key(item), [item]);
+  private async historyOf(actor: Actor, taskId: string): Promise<{ task: TaskEntity; events: TaskEventEntity[] }> {
+    const id = requireUuid(taskId, 'taskId');
+    const found = await this.deps.transactions.readSnapshot((tx) => this.reader.history(tx, Scope.ofActor(actor), id));
+    if (!found) throw notFound(`No task with id ${taskId}`);
+    return found;
   }
-  return groups;
 }

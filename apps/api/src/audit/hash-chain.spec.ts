@@ -1,5 +1,5 @@
 import { canonicalJson } from './canonical-json';
-import { chainHash, genesisHash, verifyChain, type HashedEvent } from './hash-chain';
+import { chainHash, findChainBreak, genesisHash, verifyChain, type HashedEvent } from './hash-chain';
 
 const TASK = '7d2f3a8e-1111-4c8e-9a51-0c1f7e9b2a10';
 const INPUT = { dueAt: '2023-12-31T16:59:59.999Z' };
@@ -64,5 +64,31 @@ describe('verifyChain', () => {
     const edited = { ...events[0], actor: 'mallory' };
     events[0] = { ...edited, hash: chainHash(edited.prevHash, edited) };
     expect(verifyChain(TASK, INPUT, events)).toEqual({ valid: false, firstBrokenSeq: 2 });
+  });
+});
+
+describe(findChainBreak.name, () => {
+  it('does find nothing in an intact chain', () => {
+    expect(findChainBreak(TASK, INPUT, chain(3))).toBeNull();
+  });
+
+  it('does name the edited row by its content when a payload is edited', () => {
+    const events = chain(4);
+    events[2] = { ...events[2], payload: { comment: 'edited' } };
+    expect(findChainBreak(TASK, INPUT, events)).toEqual({ seq: 3, position: 2, why: 'CONTENT' });
+  });
+
+  it('does name the first row that does not link when two rows swap their seq', () => {
+    const events = chain(4);
+    const [second, third] = [events[1], events[2]];
+    events[1] = { ...third, seq: 2 };
+    events[2] = { ...second, seq: 3 };
+    expect(findChainBreak(TASK, INPUT, events)).toEqual({ seq: 2, position: 1, why: 'LINK' });
+  });
+
+  it('does name the row after the gap when a row is deleted', () => {
+    const events = chain(4);
+    events.splice(1, 1);
+    expect(findChainBreak(TASK, INPUT, events)).toEqual({ seq: 3, position: 1, why: 'LINK' });
   });
 });

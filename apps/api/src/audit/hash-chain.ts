@@ -54,13 +54,27 @@ export interface ChainVerdict {
   firstBrokenSeq: number | null;
 }
 
-export function verifyChain(taskId: string, input: TaskInput, events: readonly HashedEvent[]): ChainVerdict {
+// Where and how a chain first breaks: a row whose hash is not that of its own content was edited;
+// a row that does not link to the one before it follows a removed, inserted or reordered row (or,
+// at seq 1, an edited creation input).
+export interface ChainBreak {
+  seq: number;
+  position: number;
+  why: 'CONTENT' | 'LINK';
+}
+
+export function findChainBreak(taskId: string, input: TaskInput, events: readonly HashedEvent[]): ChainBreak | null {
   let prev = genesisHash(taskId, input);
   for (let i = 0; i < events.length; i += 1) {
     const event = events[i];
-    const intact = event.taskId === taskId && event.seq === i + 1 && event.prevHash === prev && chainHash(prev, event) === event.hash;
-    if (!intact) return { valid: false, firstBrokenSeq: event.seq };
+    if (event.taskId !== taskId || event.seq !== i + 1 || event.prevHash !== prev) return { seq: event.seq, position: i, why: 'LINK' };
+    if (chainHash(prev, event) !== event.hash) return { seq: event.seq, position: i, why: 'CONTENT' };
     prev = event.hash;
   }
-  return { valid: true, firstBrokenSeq: null };
+  return null;
+}
+
+export function verifyChain(taskId: string, input: TaskInput, events: readonly HashedEvent[]): ChainVerdict {
+  const broken = findChainBreak(taskId, input, events);
+  return { valid: broken === null, firstBrokenSeq: broken?.seq ?? null };
 }

@@ -38,6 +38,7 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = {
   sectionScorecard: 200,
   planReportExport: 2000,
   replayTask: 100,
+  taskTimeline: 100,
 };
 
 // Validation rules depend on the text only, so Mercurius may cache their verdict per query text.

@@ -51,7 +51,10 @@ const CALLS: Record<string, Calls> = {
         first: 20,
       }),
     leafTasksOfPlan: (r, s) => r.tasks.leafTasksOfPlan(Scope.province(s.province.code), s.planId),
-    tasksOfPlan: (r, s) => r.tasks.tasksOfPlan(Scope.province(s.province.code), s.planId),
+    planTasksAfter: (r, s) =>
+      r.transactions.readSnapshot((tx) =>
+        r.tasks.planTasksAfter(tx, Scope.province(s.province.code), { provinceCode: s.province.code, id: s.planId }, s.taskIds[0], 500),
+      ),
     leafTasksOfAgency: (r, s) => r.tasks.leafTasksOfAgency(Scope.province(s.province.code), s.agencies.justice, 'OVERDUE'),
     authorizationRows: (r, s) => r.tasks.authorizationRows(Scope.province(s.province.code), [s.taskIds[0]]),
     loadForTransition: (r, s) =>
@@ -86,7 +89,10 @@ const CALLS: Record<string, Calls> = {
   },
   'task-event': {
     eventsOf: (r, s) => r.events.eventsOf(Scope.province(s.province.code), [s.taskIds[0]]),
-    eventsOfPlan: (r, s) => r.events.eventsOfPlan(Scope.province(s.province.code), s.planId),
+    historyPage: (r, s) =>
+      r.transactions.readSnapshot((tx) =>
+        r.events.historyPage(tx, Scope.province(s.province.code), s.province.code, s.taskIds, { taskId: s.taskIds[0], seq: 3 }, 5000),
+      ),
     findByIdempotencyKey: (r, s) => rolledBack(r, (tx) => r.events.findByIdempotencyKey(tx, s.province.code, s.taskIds[0], 'u', 'key')),
     eventsUpTo: (r, s) => rolledBack(r, (tx) => r.events.eventsUpTo(tx, s.province.code, s.taskIds[0], 3)),
   },

@@ -73,8 +73,10 @@ export class TaskRepository {
     return this.dataSource.getRepository(TaskEntity);
   }
 
-  findById(scope: Scope, id: string): Promise<TaskEntity | null> {
-    return this.tasks.findOne({ where: { ...inScope(scope), id } });
+  // tx: read inside that transaction (the audit's snapshot), else on any pooled connection
+  findById(scope: Scope, id: string, tx?: Tx): Promise<TaskEntity | null> {
+    const tasks = tx ? managerOf(tx).getRepository(TaskEntity) : this.tasks;
+    return tasks.findOne({ where: { ...inScope(scope), id } });
   }
 
   byIds(scope: Scope, ids: readonly string[]): Promise<TaskEntity[]> {
@@ -149,8 +151,24 @@ LEFT JOIN LATERAL (
     return rows.map(toTask);
   }
 
-  tasksOfPlan(scope: Scope, planId: string): Promise<TaskEntity[]> {
-    return this.tasks.find({ where: { ...inScope(scope), planId }, order: { sortKey: 'ASC' } });
+  // The audit's batches: a plan's tasks in id order after `afterId` (keyset on the primary key, so a
+  // batch costs the same wherever it starts). The plan's province is named so that the key is used
+  // whatever the scope; another province than the scope's reads nothing.
+  async planTasksAfter(
+    tx: Tx,
+    scope: Scope,
+    plan: { provinceCode: string; id: string },
+    afterId: string | null,
+    limit: number,
+  ): Promise<TaskEntity[]> {
+    if (!scope.includes(plan.provinceCode)) return [];
+    const rows: Record<string, unknown>[] = await managerOf(tx).query(
+      `SELECT t.* FROM tasks t
+       WHERE t.province_code = $1 AND t.plan_id = $2 AND ($3::uuid IS NULL OR t.id > $3::uuid)
+       ORDER BY t.id LIMIT $4`,
+      [plan.provinceCode, plan.id, afterId, limit],
+    );
+    return rows.map(toTask);
   }
 
   // Leaf tasks an agency leads or coordinates: OVERDUE ones, or those not yet reported due in [from, until].

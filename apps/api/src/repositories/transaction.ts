@@ -25,6 +25,26 @@ export class Transactions {
   autocommit(): Tx {
     return this.dataSource.manager as unknown as Tx;
   }
+
+  // One snapshot for several reads: every statement of `work` sees the database as it was at the
+  // first one, and nothing can be written. The audit reads a task row and its events in separate
+  // statements; without this, a transition committed between them would look like tampering.
+  // One START statement instead of TypeORM's START + SET TRANSACTION.
+  async readSnapshot<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const result = await work(runner.manager as unknown as Tx);
+      await runner.query('COMMIT');
+      return result;
+    } catch (error) {
+      // the first error is the one to report; a connection too broken to roll back is dropped by the pool
+      await runner.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
 }
 
 // A unique index said no: callers that race on purpose (imports, idempotent retries) retry once.
