@@ -28,7 +28,7 @@ SELECT p.province_code, p.id, p.number, p.title, p.issued_on::text AS issued_on,
   p.monitoring_agency_id, p.reporting_deadlines, p.consolidation_deadlines, p.coordinator_input_required, p.source_hash, p.created_at,
   (SELECT coalesce(jsonb_agg(s), '[]'::jsonb) FROM (
      SELECT t.state, t.late, count(*) AS count FROM tasks t
-     WHERE t.province_code = p.province_code AND t.plan_id = p.id AND NOT EXISTS (SELECT 1 FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.id)
+     WHERE t.province_code = p.province_code AND t.plan_id = $1::uuid AND NOT EXISTS (SELECT 1 FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.id)
      GROUP BY t.state, t.late) s) AS progress_rows
 FROM plans p WHERE p.id = $1::uuid AND ($2::text IS NULL OR p.province_code = $2);
 

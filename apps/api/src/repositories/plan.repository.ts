@@ -46,13 +46,15 @@ export class PlanRepository {
     return rows.map(toPlan);
   }
 
-  // A plan page: the plan and its progress in one statement.
+  // A plan page: the plan and its progress in one statement. The tasks are filtered by the plan id
+  // as a parameter, not as p.id: with a correlated p.id the planner estimated an average plan's
+  // tasks (hundreds of thousands beside one big plan) and scanned the whole table.
   async findWithProgress(scope: Scope, id: string): Promise<{ plan: PlanEntity; progress: PlanProgress } | null> {
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT ${PLAN_COLUMNS},
   (SELECT coalesce(jsonb_agg(s), '[]'::jsonb) FROM (
      SELECT t.state, t.late, count(*) AS count FROM tasks t
-     WHERE t.province_code = p.province_code AND t.plan_id = p.id AND ${LEAF_TASK_SQL}
+     WHERE t.province_code = p.province_code AND t.plan_id = $1::uuid AND ${LEAF_TASK_SQL}
      GROUP BY t.state, t.late) s) AS progress_rows
 FROM plans p WHERE p.id = $1::uuid AND ($2::text IS NULL OR p.province_code = $2)`,
       [id, scope.provinceCode],
