@@ -740,6 +740,7 @@ async function main(): Promise<void> {
     ['audit.verify', () => auditVerify(ctx)],
     ['scale.instances', () => scaleInstances(ctx)],
   ];
+  let failures = 0;
   try {
     for (const [name, step] of steps) {
       if (!wanted(name)) continue;
@@ -747,6 +748,7 @@ async function main(): Promise<void> {
       try {
         await step();
       } catch (error) {
+        failures += 1;
         log(`${name} FAILED: ${String((error as Error)?.stack ?? error)}`);
         measured.notMeasured.push({ name, reason: `failed in this run: ${String((error as Error)?.message ?? error).slice(0, 300)}` });
       }
@@ -767,6 +769,11 @@ async function main(): Promise<void> {
     config: CONFIG,
   });
   log(`wrote ${written.join(', ')} in ${runtimeS.toFixed(0)} s`);
+  // a missed target is a finding; an entry that could not be measured is a broken bench (CI runs --quick)
+  if (failures > 0) {
+    log(`${failures} entr${failures === 1 ? 'y' : 'ies'} FAILED`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error: unknown) => {
