@@ -14,6 +14,7 @@ import { signToken } from '../apps/api/src/auth/jwt.service';
 import type { Actor } from '../apps/api/src/auth/actor';
 import { systemClock } from '../apps/api/src/common/clock';
 import { Scope } from '../apps/api/src/common/scope';
+import { TRANSITION_STATEMENTS } from '../apps/api/src/repositories/task.repository';
 import { createServices, type Services } from '../apps/api/src/services';
 import { parsePlanText } from '../libs/plan-import/src';
 import { replayRecordedTask } from '../libs/lifecycle/src/task-lifecycle';
@@ -181,6 +182,58 @@ function bareTransition(pool: Pool, provinceCode: string, actor: { userId: strin
   };
 }
 
+// The service's own two statements (TRANSITION_STATEMENTS: the read with the rules' context, the
+// version-guarded write of row and event), prepared, with bare pg: what the service would do with
+// no TypeORM, no machine and no rules.
+function sameSqlTransition(pool: Pool, provinceCode: string, actor: { userId: string; agencyId: string }) {
+  const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+  return async (taskId: string) => {
+    const { rows } = await pool.query({
+      name: 'bench-transition-read',
+      text: TRANSITION_STATEMENTS.read,
+      values: [[taskId], provinceCode, null, actor.userId],
+    });
+    const task = rows[0];
+    if (!task || task.state !== 'ASSIGNED') throw new Error(`task ${taskId} is not ASSIGNED`);
+    const seq = task.version + 1;
+    const at = new Date();
+    const payload = { by: { agencyId: actor.agencyId, userId: actor.userId } };
+    const prev = task.last_hash ?? sha(JSON.stringify({ input: task.input, taskId }));
+    const hash = sha(`${prev}\n${JSON.stringify({ actor: actor.userId, at: at.toISOString(), payload, seq, taskId, type: 'START' })}`);
+    const snapshot = JSON.stringify({ ...task.snapshot, state: 'IN_PROGRESS' });
+    const { rows: written } = await pool.query({
+      name: 'bench-transition-write',
+      text: TRANSITION_STATEMENTS.write,
+      values: [
+        [provinceCode],
+        [taskId],
+        [seq],
+        ['START'],
+        ['ASSIGNED'],
+        ['IN_PROGRESS'],
+        [actor.userId],
+        [actor.agencyId],
+        [at.toISOString()],
+        [JSON.stringify(payload)],
+        [null],
+        [1],
+        [prev],
+        [hash],
+        [provinceCode],
+        [taskId],
+        ['IN_PROGRESS'],
+        [snapshot],
+        [seq],
+        [task.due_at],
+        [task.original_due_at],
+        [false],
+        [hash],
+      ],
+    });
+    if (Number(written[0]?.updated) !== 1) throw new Error(`task ${taskId} was not written`);
+  };
+}
+
 function officerOf(plan: SeededPlan): Actor {
   return {
     kind: 'user',
@@ -267,10 +320,14 @@ async function transitionService(ctx: Context): Promise<void> {
   const viaService = (taskId: string) =>
     ctx.services.transitions.transition(actor, { taskId, event: 'START', expectedVersion: 0 }).then(() => undefined);
   const bare = new Pool({ connectionString: ctx.db.url, max: TRANSITION_WORKERS });
+  bare.on('error', () => undefined); // an idle client ended by PostgreSQL stopping at the end of the run
   const viaSql = bareTransition(bare, plan.provinceCode, { userId: 'bench-officer', agencyId: actor.agencyId! });
+  const viaSameSql = sameSqlTransition(bare, plan.provinceCode, { userId: 'bench-officer', agencyId: actor.agencyId! });
   log('transition.service: warm-up');
   await runWorkers(TRANSITION_WORKERS, 1, pool, viaService);
   await runWorkers(TRANSITION_WORKERS, 1, pool, viaSql);
+  await runWorkers(TRANSITION_WORKERS, 1, pool, viaSameSql);
+  const same = { done: 0, s: 0, failed: 0 };
   // two rounds, alternating, so drift on a shared machine hits both sides alike
   const total = { service: { done: 0, s: 0, failed: 0 }, sql: { done: 0, s: 0, failed: 0 } };
   let firstError: string | null = null;
@@ -285,10 +342,17 @@ async function transitionService(ctx: Context): Promise<void> {
     total.sql.done += b.done;
     total.sql.s += b.elapsedS;
     total.sql.failed += b.failed;
-    firstError ??= s.firstError ?? b.firstError;
+    log(
+      `transition.service: round ${round_}/2, the service's own two statements with bare pg, ${TRANSITION_WORKERS} clients, ${CONFIG.durationS / 2} s`,
+    );
+    const m = await runWorkers(TRANSITION_WORKERS, CONFIG.durationS / 2, pool, viaSameSql);
+    same.done += m.done;
+    same.s += m.elapsedS;
+    same.failed += m.failed;
+    firstError ??= s.firstError ?? b.firstError ?? m.firstError;
   }
   await bare.end();
-  if (total.service.failed + total.sql.failed > 0) throw new Error(`transition.service: failures, first: ${firstError}`);
+  if (total.service.failed + total.sql.failed + same.failed > 0) throw new Error(`transition.service: failures, first: ${firstError}`);
   const value = total.service.done / total.service.s;
   const limit = total.sql.done / total.sql.s;
   ctx.transitions!.bareLimit16 = limit;
@@ -304,7 +368,21 @@ async function transitionService(ctx: Context): Promise<void> {
     `START on distinct ASSIGNED tasks: TransitionService.transition (createServices) with ${TRANSITION_WORKERS} concurrent workers ` +
       `(${total.service.done} transitions in ${total.service.s.toFixed(1)} s) vs bare pg at ${TRANSITION_WORKERS} clients: BEGIN; SELECT … FOR UPDATE; ` +
       `INSERT task_events (hash-chained, SHA-256 in Node); UPDATE tasks; COMMIT (${total.sql.done} in ${total.sql.s.toFixed(1)} s). ` +
-      'Two alternating rounds each.',
+      'Two alternating rounds each. The service itself sends two statements (an uncontended transition: see transition.service.same-sql).',
+  );
+  const sameLimit = same.done / same.s;
+  record(
+    {
+      name: 'transition.service.same-sql',
+      value: round(value, 1),
+      unit: 'transitions/s',
+      limit: round(sameLimit, 1),
+      ratio: round(value / sameLimit, 3),
+      target: null,
+    },
+    `The service (as in transition.service) vs its own two statements (TRANSITION_STATEMENTS: the read with the rules' context, ` +
+      `the version-guarded write of row and event), prepared, sent with bare pg at ${TRANSITION_WORKERS} clients without TypeORM, machine or rules ` +
+      `(${same.done} in ${same.s.toFixed(1)} s): what the service's own Node work costs.`,
   );
 }
 
@@ -436,6 +514,7 @@ async function readDashboard(ctx: Context): Promise<void> {
 async function bareLimitAt16(ctx: Context, label: string): Promise<number> {
   const { plan, pool } = await transitionData(ctx);
   const bare = new Pool({ connectionString: ctx.db.url, max: TRANSITION_WORKERS });
+  bare.on('error', () => undefined); // an idle client ended by PostgreSQL stopping at the end of the run
   log(`${label}: limit, bare pg at ${TRANSITION_WORKERS} clients, ${CONFIG.durationS} s`);
   const run = await runWorkers(
     TRANSITION_WORKERS,

@@ -291,6 +291,10 @@ const TASK_COLUMNS = `province_code, id, sort_key, plan_id, section_id, parent_i
 const LOCK_SQL = { province: authorizationSql(true, 'province'), any: authorizationSql(true) };
 const READ_SQL = { province: authorizationSql(false, 'province'), any: authorizationSql(false) };
 
+// The two statements of an uncontended transition of a provincial actor, as sent: the bench's
+// "same SQL" limit sends exactly these with bare pg (bench/run.ts).
+export const TRANSITION_STATEMENTS = { read: READ_SQL.province, write: '' };
+
 // $1..$14 the events' columns, $15..$23 the tasks' columns (eventColumns, taskColumns). An event
 // is appended only with its task row's update, so the statement writes both or neither per task.
 const WRITE_TRANSITIONS_SQL = `WITH updated AS (
@@ -311,6 +315,8 @@ const WRITE_TRANSITIONS_SQL = `WITH updated AS (
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM inserted) AS inserted, (SELECT count(*) FROM updated) AS updated`;
+
+TRANSITION_STATEMENTS.write = WRITE_TRANSITIONS_SQL;
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
