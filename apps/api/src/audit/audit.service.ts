@@ -4,6 +4,7 @@ import { notFound } from '../common/domain-error';
 import { Scope } from '../common/scope';
 import { requireUuid } from '../common/validation';
 import type { PlanRepository } from '../repositories/plan.repository';
+import type { PeriodCloseService, PeriodFinding } from '../reports/period-close.service';
 import type { TaskEventEntity, TaskEventRepository } from '../repositories/task-event.repository';
 import type { TaskEntity, TaskRepository } from '../repositories/task.repository';
 import type { Transactions } from '../repositories/transaction';
@@ -28,6 +29,9 @@ export interface AuditVerification {
   brokenTaskCount: number;
   brokenTaskIds: string[];
   brokenTasks: TaskFinding[];
+  // the plan's period closes: their hash chain, and their figures recomputed as of each cut-off
+  periodsChecked: number;
+  brokenPeriods: PeriodFinding[];
 }
 
 export interface AuditDeps {
@@ -36,6 +40,7 @@ export interface AuditDeps {
   events: TaskEventRepository;
   transactions: Transactions;
   denials: AccessDenialsService;
+  periods: PeriodCloseService;
 }
 
 export interface AuditLimits extends TrailLimits {
@@ -98,7 +103,14 @@ export class AuditService {
       }),
     );
     const brokenTaskIds = verdict.brokenTasks.map((finding) => finding.taskId);
-    return { ok: verdict.brokenTaskCount === 0, ...verdict, brokenTaskIds };
+    const periods = await this.deps.periods.verify(scope, plan);
+    return {
+      ok: verdict.brokenTaskCount === 0 && periods.findings.length === 0,
+      ...verdict,
+      brokenTaskIds,
+      periodsChecked: periods.periodsChecked,
+      brokenPeriods: periods.findings,
+    };
   }
 
   private async historyOf(actor: Actor, taskId: string): Promise<{ task: TaskEntity; events: TaskEventEntity[] }> {
