@@ -3,8 +3,7 @@ import type { Actor } from '../auth/actor';
 import { notFound } from '../common/domain-error';
 import { Scope } from '../common/scope';
 import { requireUuid } from '../common/validation';
-import type { PlanRepository } from '../repositories/plan.repository';
-import type { PeriodCloseService, PeriodFinding } from '../reports/period-close.service';
+import type { PlanEntity, PlanRepository } from '../repositories/plan.repository';
 import type { TaskEventEntity, TaskEventRepository } from '../repositories/task-event.repository';
 import type { TaskEntity, TaskRepository } from '../repositories/task.repository';
 import type { Transactions } from '../repositories/transaction';
@@ -19,6 +18,20 @@ export interface ReplayResult {
   eventsApplied: number;
   consistent: boolean;
   chainValid: boolean;
+}
+
+// A closed period whose seal does not hold (reports' PeriodCloseService verifies them).
+export interface PeriodFinding {
+  period: string;
+  seq: number;
+  problem: string;
+  detail: string;
+}
+
+// The seals of a plan's closed periods, checked by the module that makes them (reports depends on
+// audit, not the other way round).
+export interface PeriodCloseVerifier {
+  verify(scope: Scope, plan: PlanEntity): Promise<{ periodsChecked: number; findings: PeriodFinding[] }>;
 }
 
 export interface AuditVerification {
@@ -40,7 +53,7 @@ export interface AuditDeps {
   events: TaskEventRepository;
   transactions: Transactions;
   denials: AccessDenialsService;
-  periods: PeriodCloseService;
+  periods: PeriodCloseVerifier;
 }
 
 export interface AuditLimits extends TrailLimits {

@@ -60,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
 // Every argument checked before the database is touched; a string is the error to print.
 function readArgs(argv: string[]): ReportArgs | string {
   let values: Record<string, string | undefined>;
-  let amendments = false;
+  let amendments: boolean;
   try {
     const parsed = parseArgs({
       args: argv,
