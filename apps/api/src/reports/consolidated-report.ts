@@ -76,6 +76,7 @@ export interface ReportSource {
   tasks: TaskAsOfRow[];
   scores: PlanScores;
   sealed?: { closedAt: Date; hash: string } | null; // the period is closed: its sealed figures
+  ownCutoff?: boolean; // the plan sets the cut-off, not Decree 09/2019
   amendments?: AmendmentRow[] | null;
 }
 
@@ -88,7 +89,7 @@ export function consolidatedReport(source: ReportSource): ConsolidatedReport {
       ...(source.provinceName ? [committeeOf(source.provinceName)] : []),
       `BÁO CÁO TÌNH HÌNH THỰC HIỆN KẾ HOẠCH ${periodName.toUpperCase()}`,
       `Kế hoạch số ${plan.number}${plan.issuedOn ? ` ngày ${dayMonthYear(plan.issuedOn)}` : ''}: ${cut(plan.title)}`,
-      `Số liệu từ ngày ${localDate(window.from)} đến ngày ${localDate(window.until)} (Nghị định 09/2019/NĐ-CP); tính đến ${localDateTime(asOf)}${running}`,
+      `Số liệu từ ngày ${localDate(window.from)} đến ngày ${localDate(window.until)} (${source.ownCutoff ? 'thời điểm chốt số liệu của kế hoạch' : 'Nghị định 09/2019/NĐ-CP'}); tính đến ${localDateTime(asOf)}${running}`,
       ...(source.monitoringAgencyName ? [`Cơ quan theo dõi, tổng hợp: ${source.monitoringAgencyName}`] : []),
       ...(source.sealed
         ? [`Số liệu đã chốt ngày ${localDateTime(source.sealed.closedAt)}; mã kiểm chứng (SHA-256): ${source.sealed.hash}`]

@@ -72,9 +72,9 @@ describe(PeriodCloseService.name, () => {
         await scorecards.scores(scope, plan.planId, cutoff),
         await scorecards.tasksAsOf(scope, plan.planId, cutoff),
       );
-      expect(close.figures).toEqual(expected);
+      expect(close.figures).toEqual({ ...expected, closedAt: AFTER_THE_YEAR.replace('Z', '.000Z'), closedBy: 'monitoring-supervisor' });
       expect(close.prevHash).toBe(periodGenesisHash(plan.planId));
-      expect(close.hash).toBe(periodHash(close.prevHash, expected));
+      expect(close.hash).toBe(periodHash(close.prevHash, close.figures));
       expect(close.hash).toMatch(/^[0-9a-f]{64}$/);
     });
 
@@ -147,6 +147,15 @@ describe(PeriodCloseService.name, () => {
       expect(verdict).toMatchObject({ ok: false, periodsChecked: 1, brokenTaskCount: 0 });
       expect(verdict.brokenPeriods).toEqual([expect.objectContaining({ period: '2030-H1', problem: 'CHAIN_BROKEN' })]);
       expect(verdict.brokenPeriods[0].detail).toContain('Period 2030-H1');
+    });
+
+    it('does fail, naming the period, when the close time is edited in SQL', async () => {
+      const plan = await seedScriptedPlan(ds, 'int-close-time');
+      await services.periodCloses.close(cast(plan).supervisor, plan.planId, '2030-H1');
+      await editSealed(plan, '2030-H1', `closed_at = closed_at - interval '30 days'`);
+      const verdict = await services.audit.verifyPlan(NATIONAL_AUDITOR, plan.planId);
+      expect(verdict.brokenPeriods).toEqual([expect.objectContaining({ period: '2030-H1', problem: 'CHAIN_BROKEN' })]);
+      expect(verdict.brokenPeriods[0].detail).toContain('close time');
     });
 
     it('does fail with FIGURES_DIFFER when the figures are edited and re-hashed', async () => {
@@ -230,6 +239,9 @@ describe(PeriodCloseService.name, () => {
       expect(close.cutoff).toEqual(new Date('2030-06-30T16:59:59.999Z'));
       const file = await exportOf(plan, {});
       expect(file.asOf).toEqual(close.cutoff);
+      expect(file.content.toString('utf8')).toContain(
+        'Số liệu từ ngày 15/12/2029 đến ngày 30/06/2030 (thời điểm chốt số liệu của kế hoạch); tính đến 23:59 ngày 30/06/2030',
+      );
       // I.3's report of 20 June counts now, it did not at 14 June
       expect((close.figures as { tasks: { ordinal: string; report: unknown }[] }).tasks.some((t) => t.report !== null)).toBe(true);
       const year = await services.periodCloses.close(cast(plan).supervisor, plan.planId, '2030');

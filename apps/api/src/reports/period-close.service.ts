@@ -65,7 +65,7 @@ export class PeriodCloseService {
     }
     const scope = Scope.ofActor(actor).narrow(plan.provinceCode);
     if (await this.deps.periodCloses.find(scope, plan, parsed.label)) throw alreadyClosed(parsed.label);
-    const figures = await this.figures(scope, plan, parsed.label, cutoff);
+    const figures = { ...(await this.figures(scope, plan, parsed.label, cutoff)), closedAt: now.toISOString(), closedBy: actor.userId };
     const close = { period: parsed.label, cutoff, closedAt: now, closedBy: actor.userId, closedByAgencyId: actor.agencyId, figures };
     try {
       return await this.deps.periodCloses.append(plan, close, (prev) => {

@@ -9,6 +9,9 @@ export interface SealedFigures {
   cutoff: string; // ISO instant
   scores: PlanScores;
   tasks: SealedTask[];
+  // who sealed them and when: in the hashed document, not recomputed from the events
+  closedAt?: string;
+  closedBy?: string | null;
 }
 
 // TaskAsOfRow with its instants as ISO strings, as JSON holds them.
@@ -73,6 +76,8 @@ export interface StoredClose {
   seq: number;
   period: string;
   cutoff: Date;
+  closedAt: Date;
+  closedBy: string | null;
   figures: unknown;
   prevHash: string;
   hash: string;
@@ -89,8 +94,12 @@ export function periodChainFindings(planId: string, closes: readonly StoredClose
         ? `does not link to the close before it (seq ${close.seq}, position ${i + 1})`
         : periodHash(prev, close.figures) !== close.hash
           ? 'its sealed figures do not hash to its stored hash (edited after the close)'
-          : figures?.planId !== planId || figures?.period !== close.period || figures?.cutoff !== close.cutoff.toISOString()
-            ? 'its period, cut-off or plan differ from those its figures were sealed with'
+          : figures?.planId !== planId ||
+              figures?.period !== close.period ||
+              figures?.cutoff !== close.cutoff.toISOString() ||
+              figures?.closedAt !== close.closedAt.toISOString() ||
+              (figures?.closedBy ?? null) !== close.closedBy
+            ? 'its plan, period, cut-off, close time or closer differ from those its figures were sealed with'
             : null;
     if (problem)
       findings.push({ period: close.period, seq: close.seq, problem: 'CHAIN_BROKEN', detail: `Period ${close.period}: ${problem}` });

@@ -100,6 +100,7 @@ export class ReportExportService {
       tasks: figures ? revivedTasks(figures) : await this.deps.scorecards.tasksAsOf(scope, plan.id, asOf),
       scores: figures ? figures.scores : await this.deps.scorecards.scores(scope, plan.id, asOf),
       sealed: sealed ? { closedAt: sealed.closedAt, hash: sealed.hash } : null,
+      ownCutoff: window.until.getTime() !== decree.until.getTime(),
       amendments: sealed && amendments ? await this.deps.periods.amendments(plan, sealed) : null,
     };
   }
