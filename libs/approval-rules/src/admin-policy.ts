@@ -47,6 +47,8 @@ export interface PlanRelations {
 // AUDITOR changes nothing, even with another role beside it.
 export function authorizeSupervision(actor: RuleActor, operation: SupervisionOperation, plan: PlanRelations): Decision {
   const { rule, what } = SUPERVISION_OPERATIONS[operation];
+  if (actor.roles.includes('AUDITOR'))
+    return { allowed: false, rule: 'auditor-changes-nothing', reason: 'Auditors change nothing (rule auditor-changes-nothing)' };
   if (actor.kind !== 'user') return { allowed: false, rule, reason: `${what} is done by a person, not the system (rule ${rule})` };
   if (actor.provinceCode !== plan.provinceCode) {
     return {
@@ -55,8 +57,6 @@ export function authorizeSupervision(actor: RuleActor, operation: SupervisionOpe
       reason: `Your token is for province "${actor.provinceCode}", not "${plan.provinceCode}" (rule other-province)`,
     };
   }
-  if (actor.roles.includes('AUDITOR'))
-    return { allowed: false, rule: 'auditor-changes-nothing', reason: 'Auditors change nothing (rule auditor-changes-nothing)' };
   const supervisor = actor.roles.includes('SUPERVISOR') && plan.monitoringAgencyId !== null && actor.agencyId === plan.monitoringAgencyId;
   if (supervisor || actor.roles.includes('LEADER')) return { allowed: true, rule };
   return {

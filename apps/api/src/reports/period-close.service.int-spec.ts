@@ -195,7 +195,7 @@ describe(PeriodCloseService.name, () => {
 
     it('does refuse an AUDITOR by auditor-changes-nothing', async () => {
       const error = await expectDomainError(services.periodCloses.close(cast(plan).auditor, plan.planId, '2030-Q1'), 'FORBIDDEN');
-      expect(error.details.rule).toBe('other-province'); // a national token acts on no province's supervision
+      expect(error.details.rule).toBe('auditor-changes-nothing');
       const provincial = { ...userActor(plan, 'monitoring', ['SUPERVISOR', 'AUDITOR'], 'dual') };
       const again = await expectDomainError(services.periodCloses.close(provincial, plan.planId, '2030-Q1'), 'FORBIDDEN');
       expect(again.details.rule).toBe('auditor-changes-nothing');
