@@ -190,6 +190,18 @@ const CASES: Case[] = [
     expect: NOT_FOUND,
   },
   {
+    name: "periodCloses(planId: B's plan)",
+    query: 'query Q($id: ID!) { periodCloses(planId: $id) { period hash } }',
+    variables: (w) => ({ id: w.b.planId }),
+    expect: NOT_FOUND,
+  },
+  {
+    name: "closePeriod(planId: B's plan)",
+    query: 'mutation M($id: ID!) { closePeriod(planId: $id, period: "2020-H1") { period hash } }',
+    variables: (w) => ({ id: w.b.planId }),
+    expect: NOT_FOUND,
+  },
+  {
     name: "planReports(planId: B's plan)",
     query: 'query Q($id: ID!) { planReports(planId: $id) { agency { id } period expected } }',
     variables: (w) => ({ id: w.b.planId }),

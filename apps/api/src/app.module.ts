@@ -21,6 +21,7 @@ import { PlansService } from './plans/plans.service';
 import { NotificationsService } from './reminders/notifications.service';
 import { UpcomingDeadlinesService } from './reminders/upcoming-deadlines.service';
 import { HealthRepository } from './repositories/health.repository';
+import { PeriodCloseService } from './reports/period-close.service';
 import { ReportExportService } from './reports/report-export.service';
 import { ScorecardService } from './reports/scorecard.service';
 import { RESOLVERS } from './resolvers';
@@ -48,6 +49,7 @@ function serviceProviders(services: Services): Provider[] {
     { provide: PlanReportsService, useValue: services.planReports },
     { provide: ScorecardService, useValue: services.scorecards },
     { provide: ReportExportService, useValue: services.reportExport },
+    { provide: PeriodCloseService, useValue: services.periodCloses },
     { provide: UpcomingDeadlinesService, useValue: services.upcomingDeadlines },
     { provide: NotificationsService, useValue: services.notifications },
     { provide: HealthRepository, useValue: services.repositories.health },

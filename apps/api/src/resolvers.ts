@@ -14,6 +14,7 @@ import { TaskEventResolver } from './tasks/task-event.resolver';
 import { TasksResolver } from './tasks/tasks.resolver';
 import { PlanTasksResolver } from './tasks/plan-tasks.resolver';
 import { TaskPeriodsResolver } from './deadlines/task-periods.resolver';
+import { PeriodCloseResolver } from './reports/period-close.resolver';
 import { ReportExportResolver } from './reports/report-export.resolver';
 import { ScorecardResolver } from './reports/scorecard.resolver';
 
@@ -38,4 +39,5 @@ export const RESOLVERS = [
   NotificationItemResolver,
   ScorecardResolver,
   ReportExportResolver,
+  PeriodCloseResolver,
 ];

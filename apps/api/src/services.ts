@@ -16,6 +16,7 @@ import { PlansService } from './plans/plans.service';
 import { DigestService } from './reminders/digest.service';
 import { NotificationsService } from './reminders/notifications.service';
 import { UpcomingDeadlinesService } from './reminders/upcoming-deadlines.service';
+import { PeriodCloseService } from './reports/period-close.service';
 import { ReportExportService } from './reports/report-export.service';
 import { ScorecardService } from './reports/scorecard.service';
 import { createRepositories, type Repositories } from './repositories/repositories';
@@ -46,6 +47,13 @@ export function createServices({ dataSource, clock, jwt = null, logger = null }:
   const writer = new PlanWriterService({ agencies, plans, tasks, transactions });
   const digest = new DigestService(notifications);
   const scorecards = new ScorecardService({ plans, scorecards: repositories.scorecards, clock });
+  const periods = new PeriodCloseService({
+    plans,
+    scorecards: repositories.scorecards,
+    periodCloses: repositories.periodCloses,
+    denials,
+    clock,
+  });
   return {
     repositories,
     clock,
@@ -56,13 +64,14 @@ export function createServices({ dataSource, clock, jwt = null, logger = null }:
     planSettings: new PlanSettingsService(plans, denials),
     taskQueries: new TaskQueryService({ tasks, plans, agencies }),
     transitions,
-    audit: new AuditService({ plans, tasks, events, transactions, denials }),
+    audit: new AuditService({ plans, tasks, events, transactions, denials, periods }),
     accessDenials: denials,
     sweeper,
     deadlines: new DeadlinesService(sweeper, clock, denials),
     planReports: new PlanReportsService({ plans, tasks, clock }),
     scorecards,
-    reportExport: new ReportExportService({ plans, scorecards: repositories.scorecards, agencies, clock }),
+    periodCloses: periods,
+    reportExport: new ReportExportService({ plans, scorecards: repositories.scorecards, agencies, periods, clock }),
     upcomingDeadlines: new UpcomingDeadlinesService({ tasks, agencies: agenciesService, clock }),
     digest,
     notifications: new NotificationsService({ notifications, agencies: agenciesService, digest, clock, denials }),

@@ -28,7 +28,7 @@ describe(renderRulesMarkdown.name, () => {
     const cellCount = (line: string) => line.split(/(?<!\\)\|/).length;
     const tables = markdown.split(/\n(?!\|)/).map((block) => block.split('\n').filter((l) => l.startsWith('|')));
     const filled = tables.filter((rows) => rows.length > 0);
-    expect(filled).toHaveLength(4); // rules, conditions, events, ADMIN operations
+    expect(filled).toHaveLength(5); // rules, conditions, events, ADMIN operations, supervision operations
     for (const rows of filled) expect(rows.map(cellCount)).toEqual(rows.map(() => cellCount(rows[0])));
     expect(markdown).not.toMatch(/[^\\`]\*/);
   });

@@ -1,4 +1,4 @@
-import { ADMIN_OPERATIONS } from './admin-policy';
+import { ADMIN_OPERATIONS, SUPERVISION_OPERATIONS } from './admin-policy';
 import { CONDITIONS } from './approval-rules.conditions';
 import { APPROVAL_RULES, NO_RULE_ALLOWS } from './approval-rules.table';
 import { allowingRuleIds } from './authorize';
@@ -78,6 +78,16 @@ export function renderRulesMarkdown(): string {
     '| operation | rule when not ADMIN |',
     '|---|---|',
     ...Object.entries(ADMIN_OPERATIONS).map(([operation, { rule, what }]) => `| ${what} (${code(operation)}) | ${code(rule)} |`),
+    '',
+    '## Supervision operations',
+    '',
+    'Operations on the supervision of a plan go through `authorizeSupervision`: a SUPERVISOR of the ' +
+      "plan's monitoring agency or a LEADER of its province may act (otherwise the operation's own rule " +
+      'denies); an AUDITOR never (`auditor-changes-nothing`), another province never (`other-province`).',
+    '',
+    '| operation | rule when refused |',
+    '|---|---|',
+    ...Object.entries(SUPERVISION_OPERATIONS).map(([operation, { rule, what }]) => `| ${what} (${code(operation)}) | ${code(rule)} |`),
     '',
   ].join('\n');
 }

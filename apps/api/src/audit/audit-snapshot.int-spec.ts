@@ -46,7 +46,7 @@ describe(`${AuditService.name} snapshot`, () => {
   function auditWith(events: TaskEventRepository, limits: Partial<AuditLimits> = {}): AuditService {
     const { plans, tasks, transactions } = services.repositories;
     return new AuditService(
-      { plans, tasks, events, transactions, denials: services.accessDenials },
+      { plans, tasks, events, transactions, denials: services.accessDenials, periods: services.periodCloses },
       { ...DEFAULT_AUDIT_LIMITS, ...limits },
     );
   }
@@ -123,7 +123,7 @@ describe(`${AuditService.name} snapshot`, () => {
       for (const taskId of seeded.taskIds) await fire(seeded, taskId, { event: 'START' });
       const { plans, tasks, events, transactions } = createServices({ dataSource: recorded, clock }).repositories;
       const audit = new AuditService(
-        { plans, tasks, events, transactions, denials: services.accessDenials },
+        { plans, tasks, events, transactions, denials: services.accessDenials, periods: services.periodCloses },
         { ...DEFAULT_AUDIT_LIMITS, taskBatch: 3, eventPage: 100 },
       );
       const statements = await recorder.during(() => audit.verifyPlan(cast(seeded).auditor, seeded.planId));

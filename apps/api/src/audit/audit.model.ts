@@ -33,6 +33,18 @@ export class AuditFinding {
   @Field({ description: 'What is wrong, for a person' }) detail: string;
 }
 
+@ObjectType({ description: 'A closed period whose seal does not hold' })
+export class PeriodFinding {
+  @Field({ description: 'e.g. "2023-H1"' }) period: string;
+  @Field(() => Int, { description: "Its place in the chain of the plan's closes" }) seq: number;
+  @Field({
+    description:
+      'CHAIN_BROKEN: the sealed row was edited or the chain relinked; FIGURES_DIFFER: the events as of the cut-off give other figures',
+  })
+  problem: string;
+  @Field({ description: 'What is wrong, for a person' }) detail: string;
+}
+
 @ObjectType()
 export class AuditVerification {
   @Field() ok: boolean;
@@ -42,6 +54,8 @@ export class AuditVerification {
   brokenTaskCount: number;
   @Field(() => [ID]) brokenTaskIds: string[];
   @Field(() => [AuditFinding]) brokenTasks: AuditFinding[];
+  @Field(() => Int, { description: 'Closed periods of the plan whose seal was checked' }) periodsChecked: number;
+  @Field(() => [PeriodFinding]) brokenPeriods: PeriodFinding[];
 }
 
 @ObjectType()

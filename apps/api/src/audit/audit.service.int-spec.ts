@@ -180,6 +180,8 @@ describe(AuditService.name, () => {
         brokenTaskCount: 0,
         brokenTaskIds: [],
         brokenTasks: [],
+        periodsChecked: 0,
+        brokenPeriods: [],
       });
       expect(await audit.verifyPlan(actors.lead, plan.planId)).toMatchObject({ ok: true });
     });
@@ -193,6 +195,8 @@ describe(AuditService.name, () => {
         brokenTaskCount: 0,
         brokenTaskIds: [],
         brokenTasks: [],
+        periodsChecked: 0,
+        brokenPeriods: [],
       });
     });
 
@@ -248,6 +252,8 @@ describe(AuditService.name, () => {
         brokenTaskCount: 1,
         brokenTaskIds: [taskId],
         brokenTasks: [await finding(taskId, 'CHAIN_BROKEN', 5, 'chain broken at seq 5: the row does not hash to its stored hash')],
+        periodsChecked: 0,
+        brokenPeriods: [],
       });
       expect(await audit.replay(actors.auditor, taskId, null)).toMatchObject({ chainValid: false });
     });
@@ -288,6 +294,8 @@ describe(AuditService.name, () => {
         brokenTaskCount: 1,
         brokenTaskIds: [taskId],
         brokenTasks: [await finding(taskId, 'SEQ_GAP', 2, 'seq gap: expected seq 2, found seq 3')],
+        periodsChecked: 0,
+        brokenPeriods: [],
       });
       expect(await audit.replay(actors.auditor, taskId, null)).toMatchObject({ chainValid: false });
     });
@@ -308,6 +316,8 @@ describe(AuditService.name, () => {
         brokenTaskCount: 1,
         brokenTaskIds: [taskId],
         brokenTasks: [await finding(taskId, 'CHAIN_BROKEN', 2, 'chain broken at seq 2: its prev_hash is not the hash of seq 1')],
+        periodsChecked: 0,
+        brokenPeriods: [],
       });
       expect(await audit.replay(actors.auditor, taskId, null)).toMatchObject({ chainValid: false });
     });
@@ -367,6 +377,8 @@ describe(AuditService.name, () => {
         brokenTaskCount: 1,
         brokenTaskIds: [taskId],
         brokenTasks: [await finding(taskId, 'ROW_DISAGREES', null, 'state: stored VERIFIED, replay IN_PROGRESS')],
+        periodsChecked: 0,
+        brokenPeriods: [],
       });
     });
 

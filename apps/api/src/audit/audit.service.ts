@@ -3,7 +3,7 @@ import type { Actor } from '../auth/actor';
 import { notFound } from '../common/domain-error';
 import { Scope } from '../common/scope';
 import { requireUuid } from '../common/validation';
-import type { PlanRepository } from '../repositories/plan.repository';
+import type { PlanEntity, PlanRepository } from '../repositories/plan.repository';
 import type { TaskEventEntity, TaskEventRepository } from '../repositories/task-event.repository';
 import type { TaskEntity, TaskRepository } from '../repositories/task.repository';
 import type { Transactions } from '../repositories/transaction';
@@ -20,6 +20,20 @@ export interface ReplayResult {
   chainValid: boolean;
 }
 
+// A closed period whose seal does not hold (reports' PeriodCloseService verifies them).
+export interface PeriodFinding {
+  period: string;
+  seq: number;
+  problem: string;
+  detail: string;
+}
+
+// The seals of a plan's closed periods, checked by the module that makes them (reports depends on
+// audit, not the other way round).
+export interface PeriodCloseVerifier {
+  verify(scope: Scope, plan: PlanEntity): Promise<{ periodsChecked: number; findings: PeriodFinding[] }>;
+}
+
 export interface AuditVerification {
   ok: boolean;
   tasksChecked: number;
@@ -28,6 +42,9 @@ export interface AuditVerification {
   brokenTaskCount: number;
   brokenTaskIds: string[];
   brokenTasks: TaskFinding[];
+  // the plan's period closes: their hash chain, and their figures recomputed as of each cut-off
+  periodsChecked: number;
+  brokenPeriods: PeriodFinding[];
 }
 
 export interface AuditDeps {
@@ -36,6 +53,7 @@ export interface AuditDeps {
   events: TaskEventRepository;
   transactions: Transactions;
   denials: AccessDenialsService;
+  periods: PeriodCloseVerifier;
 }
 
 export interface AuditLimits extends TrailLimits {
@@ -98,7 +116,14 @@ export class AuditService {
       }),
     );
     const brokenTaskIds = verdict.brokenTasks.map((finding) => finding.taskId);
-    return { ok: verdict.brokenTaskCount === 0, ...verdict, brokenTaskIds };
+    const periods = await this.deps.periods.verify(scope, plan);
+    return {
+      ok: verdict.brokenTaskCount === 0 && periods.findings.length === 0,
+      ...verdict,
+      brokenTaskIds,
+      periodsChecked: periods.periodsChecked,
+      brokenPeriods: periods.findings,
+    };
   }
 
   private async historyOf(actor: Actor, taskId: string): Promise<{ task: TaskEntity; events: TaskEventEntity[] }> {

@@ -11,7 +11,7 @@ import { resolveDatabase, runMigrations } from '../database/database-bootstrap';
 import { parseReportFormat, parseReportPeriod } from '../reports/report-export.service';
 import { createServices } from '../services';
 
-const USAGE = 'usage: npm run report -- --plan ID --period H1|YEAR --format xlsx|md --out FILE [--year YYYY]';
+const USAGE = 'usage: npm run report -- --plan ID --period H1|YEAR --format xlsx|md --out FILE [--year YYYY] [--amendments]';
 // the operator running the CLI reads any province, as a national auditor does
 const OPERATOR: Actor = { kind: 'user', userId: 'cli:report', provinceCode: '*', agencyCode: null, agencyId: null, roles: ['AUDITOR'] };
 
@@ -21,6 +21,7 @@ interface ReportArgs {
   format: string;
   out: string;
   year: number | null;
+  amendments: boolean;
 }
 
 // Writes the consolidated report of a plan (the same document as the planReportExport query).
@@ -35,7 +36,13 @@ export async function main(argv: string[]): Promise<number> {
     await dataSource.initialize();
     await runMigrations(dataSource);
     const { reportExport } = createServices({ dataSource, clock: systemClock });
-    const file = await reportExport.export(OPERATOR, { planId: args.plan, period: args.period, format: args.format, year: args.year });
+    const file = await reportExport.export(OPERATOR, {
+      planId: args.plan,
+      period: args.period,
+      format: args.format,
+      year: args.year,
+      amendments: args.amendments,
+    });
     const written = await writeFile(args.out, file.content).catch((error: NodeJS.ErrnoException) => error);
     if (written instanceof Error)
       return fail(`Cannot write "${args.out}": ${written.code === 'ENOENT' ? 'no such directory' : written.message}`);
@@ -53,8 +60,9 @@ export async function main(argv: string[]): Promise<number> {
 // Every argument checked before the database is touched; a string is the error to print.
 function readArgs(argv: string[]): ReportArgs | string {
   let values: Record<string, string | undefined>;
+  let amendments: boolean;
   try {
-    values = parseArgs({
+    const parsed = parseArgs({
       args: argv,
       options: {
         plan: { type: 'string' },
@@ -62,8 +70,11 @@ function readArgs(argv: string[]): ReportArgs | string {
         format: { type: 'string' },
         out: { type: 'string' },
         year: { type: 'string' },
+        amendments: { type: 'boolean' },
       },
     }).values;
+    amendments = parsed.amendments === true;
+    values = { ...parsed, amendments: undefined };
   } catch (error) {
     return `${(error as Error).message}\n${USAGE}`;
   }
@@ -84,6 +95,7 @@ function readArgs(argv: string[]): ReportArgs | string {
     format: values.format!,
     out: values.out!,
     year: values.year ? Number(values.year) : null,
+    amendments,
   };
 }
 

@@ -73,6 +73,9 @@ export function printVerdict(planId: string, verdict: AuditVerification, out: (l
   }
   const unlisted = verdict.brokenTaskCount - verdict.brokenTasks.length;
   if (unlisted > 0) out(`  … and ${unlisted} more broken task(s) not listed`);
+  out(`Checked ${verdict.periodsChecked} closed period(s); ${verdict.brokenPeriods.length} broken`);
+  for (const finding of verdict.brokenPeriods)
+    out(`  period ${finding.period} (close #${finding.seq}) ${finding.problem}: ${finding.detail}`);
 }
 
 function usage(problem: string | null, out: (line: string) => void): number {

@@ -21,6 +21,7 @@ import { TaskCoordinatorPosition1764500000000 } from './migrations/1764500000000
 import { IdempotencyPerActor1764600000000 } from './migrations/1764600000000-idempotency-per-actor';
 import { AccessDenials1764610000000 } from './migrations/1764610000000-access-denials';
 import { OpenDueIndex1764700000000 } from './migrations/1764700000000-open-due-index';
+import { PeriodCloses1764800000000 } from './migrations/1764800000000-period-closes';
 import { AccessDenialEntity } from './entities/access-denial.entity';
 
 export const ENTITIES = [
@@ -47,6 +48,7 @@ export const MIGRATIONS = [
   IdempotencyPerActor1764600000000,
   AccessDenials1764610000000,
   OpenDueIndex1764700000000,
+  PeriodCloses1764800000000,
 ];
 
 // synchronize is off everywhere, tests included: the schema comes only from migrations.

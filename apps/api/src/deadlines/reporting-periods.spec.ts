@@ -1,5 +1,5 @@
 import { createTaskSnapshot } from '@app/lifecycle';
-import { dataWindow, periodLabel, taskPeriods } from './reporting-periods';
+import { dataWindow, parseClosePeriod, periodCutoff, periodLabel, taskPeriods } from './reporting-periods';
 
 const HALF_YEARS = [
   { period: 'H1', dueMonthDay: '05-30' },
@@ -57,5 +57,34 @@ describe(dataWindow.name, () => {
   it('does refuse a year that is not a calendar year of the plans', () => {
     expect(() => dataWindow('H1', 20230)).toThrow(RangeError);
     expect(() => dataWindow('YEAR', 2023.5)).toThrow(RangeError);
+  });
+});
+
+describe(parseClosePeriod.name, () => {
+  it.each([
+    ['2023', { label: '2023', year: 2023, kind: 'YEAR' }],
+    ['2023-H1', { label: '2023-H1', year: 2023, kind: 'H1' }],
+    ['2023-Q2', { label: '2023-Q2', year: 2023, kind: 'Q2' }],
+  ])('does read %s', (text, period) => expect(parseClosePeriod(text)).toEqual(period));
+
+  it.each(['H1', '2023-H2', '2023-Q0', '2023-Q5', '2023-YEAR', '23', '2023-h1', ' 2023', '1900', ''])('does refuse "%s"', (text) =>
+    expect(parseClosePeriod(text)).toBeNull(),
+  );
+});
+
+describe(periodCutoff.name, () => {
+  it.each([
+    ['YEAR', '2023-12-14T16:59:59.999Z'],
+    ['H1', '2023-06-14T16:59:59.999Z'],
+    ['Q1', '2023-03-14T16:59:59.999Z'],
+    ['Q3', '2023-09-14T16:59:59.999Z'],
+  ] as const)("does end %s at the end of the Decree's Vietnam day", (kind, cutoff) =>
+    expect(periodCutoff({ year: 2023, kind }, []).toISOString()).toBe(cutoff),
+  );
+
+  it("does take the plan's own cut-off for the periods it names, the Decree's for the others", () => {
+    const own = [{ period: 'H1', cutoffMonthDay: '06-30' }];
+    expect(periodCutoff({ year: 2023, kind: 'H1' }, own).toISOString()).toBe('2023-06-30T16:59:59.999Z');
+    expect(periodCutoff({ year: 2023, kind: 'YEAR' }, own).toISOString()).toBe('2023-12-14T16:59:59.999Z');
   });
 });

@@ -82,3 +82,46 @@ export function dataWindow(period: ReportPeriod, year: number): DataWindow {
     until: new Date(endOfLocalDayUtc(`${year}-${period === 'H1' ? '06-14' : '12-14'}`)),
   };
 }
+
+// The periods a plan closes (chốt số liệu): "2023" (the year), "2023-H1", "2023-Q1".."2023-Q4".
+export const CLOSE_PERIOD_KINDS = ['YEAR', 'H1', 'Q1', 'Q2', 'Q3', 'Q4'] as const;
+export type ClosePeriodKind = (typeof CLOSE_PERIOD_KINDS)[number];
+
+export interface ClosePeriod {
+  label: string; // as the contract writes it: "2023", "2023-H1", "2023-Q2"
+  year: number;
+  kind: ClosePeriodKind;
+}
+
+// Decree 09/2019/NĐ-CP art. 12: data run to the 14th of the period's last month (year: 14 Dec,
+// half year: 14 Jun, quarter: 14 Mar / Jun / Sep / Dec), from the 15th of the month before.
+export const DEFAULT_CUTOFF_MONTH_DAYS: Record<ClosePeriodKind, string> = {
+  YEAR: '12-14',
+  H1: '06-14',
+  Q1: '03-14',
+  Q2: '06-14',
+  Q3: '09-14',
+  Q4: '12-14',
+};
+
+export function parseClosePeriod(text: string): ClosePeriod | null {
+  const match = /^(\d{4})(?:-(H1|Q[1-4]))?$/.exec(text);
+  if (!match) return null;
+  const year = Number(match[1]);
+  if (year < 1901 || year > 2999) return null;
+  return { label: text, year, kind: (match[2] ?? 'YEAR') as ClosePeriodKind };
+}
+
+// The data cut-off of a period: the end of the Vietnam day the plan sets for it, else the Decree's.
+export function periodCutoff(
+  period: Pick<ClosePeriod, 'year' | 'kind'>,
+  planCutoffs: readonly { period: string; cutoffMonthDay: string }[],
+): Date {
+  const own = planCutoffs.find((cutoff) => cutoff.period === period.kind)?.cutoffMonthDay;
+  return new Date(endOfLocalDayUtc(`${period.year}-${own ?? DEFAULT_CUTOFF_MONTH_DAYS[period.kind]}`));
+}
+
+// The label a report period of a year closes under: H1 → "2023-H1", YEAR → "2023".
+export function closeLabel(period: ReportPeriod, year: number): string {
+  return period === 'YEAR' ? String(year) : `${year}-${period}`;
+}

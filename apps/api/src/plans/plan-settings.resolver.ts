@@ -12,12 +12,24 @@ export class ReportingDeadlineInput {
 }
 
 @InputType()
+export class PeriodCutoffInput {
+  @Field({ description: 'H1, YEAR, Q1..Q4' }) period: string;
+  @Field({ description: 'MM-DD: the last Vietnam day whose data the period covers (Decree 09/2019: H1 06-14, YEAR 12-14)' })
+  cutoffMonthDay: string;
+}
+
+@InputType()
 export class PlanSettingsInput {
   @Field(() => ID) planId: string;
   @Field(() => Boolean, { nullable: true, description: 'SUBMIT_REPORT waits for every coordinating agency (a LEADER may waive)' })
   coordinatorInputRequired?: boolean | null;
   @Field(() => [ReportingDeadlineInput], { nullable: true }) reportingDeadlines?: ReportingDeadlineInput[] | null;
   @Field(() => [ReportingDeadlineInput], { nullable: true }) consolidationDeadlines?: ReportingDeadlineInput[] | null;
+  @Field(() => [PeriodCutoffInput], {
+    nullable: true,
+    description: "The plan's own data cut-offs; a period not named keeps Decree 09/2019/NĐ-CP's; [] goes back to the Decree's",
+  })
+  periodCutoffs?: PeriodCutoffInput[] | null;
 }
 
 @Resolver(() => Plan)

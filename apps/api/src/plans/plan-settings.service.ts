@@ -3,13 +3,21 @@ import type { AccessDenialsService } from '../audit/access-denials.service';
 import { badInput, notFound } from '../common/domain-error';
 import { Scope } from '../common/scope';
 import { requireUuid } from '../common/validation';
-import type { PlanEntity, PlanRepository, PlanSettingsChanges, StoredReportingDeadline } from '../repositories/plan.repository';
+import type {
+  PlanEntity,
+  PlanRepository,
+  PlanSettingsChanges,
+  StoredPeriodCutoff,
+  StoredReportingDeadline,
+} from '../repositories/plan.repository';
 
 export interface PlanSettingsCommand {
   planId: string;
   coordinatorInputRequired?: boolean | null;
   reportingDeadlines?: StoredReportingDeadline[] | null;
   consolidationDeadlines?: StoredReportingDeadline[] | null;
+  // the plan's own data cut-offs ([] = Decree 09/2019's for every period)
+  periodCutoffs?: StoredPeriodCutoff[] | null;
 }
 
 const PERIODS = /^(H1|H2|YEAR|Q[1-4]|M(0[1-9]|1[0-2]))$/;
@@ -34,6 +42,7 @@ export class PlanSettingsService {
     if (command.consolidationDeadlines) {
       changes.consolidationDeadlines = checkedDeadlines(command.consolidationDeadlines, 'consolidationDeadlines');
     }
+    if (command.periodCutoffs) changes.periodCutoffs = checkedCutoffs(command.periodCutoffs);
     const scope = Scope.ofActor(actor);
     const plan = await this.plans.findById(scope, id);
     if (!plan) throw notFound(`No plan with id ${command.planId}`);
@@ -63,4 +72,29 @@ function validMonthDay(value: string): boolean {
   // 2023 is not a leap year: 02-29 does not exist every year
   const date = new Date(Date.UTC(2023, month - 1, day));
   return month >= 1 && month <= 12 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+const CUTOFF_PERIODS = /^(H1|YEAR|Q[1-4])$/;
+
+// A plan's own data cut-offs; a period closed already keeps the cut-off it was sealed with.
+export function checkedCutoffs(cutoffs: StoredPeriodCutoff[]): StoredPeriodCutoff[] {
+  if (cutoffs.length > 6) throw badInput('periodCutoffs: at most 6 cut-offs (H1, YEAR, Q1..Q4)', { field: 'periodCutoffs' });
+  const seen = new Set<string>();
+  return cutoffs.map(({ period, cutoffMonthDay }, i) => {
+    const field = `periodCutoffs[${i}]`;
+    if (!CUTOFF_PERIODS.test(period)) {
+      throw badInput(`${field}.period must be H1, YEAR or Q1..Q4, got "${String(period).slice(0, 40)}"`, { field: `${field}.period` });
+    }
+    if (seen.has(period)) throw badInput(`${field}.period: period ${period} appears twice`, { field: `${field}.period` });
+    seen.add(period);
+    if (!validMonthDay(cutoffMonthDay)) {
+      throw badInput(
+        `${field}.cutoffMonthDay must be a day that exists every year, as MM-DD, got "${String(cutoffMonthDay).slice(0, 40)}"`,
+        {
+          field: `${field}.cutoffMonthDay`,
+        },
+      );
+    }
+    return { period, cutoffMonthDay };
+  });
 }

@@ -9,6 +9,12 @@ export class ReportingDeadline {
 }
 
 @ObjectType()
+export class PeriodCutoff {
+  @Field({ description: 'H1, YEAR, Q1..Q4' }) period: string;
+  @Field({ description: 'MM-DD: the last Vietnam day whose data the period covers' }) cutoffMonthDay: string;
+}
+
+@ObjectType()
 export class StateCount {
   @Field(() => TaskStateEnum) state: string;
   @Field(() => Int) count: number;
@@ -35,6 +41,8 @@ export class Plan {
   reportingDeadlines: ReportingDeadline[];
   @Field(() => [ReportingDeadline], { description: "When the monitoring agency reports to the People's Committee or ministry" })
   consolidationDeadlines: ReportingDeadline[];
+  @Field(() => [PeriodCutoff], { description: "The plan's own data cut-offs; a period not named takes Decree 09/2019/NĐ-CP's" })
+  periodCutoffs: PeriodCutoff[];
   @Field({ description: 'SUBMIT_REPORT waits for every coordinating agency of the task (a LEADER may waive it)' })
   coordinatorInputRequired: boolean;
   provinceCode: string;

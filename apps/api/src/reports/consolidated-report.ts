@@ -1,6 +1,7 @@
 import type { TaskState } from '@app/lifecycle';
 import { vietnamDate } from '../common/vietnam-time';
 import type { DataWindow } from '../deadlines/reporting-periods';
+import type { AmendmentRow } from '../repositories/period-close.repository';
 import type { PlanScores, ScoreCounts, TaskAsOfRow } from '../repositories/scorecard.repository';
 
 // The consolidated report the monitoring agency sends up (báo cáo tình hình thực hiện kế hoạch), as
@@ -62,6 +63,8 @@ export interface ConsolidatedReport {
   appendix: AppendixGroup[];
   agencies: ReportTable;
   sections: ReportTable;
+  // a closed period asked with its amendments: the events after the cut-off (null: not asked)
+  amendments: ReportTable | null;
 }
 
 export interface ReportSource {
@@ -72,6 +75,9 @@ export interface ReportSource {
   asOf: Date; // the cut-off, or now while the period is still running
   tasks: TaskAsOfRow[];
   scores: PlanScores;
+  sealed?: { closedAt: Date; hash: string } | null; // the period is closed: its sealed figures
+  ownCutoff?: boolean; // the plan sets the cut-off, not Decree 09/2019
+  amendments?: AmendmentRow[] | null;
 }
 
 export function consolidatedReport(source: ReportSource): ConsolidatedReport {
@@ -83,8 +89,11 @@ export function consolidatedReport(source: ReportSource): ConsolidatedReport {
       ...(source.provinceName ? [committeeOf(source.provinceName)] : []),
       `BÁO CÁO TÌNH HÌNH THỰC HIỆN KẾ HOẠCH ${periodName.toUpperCase()}`,
       `Kế hoạch số ${plan.number}${plan.issuedOn ? ` ngày ${dayMonthYear(plan.issuedOn)}` : ''}: ${cut(plan.title)}`,
-      `Số liệu từ ngày ${localDate(window.from)} đến ngày ${localDate(window.until)} (Nghị định 09/2019/NĐ-CP); tính đến ${localDateTime(asOf)}${running}`,
+      `Số liệu từ ngày ${localDate(window.from)} đến ngày ${localDate(window.until)} (${source.ownCutoff ? 'thời điểm chốt số liệu của kế hoạch' : 'Nghị định 09/2019/NĐ-CP'}); tính đến ${localDateTime(asOf)}${running}`,
       ...(source.monitoringAgencyName ? [`Cơ quan theo dõi, tổng hợp: ${source.monitoringAgencyName}`] : []),
+      ...(source.sealed
+        ? [`Số liệu đã chốt ngày ${localDateTime(source.sealed.closedAt)}; mã kiểm chứng (SHA-256): ${source.sealed.hash}`]
+        : []),
     ],
     appendixTitle: 'Phụ lục: Tình hình thực hiện các nhiệm vụ',
     appendixHeaders: APPENDIX_HEADERS,
@@ -101,6 +110,38 @@ export function consolidatedReport(source: ReportSource): ConsolidatedReport {
       rows: scores.sections.map((row) => [row.ordinal ?? '', row.title ? cut(row.title) : 'Nhiệm vụ khác', ...scoreCells(row)]),
       total: ['', 'Tổng cộng', ...scoreCells(scores.total)],
     },
+    amendments: source.amendments ? amendmentsTable(source.amendments) : null,
+  };
+}
+
+export const AMENDMENT_HEADERS = [
+  'STT',
+  'Nhiệm vụ (STT)',
+  'Sự kiện',
+  'Từ tình trạng',
+  'Sang tình trạng',
+  'Người thực hiện',
+  'Thời điểm',
+  'Ghi chú',
+];
+
+// Events recorded after the cut-off on the period's tasks: they amend, never rewrite, the sealed figures.
+function amendmentsTable(rows: AmendmentRow[]): ReportTable {
+  const label = (state: string | null) => (state ? (STATE_LABELS[state as TaskState] ?? state) : '');
+  return {
+    title: 'Điều chỉnh sau thời điểm chốt số liệu (không thay đổi số liệu đã chốt)',
+    headers: AMENDMENT_HEADERS,
+    rows: rows.map((row, i) => [
+      i + 1,
+      row.ordinal,
+      row.type,
+      label(row.fromState),
+      label(row.toState),
+      row.actor ?? '',
+      localDateTime(row.at),
+      row.comment ? cut(row.comment) : '',
+    ]),
+    total: ['', `Tổng cộng: ${rows.length} sự kiện`, '', '', '', '', '', ''],
   };
 }
 

@@ -19,8 +19,15 @@ export class ReportExportResolver {
     @Args('period', { type: () => ReportPeriodEnum }) period: string,
     @Args('format', { type: () => ReportFormatEnum }) format: string,
     @Args('year', { type: () => Int, nullable: true, description: "Default: the plan's year" }) year?: number,
+    @Args('amendments', {
+      type: () => Boolean,
+      nullable: true,
+      description:
+        'A closed period: also list the events after its cut-off, in a sheet (section) of their own. Default false: the sealed document alone, the same bytes every time',
+    })
+    amendments?: boolean,
   ): Promise<ReportFile> {
-    const file = await this.reports.export(actor, { planId, period, format, year: year ?? null });
+    const file = await this.reports.export(actor, { planId, period, format, year: year ?? null, amendments: amendments ?? false });
     return {
       filename: file.filename,
       mimeType: file.mimeType,

@@ -5,11 +5,13 @@ import { badInput, forbidden, notFound } from '../common/domain-error';
 import { Scope } from '../common/scope';
 import { requireUuid } from '../common/validation';
 import { vietnamDate } from '../common/vietnam-time';
-import { dataWindow, REPORT_PERIODS, type ReportPeriod } from '../deadlines/reporting-periods';
+import { closeLabel, dataWindow, REPORT_PERIODS, type ReportPeriod } from '../deadlines/reporting-periods';
 import type { AgencyRepository } from '../repositories/agency.repository';
 import type { PlanEntity, PlanRepository } from '../repositories/plan.repository';
 import type { ScorecardRepository } from '../repositories/scorecard.repository';
 import { consolidatedReport, type ReportSource } from './consolidated-report';
+import type { PeriodCloseService } from './period-close.service';
+import { revivedTasks, type SealedFigures } from './period-seal';
 import { reportMarkdown } from './report-markdown';
 import { reportXlsx } from './report-xlsx';
 
@@ -26,6 +28,8 @@ export interface ReportRequest {
   period: string; // H1 or YEAR
   format: string; // xlsx or md
   year?: number | null; // default: the plan's year
+  // a closed period: also list the events after its cut-off (a sheet / section of their own)
+  amendments?: boolean | null;
 }
 
 export interface ReportFile {
@@ -39,6 +43,7 @@ export interface ReportExportDeps {
   plans: PlanRepository;
   scorecards: ScorecardRepository;
   agencies: AgencyRepository;
+  periods: PeriodCloseService;
   clock: Clock;
 }
 
@@ -58,15 +63,25 @@ export class ReportExportService {
     const scope = Scope.ofActor(actor);
     const plan = await this.deps.plans.findById(scope, id);
     if (!plan) throw notFound(`No plan with id ${request.planId}`);
-    const source = await this.source(scope.narrow(plan.provinceCode), plan, period, request.year ?? null);
+    const source = await this.source(scope.narrow(plan.provinceCode), plan, period, request.year ?? null, request.amendments === true);
     const report = consolidatedReport(source);
     const content = format === 'xlsx' ? await reportXlsx(report, source.asOf) : Buffer.from(reportMarkdown(report), 'utf8');
     const filename = `bao-cao-${fileSlug(plan.number)}-${source.window.year}-${period}.${format}`;
     return { filename, mimeType: MIME_TYPES[format], content, asOf: source.asOf };
   }
 
-  private async source(scope: Scope, plan: PlanEntity, period: ReportPeriod, year: number | null): Promise<ReportSource> {
-    const window = dataWindow(period, reportYear(plan, year));
+  // A closed period renders its sealed figures (the same bytes however late it is run again);
+  // an open one is computed from the events as of its cut-off (the plan's own, else the Decree's).
+  private async source(
+    scope: Scope,
+    plan: PlanEntity,
+    period: ReportPeriod,
+    year: number | null,
+    amendments: boolean,
+  ): Promise<ReportSource> {
+    const decree = dataWindow(period, reportYear(plan, year));
+    const sealed = await this.deps.periods.sealed(scope, plan, closeLabel(period, decree.year));
+    const window = { ...decree, until: sealed?.cutoff ?? this.deps.periods.cutoffOf(plan, { year: decree.year, kind: period }) };
     const now = this.deps.clock.now();
     if (window.from.getTime() > now.getTime()) {
       throw badInput(`The ${period} ${window.year} period starts on ${vietnamDate(window.from)}: there is nothing to report yet`, {
@@ -75,14 +90,18 @@ export class ReportExportService {
     }
     const asOf = window.until.getTime() < now.getTime() ? window.until : now;
     const monitoring = plan.monitoringAgencyId ? await this.deps.agencies.findById(scope, plan.monitoringAgencyId) : null;
+    const figures = sealed ? (sealed.figures as SealedFigures) : null;
     return {
       plan: { number: plan.number, title: plan.title, issuedOn: plan.issuedOn },
       provinceName: await this.deps.agencies.provinceName(plan.provinceCode),
       monitoringAgencyName: monitoring?.name ?? null,
       window,
       asOf,
-      tasks: await this.deps.scorecards.tasksAsOf(scope, plan.id, asOf),
-      scores: await this.deps.scorecards.scores(scope, plan.id, asOf),
+      tasks: figures ? revivedTasks(figures) : await this.deps.scorecards.tasksAsOf(scope, plan.id, asOf),
+      scores: figures ? figures.scores : await this.deps.scorecards.scores(scope, plan.id, asOf),
+      sealed: sealed ? { closedAt: sealed.closedAt, hash: sealed.hash } : null,
+      ownCutoff: window.until.getTime() !== decree.until.getTime(),
+      amendments: sealed && amendments ? await this.deps.periods.amendments(plan, sealed) : null,
     };
   }
 }

@@ -7,6 +7,7 @@ import type { Cell, ConsolidatedReport, ReportTable } from './consolidated-repor
 
 const APPENDIX_WIDTHS = [7, 42, 22, 24, 16, 15, 15, 42, 28, 16];
 const TABLE_WIDTHS = [7, 36, 12, 12, 12, 13, 13, 12, 12];
+const AMENDMENT_WIDTHS = [7, 14, 20, 18, 18, 22, 24, 42];
 const THIN = { style: 'thin' as const };
 const BORDER: Partial<Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN };
 const HEADER_FILL = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFD9E1F2' } };
@@ -22,6 +23,7 @@ export async function reportXlsx(report: ConsolidatedReport, asOf: Date): Promis
   appendixSheet(workbook, report);
   tableSheet(workbook, 'Theo cơ quan chủ trì', report, report.agencies);
   tableSheet(workbook, 'Theo nhóm nhiệm vụ', report, report.sections);
+  if (report.amendments) tableSheet(workbook, 'Điều chỉnh sau kỳ', report, report.amendments, AMENDMENT_WIDTHS);
   return stampedZip(Buffer.from(await workbook.xlsx.writeBuffer()), asOf);
 }
 
@@ -53,16 +55,16 @@ function appendixSheet(workbook: Workbook, report: ConsolidatedReport): void {
   }
 }
 
-function tableSheet(workbook: Workbook, name: string, report: ConsolidatedReport, table: ReportTable): void {
+function tableSheet(workbook: Workbook, name: string, report: ConsolidatedReport, table: ReportTable, widths = TABLE_WIDTHS): void {
   const headerRow = report.heading.length + 2;
   const sheet = workbook.addWorksheet(name, sheetOptions(headerRow));
-  writeHeading(sheet, report.heading, table.title, TABLE_WIDTHS.length);
-  sheet.columns = TABLE_WIDTHS.map((width) => ({ width }));
+  writeHeading(sheet, report.heading, table.title, widths.length);
+  sheet.columns = widths.map((width) => ({ width }));
   writeHeaderRow(sheet, headerRow, table.headers);
-  for (const cells of table.rows) styleRow(sheet.addRow(cells).number, sheet, TABLE_WIDTHS.length, undefined, true);
+  for (const cells of table.rows) styleRow(sheet.addRow(cells).number, sheet, widths.length, undefined, true);
   const total = sheet.addRow(table.total);
   total.font = { bold: true };
-  styleRow(total.number, sheet, TABLE_WIDTHS.length, undefined, true);
+  styleRow(total.number, sheet, widths.length, undefined, true);
 }
 
 function sheetOptions(headerRow: number): { pageSetup: Partial<PageSetup>; views: { state: 'frozen'; ySplit: number }[] } {

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { In, type DataSource } from 'typeorm';
 import { TASK_STATES, type TaskState } from '@app/lifecycle';
 import type { Scope } from '../common/scope';
-import { PlanEntity, type StoredReportingDeadline } from '../database/entities/plan.entity';
+import { PlanEntity, type StoredPeriodCutoff, type StoredReportingDeadline } from '../database/entities/plan.entity';
 import { SectionEntity } from '../database/entities/section.entity';
 import { LEAF_TASK_SQL } from './task-sql';
 import { inScope } from './scope-where';
 import { managerOf, type Tx } from './transaction';
 
-export { PlanEntity, SectionEntity, type StoredReportingDeadline };
+export { PlanEntity, SectionEntity, type StoredPeriodCutoff, type StoredReportingDeadline };
 
 export interface PlanProgress {
   total: number;
@@ -18,8 +18,10 @@ export interface PlanProgress {
   verifiedLate: number;
 }
 
-export type NewPlanRow = Omit<PlanEntity, 'id' | 'createdAt' | 'coordinatorInputRequired'>;
-export type PlanSettingsChanges = Partial<Pick<PlanEntity, 'coordinatorInputRequired' | 'reportingDeadlines' | 'consolidationDeadlines'>>;
+export type NewPlanRow = Omit<PlanEntity, 'id' | 'createdAt' | 'coordinatorInputRequired' | 'periodCutoffs'>;
+export type PlanSettingsChanges = Partial<
+  Pick<PlanEntity, 'coordinatorInputRequired' | 'reportingDeadlines' | 'consolidationDeadlines' | 'periodCutoffs'>
+>;
 
 export class PlanRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -134,7 +136,7 @@ function summarise(rows: ProgressRow[]): PlanProgress {
 }
 
 const PLAN_COLUMNS = `p.province_code, p.id, p.number, p.title, p.issued_on::text AS issued_on, p.year, p.resolution,
-  p.monitoring_agency_id, p.reporting_deadlines, p.consolidation_deadlines, p.coordinator_input_required, p.source_hash, p.created_at`;
+  p.monitoring_agency_id, p.reporting_deadlines, p.consolidation_deadlines, p.period_cutoffs, p.coordinator_input_required, p.source_hash, p.created_at`;
 
 // A raw plans row (snake_case) as the entity TypeORM would have built (issued_on read as text: a date, no time).
 function toPlan(row: Record<string, unknown>): PlanEntity {
@@ -149,6 +151,7 @@ function toPlan(row: Record<string, unknown>): PlanEntity {
     monitoringAgencyId: (row.monitoring_agency_id as string | null) ?? null,
     reportingDeadlines: row.reporting_deadlines as StoredReportingDeadline[],
     consolidationDeadlines: row.consolidation_deadlines as StoredReportingDeadline[],
+    periodCutoffs: (row.period_cutoffs as StoredPeriodCutoff[] | null) ?? [],
     coordinatorInputRequired: Boolean(row.coordinator_input_required),
     sourceHash: (row.source_hash as string | null) ?? null,
     createdAt: row.created_at as Date,

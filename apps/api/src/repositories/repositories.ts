@@ -3,6 +3,7 @@ import { AccessDenialRepository } from './access-denial.repository';
 import { AgencyRepository } from './agency.repository';
 import { HealthRepository } from './health.repository';
 import { NotificationRepository } from './notification.repository';
+import { PeriodCloseRepository } from './period-close.repository';
 import { PlanRepository } from './plan.repository';
 import { ScorecardRepository } from './scorecard.repository';
 import { TaskEventRepository } from './task-event.repository';
@@ -19,6 +20,7 @@ export interface Repositories {
   health: HealthRepository;
   accessDenials: AccessDenialRepository;
   scorecards: ScorecardRepository;
+  periodCloses: PeriodCloseRepository;
   transactions: Transactions;
 }
 
@@ -32,6 +34,7 @@ export function createRepositories(dataSource: DataSource): Repositories {
     health: new HealthRepository(dataSource),
     accessDenials: new AccessDenialRepository(dataSource),
     scorecards: new ScorecardRepository(dataSource),
+    periodCloses: new PeriodCloseRepository(dataSource),
     transactions: new Transactions(dataSource),
   };
 }

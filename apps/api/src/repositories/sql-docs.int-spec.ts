@@ -115,6 +115,26 @@ const CALLS: Record<string, Calls> = {
     scores: (r, s) => r.scorecards.scores(Scope.province(s.province.code), s.planId, new Date('2030-07-01T00:00:00Z')),
     tasksAsOf: (r, s) => r.scorecards.tasksAsOf(Scope.province(s.province.code), s.planId, new Date('2030-07-01T00:00:00Z')),
   },
+  'period-close': {
+    list: (r, s) => r.periodCloses.list(Scope.province(s.province.code), { provinceCode: s.province.code, id: s.planId }),
+    find: (r, s) => r.periodCloses.find(Scope.province(s.province.code), { provinceCode: s.province.code, id: s.planId }, '2030-H1'),
+    // a close of its own (append-only: it stays), so the statements are those of a first close
+    append: (r, s) =>
+      r.periodCloses.append(
+        { provinceCode: s.province.code, id: s.planId },
+        {
+          period: '2030-H1',
+          cutoff: new Date('2030-06-14T16:59:59.999Z'),
+          closedAt: new Date('2031-01-01T00:00:00Z'),
+          closedBy: 'u',
+          closedByAgencyId: null,
+          figures: {},
+        },
+        () => ({ prevHash: 'p', hash: 'h' }),
+      ),
+    amendments: (r, s) =>
+      r.periodCloses.amendments({ provinceCode: s.province.code, id: s.planId }, s.taskIds, new Date('2030-06-14T16:59:59.999Z'), 2000),
+  },
   'access-denial': {
     insert: (r, s) =>
       r.accessDenials.insert({

@@ -5,6 +5,12 @@ export interface StoredReportingDeadline {
   dueMonthDay: string;
 }
 
+// The plan's own data cut-off of a period (H1, YEAR, Q1..Q4), the last Vietnam day its data cover.
+export interface StoredPeriodCutoff {
+  period: string;
+  cutoffMonthDay: string;
+}
+
 @Entity({ name: 'plans' })
 @Index('uq_plans_province_number', ['provinceCode', 'number', 'issuedOn'], { unique: true })
 @Index('uq_plans_source_hash', ['provinceCode', 'sourceHash'], { unique: true })
@@ -38,6 +44,10 @@ export class PlanEntity {
 
   @Column({ name: 'consolidation_deadlines', type: 'jsonb', default: () => "'[]'" })
   consolidationDeadlines: StoredReportingDeadline[];
+
+  // the plan's own data cut-offs; a period not named here takes Decree 09/2019's
+  @Column({ name: 'period_cutoffs', type: 'jsonb', default: () => "'[]'" })
+  periodCutoffs: StoredPeriodCutoff[];
 
   // SUBMIT_REPORT waits for every coordinating agency's CONTRIBUTE (unless a LEADER waives it)
   @Column({ name: 'coordinator_input_required', type: 'boolean', default: false })
