@@ -1,5 +1,5 @@
 import { Logger, Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, HttpAdapterHost } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { AgenciesService } from './agencies/agencies.service';
@@ -15,6 +15,10 @@ import { actorOf } from './graphql/http-guards';
 import { QUERY_LIMITS, documentRules, limitComplexity, limitQueryText } from './graphql/query-limits';
 import { Loaders, type RequestContext } from './graphql/request-context';
 import { HealthController } from './health/health.controller';
+import { LiveConnections } from './live/live-connections';
+import { liveSubscriptionOptions } from './live/live-subscriptions';
+import { LiveUpdatesRelay } from './live/live-updates.relay';
+import { LiveUpdatesService } from './live/live-updates.service';
 import { PlanImportService } from './plans/plan-import.service';
 import { PlanSettingsService } from './plans/plan-settings.service';
 import { PlansService } from './plans/plans.service';
@@ -51,6 +55,7 @@ function serviceProviders(services: Services): Provider[] {
     { provide: UpcomingDeadlinesService, useValue: services.upcomingDeadlines },
     { provide: NotificationsService, useValue: services.notifications },
     { provide: HealthRepository, useValue: services.repositories.health },
+    { provide: LiveUpdatesService, useValue: services.liveUpdates },
   ];
 }
 
@@ -65,7 +70,17 @@ export class AppModule {
       new Logger('DeadlineSweep'),
       services.digest,
     );
-    const providers = [...serviceProviders(services), { provide: DeadlineScheduler, useValue: scheduler }];
+    const relay: Provider = {
+      provide: LiveUpdatesRelay,
+      inject: [HttpAdapterHost],
+      // Mercurius decorates Fastify with its pubsub when the GraphQL module starts (before bootstrap hooks)
+      useFactory: (host: HttpAdapterHost) =>
+        new LiveUpdatesRelay(
+          services.taskChangeFeed(),
+          () => host.httpAdapter.getInstance<{ graphql: { pubsub: never } }>().graphql.pubsub,
+        ),
+    };
+    const providers = [...serviceProviders(services), { provide: DeadlineScheduler, useValue: scheduler }, relay];
     const core: DynamicModule = {
       module: CoreModule,
       global: true,
@@ -104,6 +119,13 @@ function graphqlModule(config: AppConfig, services: Services): DynamicModule {
         const actor = actorOf(request);
         return { actor, loaders: new Loaders(sources, actor) };
       },
+      // taskChanged over graphql-ws (live/): the token comes in connection_init
+      subscription: liveSubscriptionOptions({
+        actors: services.actors!,
+        sources,
+        connections: new LiveConnections(),
+        keepAliveMs: 30_000,
+      }) as never,
     }),
   });
 }

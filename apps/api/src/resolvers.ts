@@ -16,6 +16,7 @@ import { PlanTasksResolver } from './tasks/plan-tasks.resolver';
 import { TaskPeriodsResolver } from './deadlines/task-periods.resolver';
 import { ReportExportResolver } from './reports/report-export.resolver';
 import { ScorecardResolver } from './reports/scorecard.resolver';
+import { TaskChangedResolver } from './live/task-changed.resolver';
 
 // Every resolver of the schema: the app module serves them, the schema CLI prints them.
 export const RESOLVERS = [
@@ -38,4 +39,5 @@ export const RESOLVERS = [
   NotificationItemResolver,
   ScorecardResolver,
   ReportExportResolver,
+  TaskChangedResolver,
 ];
