@@ -179,6 +179,20 @@ describe('live updates (taskChanged over graphql-ws)', () => {
     }
   });
 
+  it('does refuse a subscription document that is not valid against the schema', async () => {
+    const client = open(a, `Bearer ${lead}`);
+    await connected(client);
+    const errors: unknown[] = [];
+    await new Promise<void>((done) =>
+      client.subscribe(
+        { query: 'subscription { taskChanged { id noSuchField } }' },
+        { next: () => undefined, error: (error) => (errors.push(error), done()), complete: done },
+      ),
+    );
+    expect(JSON.stringify(errors)).toContain('noSuchField');
+    expect(JSON.stringify(errors)).toContain('BAD_USER_INPUT');
+  });
+
   it('does deliver the transitions of a deadline sweep', async () => {
     const client = open(a, `Bearer ${lead}`);
     await connected(client);

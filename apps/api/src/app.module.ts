@@ -12,7 +12,7 @@ import { PlanReportsService } from './deadlines/plan-reports.service';
 import { AuthGuard, requireActor } from './graphql/auth.guard';
 import { createErrorFormatter } from './graphql/error-formatter';
 import { actorOf } from './graphql/http-guards';
-import { QUERY_LIMITS, documentRules, limitComplexity, limitQueryText } from './graphql/query-limits';
+import { QUERY_LIMITS, documentRules, limitComplexity, limitQueryText, limitSubscription } from './graphql/query-limits';
 import { Loaders, type RequestContext } from './graphql/request-context';
 import { HealthController } from './health/health.controller';
 import { LiveConnections } from './live/live-connections';
@@ -112,7 +112,12 @@ function graphqlModule(config: AppConfig, services: Services): DynamicModule {
       jit: 1,
       graphql: { parseOptions: { maxTokens: QUERY_LIMITS.tokens } },
       validationRules: documentRules({ introspection: config.introspection }),
-      hooks: { preParsing: limitQueryText as never, preValidation: requireActor as never, preExecution: limitComplexity as never },
+      hooks: {
+        preParsing: limitQueryText as never,
+        preValidation: requireActor as never,
+        preExecution: limitComplexity as never,
+        preSubscriptionExecution: limitSubscription({ introspection: config.introspection }) as never,
+      },
       errorFormatter: createErrorFormatter(new Logger('GraphQL')) as never,
       // the token was verified before the body was read (graphql/http-guards.ts)
       context: (request: never): RequestContext => {
