@@ -15,6 +15,7 @@ export interface TaskChange {
 export interface TaskChangeFeedOptions {
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  applicationName?: string; // how the connection shows in pg_stat_activity
   log?: { warn(message: string): void; log?(message: string): void } | null;
 }
 
@@ -61,7 +62,11 @@ export class TaskChangeFeed {
 
   private async connect(): Promise<void> {
     if (this.closed) return;
-    const client = new Client({ connectionString: this.connectionString, keepAlive: true, application_name: 'task-change-feed' });
+    const client = new Client({
+      connectionString: this.connectionString,
+      keepAlive: true,
+      application_name: this.options.applicationName ?? 'task-change-feed',
+    });
     let lost = false;
     const onLost = (error?: Error) => {
       if (lost) return;
