@@ -1,4 +1,5 @@
 import { createClient, type Client as WsClient } from 'graphql-ws';
+import { get } from 'node:http';
 import WebSocket from 'ws';
 import { endOfLocalDayUtc } from '../libs/plan-import/src';
 import { gql, startApiServer, token, type ApiServer } from './support/api-server';
@@ -177,6 +178,14 @@ describe('live updates (taskChanged over graphql-ws)', () => {
       expect(acknowledged).toBe(false);
       expect(live.received).toEqual([]);
     }
+    // an Upgrade header on a plain GET does not pass for a websocket: the token is required
+    const status = await new Promise<number | undefined>((resolve, reject) =>
+      get(`${a.url}/graphql?query=${encodeURIComponent('{ plans { id } }')}`, { headers: { upgrade: 'websocket' } }, (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      }).on('error', reject),
+    );
+    expect(status).toBe(401);
   });
 
   it('does refuse a subscription document that is not valid against the schema', async () => {

@@ -108,8 +108,15 @@ function isGraphqlRequest(request: FastifyRequest): boolean {
   return !(request.method === 'GET' && String(request.headers.accept ?? '').includes('text/html') && !request.url.includes('?'));
 }
 
+// A real upgrade names itself in Connection too (what Node's parser requires to emit 'upgrade'); an
+// Upgrade header alone on a GET is a plain request and goes through the token check.
 function isWebsocketUpgrade(request: FastifyRequest): boolean {
-  return request.method === 'GET' && String(request.headers.upgrade ?? '').toLowerCase() === 'websocket';
+  const connection = String(request.headers.connection ?? '').toLowerCase();
+  return (
+    request.method === 'GET' &&
+    String(request.headers.upgrade ?? '').toLowerCase() === 'websocket' &&
+    connection.split(',').some((token) => token.trim() === 'upgrade')
+  );
 }
 
 function bodyLimitOf(actor: Actor, limits: RequestGuardOptions['bodyLimit']): number {
