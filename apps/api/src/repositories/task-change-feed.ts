@@ -64,7 +64,10 @@ export class TaskChangeFeed {
     if (this.closed) return;
     const client = new Client({
       connectionString: this.connectionString,
+      // a frozen server or a silently dropped link is noticed, not waited on forever
+      connectionTimeoutMillis: 10_000,
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       application_name: this.options.applicationName ?? 'task-change-feed',
     });
     let lost = false;
