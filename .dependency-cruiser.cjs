@@ -1,6 +1,6 @@
 // Boundaries (ARCHITECTURE.md), checked by `npm run lint`.
 const API = '^apps/api/src';
-const FEATURES = `${API}/(agencies|audit|auth|deadlines|plans|reminders|reports|tasks|graphql|health|common)/`;
+const FEATURES = `${API}/(agencies|audit|auth|deadlines|plans|reminders|reports|tasks|graphql|health|common|live)/`;
 const TESTS = '\\.(spec|int-spec)\\.ts$';
 
 module.exports = {
@@ -39,7 +39,7 @@ module.exports = {
       name: 'repositories-know-no-feature',
       severity: 'error',
       from: { path: `${API}/(repositories|database)/` },
-      to: { path: `${API}/(agencies|audit|auth|deadlines|plans|reminders|reports|tasks|graphql|health)/` },
+      to: { path: `${API}/(agencies|audit|auth|deadlines|plans|reminders|reports|tasks|graphql|health|live)/` },
     },
   ],
   options: {

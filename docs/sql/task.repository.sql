@@ -169,7 +169,8 @@ WITH updated AS (
   FROM unnest($15::text[], $16::uuid[], $17::text[], $18::jsonb[], $19::int[], $20::timestamptz[], $21::timestamptz[], $22::bool[], $23::text[])
     AS v(province_code, id, state, snapshot, version, due_at, original_due_at, late, last_hash)
   WHERE t.province_code = v.province_code AND t.id = v.id AND t.version = v.version - 1
-  RETURNING t.province_code, t.id
+  RETURNING t.province_code, t.id,
+    pg_notify('task_changed', json_build_object('p', t.province_code, 'plan', t.plan_id, 'task', t.id, 'v', v.version)::text)
 ), inserted AS (
   INSERT INTO task_events
     (province_code, task_id, seq, type, from_state, to_state, actor, actor_agency_id, at, payload, idempotency_key, machine_version, prev_hash, hash)

@@ -1,5 +1,5 @@
 import { Logger, Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, HttpAdapterHost } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { AgenciesService } from './agencies/agencies.service';
@@ -12,9 +12,13 @@ import { PlanReportsService } from './deadlines/plan-reports.service';
 import { AuthGuard, requireActor } from './graphql/auth.guard';
 import { createErrorFormatter } from './graphql/error-formatter';
 import { actorOf } from './graphql/http-guards';
-import { QUERY_LIMITS, documentRules, limitComplexity, limitQueryText } from './graphql/query-limits';
+import { QUERY_LIMITS, documentRules, limitComplexity, limitQueryText, limitSubscription } from './graphql/query-limits';
 import { Loaders, type RequestContext } from './graphql/request-context';
 import { HealthController } from './health/health.controller';
+import { LiveConnections } from './live/live-connections';
+import { liveSubscriptionOptions } from './live/live-subscriptions';
+import { LiveUpdatesRelay } from './live/live-updates.relay';
+import { LiveUpdatesService } from './live/live-updates.service';
 import { PlanImportService } from './plans/plan-import.service';
 import { PlanSettingsService } from './plans/plan-settings.service';
 import { PlansService } from './plans/plans.service';
@@ -53,6 +57,7 @@ function serviceProviders(services: Services): Provider[] {
     { provide: UpcomingDeadlinesService, useValue: services.upcomingDeadlines },
     { provide: NotificationsService, useValue: services.notifications },
     { provide: HealthRepository, useValue: services.repositories.health },
+    { provide: LiveUpdatesService, useValue: services.liveUpdates },
   ];
 }
 
@@ -67,7 +72,17 @@ export class AppModule {
       new Logger('DeadlineSweep'),
       services.digest,
     );
-    const providers = [...serviceProviders(services), { provide: DeadlineScheduler, useValue: scheduler }];
+    const relay: Provider = {
+      provide: LiveUpdatesRelay,
+      inject: [HttpAdapterHost],
+      // Mercurius decorates Fastify with its pubsub when the GraphQL module starts (before bootstrap hooks)
+      useFactory: (host: HttpAdapterHost) =>
+        new LiveUpdatesRelay(
+          services.taskChangeFeed(),
+          () => host.httpAdapter.getInstance<{ graphql: { pubsub: never } }>().graphql.pubsub,
+        ),
+    };
+    const providers = [...serviceProviders(services), { provide: DeadlineScheduler, useValue: scheduler }, relay];
     const core: DynamicModule = {
       module: CoreModule,
       global: true,
@@ -99,13 +114,25 @@ function graphqlModule(config: AppConfig, services: Services): DynamicModule {
       jit: 1,
       graphql: { parseOptions: { maxTokens: QUERY_LIMITS.tokens } },
       validationRules: documentRules({ introspection: config.introspection }),
-      hooks: { preParsing: limitQueryText as never, preValidation: requireActor as never, preExecution: limitComplexity as never },
+      hooks: {
+        preParsing: limitQueryText as never,
+        preValidation: requireActor as never,
+        preExecution: limitComplexity as never,
+        preSubscriptionExecution: limitSubscription({ introspection: config.introspection }) as never,
+      },
       errorFormatter: createErrorFormatter(new Logger('GraphQL')) as never,
       // the token was verified before the body was read (graphql/http-guards.ts)
       context: (request: never): RequestContext => {
         const actor = actorOf(request);
         return { actor, loaders: new Loaders(sources, actor) };
       },
+      // taskChanged over graphql-ws (live/): the token comes in connection_init
+      subscription: liveSubscriptionOptions({
+        actors: services.actors!,
+        sources,
+        connections: new LiveConnections(),
+        keepAliveMs: 30_000,
+      }) as never,
     }),
   });
 }

@@ -17,6 +17,7 @@ import { TaskPeriodsResolver } from './deadlines/task-periods.resolver';
 import { PeriodCloseResolver } from './reports/period-close.resolver';
 import { ReportExportResolver } from './reports/report-export.resolver';
 import { ScorecardResolver } from './reports/scorecard.resolver';
+import { TaskChangedResolver } from './live/task-changed.resolver';
 
 // Every resolver of the schema: the app module serves them, the schema CLI prints them.
 export const RESOLVERS = [
@@ -40,4 +41,5 @@ export const RESOLVERS = [
   ScorecardResolver,
   ReportExportResolver,
   PeriodCloseResolver,
+  TaskChangedResolver,
 ];

@@ -22,6 +22,8 @@ import { ScorecardService } from './reports/scorecard.service';
 import { createRepositories, type Repositories } from './repositories/repositories';
 import { TaskQueryService } from './tasks/task-query.service';
 import { TransitionService } from './tasks/transition.service';
+import { LiveUpdatesService } from './live/live-updates.service';
+import { TaskChangeFeed } from './repositories/task-change-feed';
 
 export interface ServiceDeps {
   dataSource: DataSource;
@@ -76,5 +78,8 @@ export function createServices({ dataSource, clock, jwt = null, logger = null }:
     digest,
     notifications: new NotificationsService({ notifications, agencies: agenciesService, digest, clock, denials }),
     actors: jwt ? new ActorResolver(new JwtService(jwt), agencies) : null,
+    liveUpdates: new LiveUpdatesService(plans),
+    // connects only when started (the API's LiveUpdatesRelay)
+    taskChangeFeed: () => TaskChangeFeed.of(dataSource, { log }),
   };
 }

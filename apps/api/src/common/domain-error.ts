@@ -23,6 +23,11 @@ export class DomainError extends Error {
     super(message);
     this.name = 'DomainError';
   }
+
+  // read by GraphQLError for errors that do not pass the error formatter (a subscription refused at subscribe time)
+  get extensions(): Record<string, unknown> {
+    return { ...this.details, code: this.code };
+  }
 }
 
 export const unauthenticated = (message: string) => new DomainError('UNAUTHENTICATED', message);

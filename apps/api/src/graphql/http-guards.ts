@@ -59,6 +59,16 @@ export async function registerRequestGuards(fastify: FastifyInstance, options: R
 
   fastify.addHook('onRequest', async (request, reply) => {
     if (!isGraphqlRequest(request)) return;
+    // a websocket (graphql-ws) sends its token in connection_init (live/live-subscriptions.ts):
+    // its upgrade is only held to the per-address rate
+    if (isWebsocketUpgrade(request)) {
+      if (await limited(request, reply)) return reply;
+      // Mercurius applies its CSRF check for GET to the upgrade too, which a browser cannot pass (no
+      // custom headers on a websocket). It has nothing to protect here: the API knows no cookie, a
+      // websocket is authenticated by the token its client sends in connection_init.
+      request.raw.headers['mercurius-require-preflight'] = 'websocket';
+      return;
+    }
     let actor: Actor;
     try {
       actor = await options.actors.fromAuthorization(firstHeader(request.headers.authorization));
@@ -96,6 +106,17 @@ function isGraphqlRequest(request: FastifyRequest): boolean {
   if (path !== GRAPHQL_PATH) return false;
   // a browser asking for the page is redirected to GraphiQL (bootstrap.ts)
   return !(request.method === 'GET' && String(request.headers.accept ?? '').includes('text/html') && !request.url.includes('?'));
+}
+
+// A real upgrade names itself in Connection too (what Node's parser requires to emit 'upgrade'); an
+// Upgrade header alone on a GET is a plain request and goes through the token check.
+function isWebsocketUpgrade(request: FastifyRequest): boolean {
+  const connection = String(request.headers.connection ?? '').toLowerCase();
+  return (
+    request.method === 'GET' &&
+    String(request.headers.upgrade ?? '').toLowerCase() === 'websocket' &&
+    connection.split(',').some((token) => token.trim() === 'upgrade')
+  );
 }
 
 function bodyLimitOf(actor: Actor, limits: RequestGuardOptions['bodyLimit']): number {

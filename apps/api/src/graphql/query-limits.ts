@@ -7,6 +7,8 @@ import {
   getNamedType,
   getNullableType,
   isListType,
+  specifiedRules,
+  validate,
   type DocumentNode,
   type GraphQLSchema,
   type ValidationRule,
@@ -139,4 +141,16 @@ export async function limitComplexity(
 
 function badQuery(message: string, reason: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', reason } });
+}
+
+// Mercurius preSubscriptionExecution hook: a subscription's document is not validated by Mercurius
+// (graphql-js' subscribe() assumes a valid one), so the same rules and limits as for queries run
+// here. Variables are not known to this hook: a page size given as a variable counts as the largest.
+export function limitSubscription(options: { introspection: boolean }) {
+  const rules = [...specifiedRules, ...documentRules(options)];
+  return async (schema: GraphQLSchema, document: DocumentNode): Promise<void> => {
+    const [invalid] = validate(schema, document, rules);
+    if (invalid) throw badQuery(invalid.message, 'GRAPHQL_VALIDATION_FAILED');
+    await limitComplexity(schema, document, null, {});
+  };
 }

@@ -79,6 +79,25 @@ export class Loaders {
     });
   }
 
+  // A subscription's connection keeps its loaders: each notification reads afresh.
+  clearAll(): void {
+    for (const loader of [
+      this.agency,
+      this.province,
+      this.plan,
+      this.progress,
+      this.section,
+      this.task,
+      this.children,
+      this.coordinatorIds,
+      this.events,
+      this.groupMembers,
+      this.authorization,
+    ] as DataLoader<string, unknown>[]) {
+      loader.clearAll();
+    }
+  }
+
   // A page read its tasks' coordinating agencies and whether children split them: the fields that
   // ask for those are answered from the page, and the agencies of the whole page load in one batch.
   primePage(page: TaskPage): void {

@@ -6,6 +6,7 @@ import { TaskEntity, readSnapshot } from '../database/entities/task.entity';
 import { AgencyEntity, PROVINCIAL_COMMITTEE_CODE } from './agency.repository';
 import { LEAF_TASK_SQL, agencyInvolvedSql } from './task-sql';
 import { inScope } from './scope-where';
+import { TASK_CHANGED_CHANNEL } from './task-change-feed';
 import { managerOf, preparedQuery, type Tx } from './transaction';
 
 export { TaskEntity };
@@ -297,6 +298,9 @@ export const TRANSITION_STATEMENTS = { read: READ_SQL.province, write: '' };
 
 // $1..$14 the events' columns, $15..$23 the tasks' columns (eventColumns, taskColumns). An event
 // is appended only with its task row's update, so the statement writes both or neither per task.
+// Each updated row also queues one NOTIFY on TASK_CHANGED_CHANNEL (live updates, task-change-feed.ts):
+// PostgreSQL delivers it at commit and drops it on rollback, so listeners hear of committed
+// transitions only, at no extra round trip. The payload (~150 bytes) stays far below the 8000-byte limit.
 const WRITE_TRANSITIONS_SQL = `WITH updated AS (
   UPDATE tasks t
   SET state = v.state, snapshot = v.snapshot, version = v.version, due_at = v.due_at, original_due_at = v.original_due_at,
@@ -304,7 +308,8 @@ const WRITE_TRANSITIONS_SQL = `WITH updated AS (
   FROM unnest($15::text[], $16::uuid[], $17::text[], $18::jsonb[], $19::int[], $20::timestamptz[], $21::timestamptz[], $22::bool[], $23::text[])
     AS v(province_code, id, state, snapshot, version, due_at, original_due_at, late, last_hash)
   WHERE t.province_code = v.province_code AND t.id = v.id AND t.version = v.version - 1
-  RETURNING t.province_code, t.id
+  RETURNING t.province_code, t.id,
+    pg_notify('${TASK_CHANGED_CHANNEL}', json_build_object('p', t.province_code, 'plan', t.plan_id, 'task', t.id, 'v', v.version)::text)
 ), inserted AS (
   INSERT INTO task_events
     (province_code, task_id, seq, type, from_state, to_state, actor, actor_agency_id, at, payload, idempotency_key, machine_version, prev_hash, hash)

@@ -1,0 +1,89 @@
+import type { Actor } from '../auth/actor';
+import { DomainError } from '../common/domain-error';
+
+// Bounds of live updates, per instance (README "Live updates").
+export const LIVE_LIMITS = {
+  subscriptionsPerConnection: 20,
+  connectionsPerUser: 10, // connections holding at least one subscription
+} as const;
+
+interface ClosableSocket {
+  readonly readyState: number;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+const OPEN = 1; // WebSocket.OPEN
+
+// One websocket: created when it sends connection_init, counted against its user from its first
+// subscription until the socket closes (the close event, not Mercurius' callbacks, releases it).
+export class LiveConnection {
+  private user: string | null = null;
+  private subscriptions = 0;
+
+  constructor(
+    private readonly registry: LiveConnections,
+    private readonly socket: ClosableSocket,
+  ) {}
+
+  // Counts one subscription; the returned function ends it (once).
+  startSubscription(actor: Actor): () => void {
+    if (this.subscriptions >= this.registry.limits.subscriptionsPerConnection) {
+      throw tooMany(`at most ${this.registry.limits.subscriptionsPerConnection} subscriptions on one connection`);
+    }
+    if (this.user === null) this.bind(userKey(actor));
+    this.subscriptions += 1;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.subscriptions -= 1;
+    };
+  }
+
+  private bind(user: string): void {
+    const open = this.registry.count(user);
+    if (open >= this.registry.limits.connectionsPerUser) {
+      throw tooMany(`at most ${this.registry.limits.connectionsPerUser} live connections per user on one instance`);
+    }
+    this.user = user;
+    if (this.socket.readyState !== OPEN) return; // closed meanwhile: nothing to hold
+    this.registry.add(user);
+    this.socket.once('close', () => this.registry.remove(user));
+  }
+}
+
+export class LiveConnections {
+  private readonly perUser = new Map<string, number>();
+  private readonly seen = new WeakSet<object>();
+
+  constructor(readonly limits: { subscriptionsPerConnection: number; connectionsPerUser: number } = LIVE_LIMITS) {}
+
+  // Mercurius calls this on each connection_init: a second init on one socket is refused (graphql-ws protocol).
+  open(socket: ClosableSocket): LiveConnection {
+    if (this.seen.has(socket)) throw new Error('Too many initialisation requests');
+    this.seen.add(socket);
+    return new LiveConnection(this, socket);
+  }
+
+  count(user: string): number {
+    return this.perUser.get(user) ?? 0;
+  }
+
+  add(user: string): void {
+    this.perUser.set(user, this.count(user) + 1);
+  }
+
+  remove(user: string): void {
+    const left = this.count(user) - 1;
+    if (left > 0) this.perUser.set(user, left);
+    else this.perUser.delete(user);
+  }
+}
+
+function userKey(actor: Actor): string {
+  return actor.kind === 'user' ? `${actor.provinceCode}\u0000${actor.userId}` : `${actor.kind}`;
+}
+
+function tooMany(message: string): DomainError {
+  return new DomainError('RATE_LIMITED', `Too many live subscriptions: ${message}`);
+}

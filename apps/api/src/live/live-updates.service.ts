@@ -1,0 +1,103 @@
+import type { Actor } from '../auth/actor';
+import { notFound } from '../common/domain-error';
+import { Scope } from '../common/scope';
+import { requireUuid } from '../common/validation';
+import type { PlanRepository } from '../repositories/plan.repository';
+import type { TaskChange } from '../repositories/task-change-feed';
+import type { TaskEntity } from '../repositories/task.repository';
+import type { LiveConnection } from './live-connections';
+
+export type { TaskChange } from '../repositories/task-change-feed';
+
+// Topics of Mercurius' pubsub (MQTT-like: '+' one level, '#' the rest): taskChanged/<province>/<planId>.
+const TOPIC = 'taskChanged';
+
+export function topicOf(change: Pick<TaskChange, 'provinceCode' | 'planId'>): string {
+  return `${TOPIC}/${change.provinceCode}/${change.planId}`;
+}
+
+export interface TaskChangeStreamDeps {
+  connection: LiveConnection;
+  // the connection's pubsub: the notifications published on a topic
+  subscribe(topic: string): Promise<AsyncIterable<TaskChange>>;
+  // the task as the subscriber may see it now (its scope, its loaders)
+  read(taskId: string): Promise<TaskEntity | null>;
+  log?: { warn(message: string): void } | null;
+}
+
+export class LiveUpdatesService {
+  constructor(private readonly plans: PlanRepository) {}
+
+  // The tasks of a plan (or of the whole scope) as each committed transition leaves them. A plan
+  // outside the scope is NOT_FOUND, as in queries.
+  async taskChanges(
+    actor: Actor,
+    planId: string | null | undefined,
+    deps: TaskChangeStreamDeps,
+  ): Promise<AsyncIterableIterator<TaskEntity>> {
+    const scope = Scope.ofActor(actor);
+    const topic = await this.topicFor(scope, planId);
+    const end = deps.connection.startSubscription(actor);
+    try {
+      const changes = await deps.subscribe(topic);
+      return new TaskChangeStream(changes[Symbol.asyncIterator](), scope, deps, end);
+    } catch (error) {
+      end();
+      throw error;
+    }
+  }
+
+  private async topicFor(scope: Scope, planId: string | null | undefined): Promise<string> {
+    if (planId !== null && planId !== undefined) {
+      const plan = await this.plans.findById(scope, requireUuid(planId, 'planId'));
+      if (!plan) throw notFound(`Plan ${planId} not found`);
+      return topicOf({ provinceCode: plan.provinceCode, planId: plan.id });
+    }
+    return scope.provinceCode === null ? `${TOPIC}/#` : `${TOPIC}/${scope.provinceCode}/+`;
+  }
+}
+
+// Each notification re-read within the subscriber's scope. One whose task has moved on since is
+// skipped: the later transition's notification follows it (NOTIFY is delivered in commit order).
+class TaskChangeStream implements AsyncIterableIterator<TaskEntity> {
+  constructor(
+    private readonly changes: AsyncIterator<TaskChange>,
+    private readonly scope: Scope,
+    private readonly deps: TaskChangeStreamDeps,
+    private readonly end: () => void,
+  ) {}
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<TaskEntity> {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<TaskEntity>> {
+    for (;;) {
+      const next = await this.changes.next();
+      if (next.done) {
+        this.end();
+        return { done: true, value: undefined };
+      }
+      const task = await this.read(next.value);
+      if (task) return { done: false, value: task };
+    }
+  }
+
+  async return(): Promise<IteratorResult<TaskEntity>> {
+    this.end();
+    await this.changes.return?.();
+    return { done: true, value: undefined };
+  }
+
+  private async read(change: TaskChange): Promise<TaskEntity | null> {
+    if (!this.scope.includes(change.provinceCode)) return null;
+    try {
+      const task = await this.deps.read(change.taskId);
+      return task && task.version <= change.version ? task : null;
+    } catch (error) {
+      // a database hiccup loses this one notification, not the subscription
+      this.deps.log?.warn(`taskChanged: could not read task ${change.taskId}: ${(error as Error).message}`);
+      return null;
+    }
+  }
+}
