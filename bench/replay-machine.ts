@@ -114,7 +114,11 @@ export function generate(count: number, seed: number): History[] {
       const outcome = applyTaskEventCompiled(stored, event);
       if (!outcome.taken) continue;
       // as read back from task_events (jsonb): plain JSON
-      events.push(JSON.parse(JSON.stringify({ event, fromState: stored.state, toState: outcome.snapshot.state })));
+      events.push(
+        JSON.parse(
+          JSON.stringify({ event, fromState: stored.state, toState: outcome.snapshot.state, machineVersion: TASK_MACHINE_VERSION }),
+        ),
+      );
       stored = outcome.snapshot;
     }
     // one history in twenty was tampered with: a recorded state that replay does not reach

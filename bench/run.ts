@@ -152,7 +152,7 @@ function bareTransition(pool: Pool, provinceCode: string, actor: { userId: strin
         actorAgencyId: actor.agencyId,
         at: at.toISOString(),
         fromState: 'ASSIGNED',
-        machineVersion: 1,
+        machineVersion: 2,
         payload,
         seq,
         taskId,
@@ -163,7 +163,7 @@ function bareTransition(pool: Pool, provinceCode: string, actor: { userId: strin
       await client.query(
         `INSERT INTO task_events (province_code, task_id, seq, type, from_state, to_state, actor, actor_agency_id, at, payload,
            idempotency_key, machine_version, prev_hash, hash)
-         VALUES ($1, $2, $3, 'START', 'ASSIGNED', 'IN_PROGRESS', $4, $5, $6, $7, NULL, 1, $8, $9)`,
+         VALUES ($1, $2, $3, 'START', 'ASSIGNED', 'IN_PROGRESS', $4, $5, $6, $7, NULL, 2, $8, $9)`,
         [provinceCode, taskId, seq, actor.userId, actor.agencyId, at, JSON.stringify(payload), prev, hash],
       );
       await client.query(
@@ -710,13 +710,13 @@ async function sweepOverdue(ctx: Context): Promise<void> {
        FOR UPDATE),
      h AS (
        SELECT due.*, encode(sha256(convert_to(prev || E'\\n' || '{"actor":"system:deadline-sweep","actorAgencyId":null,"at":"' || $3 ||
-         '","fromState":"' || state || '","machineVersion":1,"payload":{},"seq":' || (version + 1) || ',"taskId":"' || id ||
+         '","fromState":"' || state || '","machineVersion":2,"payload":{},"seq":' || (version + 1) || ',"taskId":"' || id ||
          '","toState":"OVERDUE","type":"DEADLINE_PASSED"}', 'UTF8')), 'hex') AS hash
        FROM due),
      ins AS (
        INSERT INTO task_events (province_code, task_id, seq, type, from_state, to_state, actor, actor_agency_id, at, payload,
          idempotency_key, machine_version, prev_hash, hash)
-       SELECT province_code, id, version + 1, 'DEADLINE_PASSED', state, 'OVERDUE', 'system:deadline-sweep', NULL, $2, '{}'::jsonb, NULL, 1, prev, hash
+       SELECT province_code, id, version + 1, 'DEADLINE_PASSED', state, 'OVERDUE', 'system:deadline-sweep', NULL, $2, '{}'::jsonb, NULL, 2, prev, hash
        FROM h)
      UPDATE tasks t SET state = 'OVERDUE', snapshot = jsonb_set(t.snapshot, '{state}', '"OVERDUE"'), version = h.version + 1,
        last_hash = h.hash, updated_at = now()

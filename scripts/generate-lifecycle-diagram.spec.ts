@@ -10,6 +10,10 @@ describe(renderLifecycleDoc.name, () => {
   });
 
   it('does wrap the generated diagram in a mermaid block', () => {
-    expect(renderLifecycleDoc()).toMatch(/```mermaid\nstateDiagram-v2\n[\s\S]+\n```\n$/);
+    expect(renderLifecycleDoc()).toMatch(/```mermaid\nstateDiagram-v2\n[\s\S]+\n```\n\n## Versions\n/);
+  });
+
+  it('does list every registered machine version', () => {
+    expect(renderLifecycleDoc()).toMatch(/\n\| 1 \| 5 \| \d+ \| [^\n]+\n\| 2 \| 5 \| \d+ \| [^\n]*WAIVE_COORDINATION \|\n/);
   });
 });

@@ -2,7 +2,7 @@
 // file drifts; UPDATE_DOCS=1 on that spec rewrites it.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lifecycleMermaid, TASK_MACHINE_ID, TASK_MACHINE_VERSION } from '../libs/lifecycle/src';
+import { lifecycleMermaid, TASK_MACHINE_ID, TASK_MACHINE_VERSION, taskMachineVersions } from '../libs/lifecycle/src';
 
 export const LIFECYCLE_DOC_PATH = join(__dirname, '..', 'docs', 'lifecycle.md');
 
@@ -20,6 +20,33 @@ export function renderLifecycleDoc(): string {
     '```mermaid',
     lifecycleMermaid().trimEnd(),
     '```',
+    '',
+    '## Versions',
+    '',
+    'A change to the machine is a new version, never an edit of a registered one. Every task_events row',
+    'records the `machine_version` that accepted it, and `libs/lifecycle/src/machine-versions.ts` keeps',
+    "each version's own machine, the lookup table compiled from it, and the step that lifts a stored",
+    'snapshot of the previous version to it. Replay (`replayTask`, `verifyAuditTrail`, `taskTimeline`)',
+    'runs each event on the machine of its own version, lifting the state when the version changes, so',
+    'a later machine never makes an older history "inconsistent". An event naming a version this code',
+    'does not know, or one older than an event before it, is the audit finding `UNKNOWN_MACHINE_VERSION`.',
+    'New events are accepted by the latest version.',
+    '',
+    '| version | states | transitions | events taken |',
+    '|---|---|---|---|',
+    ...taskMachineVersions.all().map(({ version, compiled }) => {
+      const states = Object.values(compiled.states);
+      const transitions = states.reduce((n, state) => n + Object.values(state.on).reduce((m, list) => m + list.length, 0), 0);
+      const events = [...new Set(states.flatMap((state) => Object.keys(state.on)))].sort().join(', ');
+      return `| ${version} | ${states.length} | ${transitions} | ${events} |`;
+    }),
+    '',
+    "Version 1 is version 2 without `WAIVE_COORDINATION` (built from version 2's definition, not copied);",
+    'its snapshots lack `reliesOn` and `coordinationWaivedPeriods`, which `upgradeV1ToV2` derives.',
+    '',
+    'To add version N + 1: define its machine (from `taskSetup`, so guards and actions stay the named',
+    'ones), register it in `machine-versions.ts` with the upgrade from N, raise `TASK_MACHINE_VERSION`,',
+    'and keep version N registered as it was.',
     '',
   ].join('\n');
 }

@@ -90,8 +90,8 @@ const TASKS_Q = `query Q($planId: ID, $agencyId: ID, $first: Int) { tasks(planId
   totalCount edges { node { id plan { id province { code } } leadAgency { id } coordinatingAgencies { id } } } } }`;
 const PLAN_Q = 'query Q($id: ID!) { plan(id: $id) { id province { code } tasks(first: 50) { totalCount edges { node { id } } } } }';
 const TASK_Q = 'query Q($id: ID!) { task(id: $id) { id state version plan { id } history { seq hash } } }';
-const NOTIFICATIONS_Q = `query Q($agencyId: ID) { notifications(agencyId: $agencyId, first: 100) {
-  id agency { id province { code } } overdue { taskId } dueSoon { taskId } } }`;
+const NOTIFICATIONS_Q = `query Q($agencyId: ID) { notifications(agencyId: $agencyId, first: 100) { nodes {
+  id agency { id province { code } } overdue { taskId } dueSoon { taskId } coordinatingOverdue { taskId } coordinatingDueSoon { taskId } } } }`;
 const TRANSITION_Q = 'mutation M($input: TransitionInput!) { transitionTask(input: $input) { id state version } }';
 const SETTINGS_Q =
   'mutation M($input: PlanSettingsInput!) { updatePlanSettings(input: $input) { id coordinatorInputRequired reportingDeadlines { period } } }';
@@ -228,7 +228,7 @@ const CASES: Case[] = [
   {
     name: 'notifications without agencyId',
     query: NOTIFICATIONS_Q,
-    expect: { works: (d, w) => allOf(d.notifications, (n: any) => n.agency.province.code, w.a.code) },
+    expect: { works: (d, w) => allOf(d.notifications.nodes, (n: any) => n.agency.province.code, w.a.code) },
   },
 
   // mutations on B's objects or province

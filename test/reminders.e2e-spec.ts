@@ -23,9 +23,12 @@ const TASKS = [
 const UPCOMING = `query U($agencyId: ID!, $days: Int!) { upcomingDeadlines(agencyId: $agencyId, withinDays: $days) {
   id ordinal state dueAt leadAgency { code } coordinatingAgencies { code } plan { id } availableEvents } }`;
 const NOTIFICATIONS = `query N($agencyId: ID, $undeliveredOnly: Boolean, $first: Int) {
-  notifications(agencyId: $agencyId, undeliveredOnly: $undeliveredOnly, first: $first) {
+  notifications(agencyId: $agencyId, undeliveredOnly: $undeliveredOnly, first: $first) { nodes {
     id kind digestDate createdAt deliveredAt agency { code }
-    dueSoon { taskId ordinal title dueAt task { id state } } overdue { ordinal task { state } } } }`;
+    dueSoon { taskId ordinal title dueAt task { id state } } overdue { ordinal task { state } }
+    coordinatingDueSoon { ordinal } coordinatingOverdue { ordinal } } } }`;
+const NOTIFICATION_PAGE = `query N($first: Int, $after: String) { notifications(first: $first, after: $after) {
+  totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id } } } }`;
 
 describe('reminders', () => {
   const province = uniqueProvince('reminders');
@@ -141,7 +144,7 @@ describe('reminders', () => {
       const result = await gql(server, admin, 'mutation M($at: DateTime) { runDailyDigest(asOf: $at) }', { at: tomorrow });
       expectError(result, 'BAD_USER_INPUT');
       expect(result.errors![0].extensions?.field).toBe('asOf');
-      expect((await gql(server, admin, NOTIFICATIONS, {})).data!.notifications).toEqual([]);
+      expect((await gql(server, admin, NOTIFICATIONS, {})).data!.notifications.nodes).toEqual([]);
     });
 
     it("writes one digest per agency of the ADMIN's province, once, when runDailyDigest is run twice", async () => {
@@ -152,7 +155,7 @@ describe('reminders', () => {
       expect((await gql(server, admin, 'mutation { runDailyDigest }')).data!.runDailyDigest).toBe(0);
       const listed = await gql(server, admin, NOTIFICATIONS, {});
       expect(listed.errors).toBeUndefined();
-      const byAgency = Object.fromEntries(listed.data!.notifications.map((n: { agency: { code: string } }) => [n.agency.code, n]));
+      const byAgency = Object.fromEntries(listed.data!.notifications.nodes.map((n: { agency: { code: string } }) => [n.agency.code, n]));
       expect(Object.keys(byAgency).sort()).toEqual([tax.code, ict.code, justice.code].sort());
       const digest = byAgency[justice.code];
       expect([today, vietnamDate(new Date())]).toContain(digest.digestDate);
@@ -166,15 +169,33 @@ describe('reminders', () => {
         task: { id: digest.dueSoon[0].task.id, state: 'ASSIGNED' },
       });
       expect(byAgency[ict.code].dueSoon.map((item: { ordinal: string }) => item.ordinal)).toEqual(['4']);
+      // phối hợp: each agency also hears of the tasks it coordinates
+      expect(byAgency[ict.code].coordinatingDueSoon).toEqual([{ ordinal: '1' }]);
+      expect(digest.coordinatingDueSoon).toEqual([{ ordinal: '4' }]);
+      expect(digest.coordinatingOverdue).toEqual([]);
       justiceDigestId = digest.id;
+    });
+
+    it('pages the digests as a connection: edges with cursors, pageInfo and totalCount', async () => {
+      const first = await gql(server, admin, NOTIFICATION_PAGE, { first: 2 });
+      expect(first.errors).toBeUndefined();
+      const page1 = first.data!.notifications;
+      expect(page1).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
+      expect(page1.edges).toHaveLength(2);
+      expect(page1.pageInfo.endCursor).toBe(page1.edges[1].cursor);
+      const page2 = (await gql(server, admin, NOTIFICATION_PAGE, { first: 2, after: page1.pageInfo.endCursor })).data!.notifications;
+      expect(page2).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: false } });
+      const ids = [...page1.edges, ...page2.edges].map((edge: { node: { id: string } }) => edge.node.id);
+      expect(new Set(ids).size).toBe(3);
+      expectError(await gql(server, admin, NOTIFICATION_PAGE, { after: 'not-a-cursor' }), 'BAD_USER_INPUT');
     });
 
     it("shows staff their own agency's digests and refuses another agency's with FORBIDDEN", async () => {
       const own = await gql(server, officer, NOTIFICATIONS, {});
-      expect(own.data!.notifications.map((n: { id: string }) => n.id)).toEqual([justiceDigestId]);
+      expect(own.data!.notifications.nodes.map((n: { id: string }) => n.id)).toEqual([justiceDigestId]);
       expectError(await gql(server, officer, NOTIFICATIONS, { agencyId: ids[ict.code] }), 'FORBIDDEN');
       expectError(await gql(server, otherAdmin, NOTIFICATIONS, { agencyId: ids[justice.code] }), 'NOT_FOUND');
-      expect((await gql(server, otherAdmin, NOTIFICATIONS, {})).data!.notifications).toEqual([]);
+      expect((await gql(server, otherAdmin, NOTIFICATIONS, {})).data!.notifications.nodes).toEqual([]);
       expectError(await gql(server, admin, NOTIFICATIONS, { first: 500 }), 'BAD_USER_INPUT');
     });
 
@@ -192,7 +213,7 @@ describe('reminders', () => {
       const again = await gql(server, admin, mark, { id: justiceDigestId });
       expect(again.data!.markNotificationDelivered.deliveredAt).toBe(marked.data!.markNotificationDelivered.deliveredAt);
       const undelivered = await gql(server, admin, NOTIFICATIONS, { undeliveredOnly: true });
-      expect(undelivered.data!.notifications.map((n: { agency: { code: string } }) => n.agency.code).sort()).toEqual(
+      expect(undelivered.data!.notifications.nodes.map((n: { agency: { code: string } }) => n.agency.code).sort()).toEqual(
         [tax.code, ict.code].sort(),
       );
     });

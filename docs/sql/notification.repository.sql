@@ -2,15 +2,26 @@
 
 -- writeDailyDigests
 WITH responsible AS (
-  SELECT t.*, r.agency_id
+  SELECT t.*, r.agency_id, r.leads
   FROM tasks t
   CROSS JOIN LATERAL (
-    SELECT t.lead_agency_id AS agency_id
-    UNION
-    SELECT g.member_id FROM agency_group_members g WHERE g.province_code = t.province_code AND g.group_id = t.lead_agency_id
+    SELECT x.agency_id, bool_or(x.leads) AS leads
+    FROM (
+      SELECT t.lead_agency_id AS agency_id, true AS leads
+      UNION ALL
+      SELECT g.member_id, true FROM agency_group_members g WHERE g.province_code = t.province_code AND g.group_id = t.lead_agency_id
+      UNION ALL
+      SELECT c.agency_id, false FROM task_coordinators c WHERE c.province_code = t.province_code AND c.task_id = t.id
+      UNION ALL
+      SELECT g.member_id, false
+      FROM task_coordinators c
+      JOIN agency_group_members g ON g.province_code = c.province_code AND g.group_id = c.agency_id
+      WHERE c.province_code = t.province_code AND c.task_id = t.id
+    ) x
+    GROUP BY x.agency_id
   ) r
 ), due AS (
-  SELECT t.province_code, t.agency_id, t.due_at, t.sort_key,
+  SELECT t.province_code, t.agency_id, t.leads, t.due_at, t.sort_key,
          (t.state = 'OVERDUE' OR t.due_at < $1::timestamptz) AS overdue,
          jsonb_build_object('taskId', t.id, 'ordinal', t.ordinal, 'title', t.title,
            'dueAt', to_char(t.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS item
@@ -27,15 +38,18 @@ WITH responsible AS (
 INSERT INTO notifications (province_code, id, agency_id, kind, digest_date, payload)
 SELECT province_code, gen_random_uuid(), agency_id, 'DAILY_DIGEST', $3::date,
        jsonb_build_object(
-         'dueSoon', coalesce(jsonb_agg(item ORDER BY due_at, sort_key) FILTER (WHERE NOT overdue), '[]'::jsonb),
-         'overdue', coalesce(jsonb_agg(item ORDER BY due_at, sort_key) FILTER (WHERE overdue), '[]'::jsonb))
+         'dueSoon', coalesce(jsonb_agg(item ORDER BY due_at, sort_key) FILTER (WHERE leads AND NOT overdue), '[]'::jsonb),
+         'overdue', coalesce(jsonb_agg(item ORDER BY due_at, sort_key) FILTER (WHERE leads AND overdue), '[]'::jsonb),
+         'coordinatingDueSoon', coalesce(jsonb_agg(item ORDER BY due_at, sort_key) FILTER (WHERE NOT leads AND NOT overdue), '[]'::jsonb),
+         'coordinatingOverdue', coalesce(jsonb_agg(item ORDER BY due_at, sort_key) FILTER (WHERE NOT leads AND overdue), '[]'::jsonb))
 FROM due
 GROUP BY province_code, agency_id
 ON CONFLICT (province_code, agency_id, kind, digest_date) DO NOTHING
 RETURNING id;
 
--- list
-SELECT "n"."province_code" AS "n_province_code", "n"."id" AS "n_id", "n"."agency_id" AS "n_agency_id", "n"."kind" AS "n_kind", "n"."digest_date" AS "n_digest_date", "n"."payload" AS "n_payload", "n"."created_at" AS "n_created_at", "n"."delivered_at" AS "n_delivered_at" FROM "notifications" "n" WHERE "n"."province_code" = $1 AND "n"."agency_id" = $2 AND "n"."delivered_at" IS NULL ORDER BY "n"."digest_date" DESC, "n"."created_at" DESC, "n"."id" ASC LIMIT 20;
+-- page
+SELECT "n"."province_code" AS "n_province_code", "n"."id" AS "n_id", "n"."agency_id" AS "n_agency_id", "n"."kind" AS "n_kind", "n"."digest_date" AS "n_digest_date", "n"."payload" AS "n_payload", "n"."created_at" AS "n_created_at", "n"."delivered_at" AS "n_delivered_at" FROM "notifications" "n" WHERE "n"."province_code" = $1 AND "n"."agency_id" = $2 AND "n"."delivered_at" IS NULL ORDER BY "n"."digest_date" DESC, date_trunc('milliseconds', "n"."created_at") DESC, "n"."id" ASC LIMIT 21;
+SELECT COUNT(1) AS "cnt" FROM "notifications" "n" WHERE "n"."province_code" = $1 AND "n"."agency_id" = $2 AND "n"."delivered_at" IS NULL;
 
 -- findById
 SELECT "NotificationEntity"."province_code" AS "NotificationEntity_province_code", "NotificationEntity"."id" AS "NotificationEntity_id", "NotificationEntity"."agency_id" AS "NotificationEntity_agency_id", "NotificationEntity"."kind" AS "NotificationEntity_kind", "NotificationEntity"."digest_date" AS "NotificationEntity_digest_date", "NotificationEntity"."payload" AS "NotificationEntity_payload", "NotificationEntity"."created_at" AS "NotificationEntity_created_at", "NotificationEntity"."delivered_at" AS "NotificationEntity_delivered_at" FROM "notifications" "NotificationEntity" WHERE (("NotificationEntity"."province_code" = $1) AND ("NotificationEntity"."id" = $2)) LIMIT 1;

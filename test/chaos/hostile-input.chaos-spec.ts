@@ -334,8 +334,8 @@ function otherCalls(): fc.Arbitrary<Call> {
     call('overdueTasks', 'query Q($a: ID!) { overdueTasks(agencyId: $a) { id } }', v({ a: idArg() })),
     call(
       'notifications',
-      'query Q($a: ID, $f: Int, $u: Boolean) { notifications(agencyId: $a, first: $f, undeliveredOnly: $u) { id } }',
-      v({ a: idArg(), f: intArg(), u: fc.oneof(fc.boolean(), wrongType) }),
+      'query Q($a: ID, $f: Int, $u: Boolean, $c: String) { notifications(agencyId: $a, first: $f, undeliveredOnly: $u, after: $c) { totalCount edges { cursor node { id } } } }',
+      v({ a: idArg(), f: intArg(), u: fc.oneof(fc.boolean(), wrongType), c: idArg() }),
     ),
     call('me', 'query { me { provinceCode agencyCode roles userId } }', fc.constant({})),
     call(

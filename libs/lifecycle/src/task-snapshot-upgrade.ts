@@ -1,11 +1,8 @@
-// Stored snapshots name the machine version that wrote them. Rows written by an older version are
-// lifted here, one explicit step per version, before the machine restores them; anything else
-// (another machine, a version this code does not know) is refused, never guessed at.
+// The steps that lift a stored snapshot from one machine version to the next. machine-versions.ts
+// registers each with the version it leads to and walks them (upgradeTaskSnapshot).
 import { contributionsOfPeriod } from './task-context';
 import { IncompatibleSnapshotError } from './task.errors';
-import { StoredTaskSnapshot, TASK_MACHINE_ID, TASK_MACHINE_VERSION, TaskContext, TaskPeriod } from './task.types';
-
-type UpgradeStep = (stored: StoredTaskSnapshot) => StoredTaskSnapshot;
+import { StoredTaskSnapshot, TaskContext, TaskPeriod } from './task.types';
 
 type V1Period = Omit<TaskPeriod, 'reliesOn'>;
 type V1Context = Omit<TaskContext, 'coordinationWaivedPeriods' | 'periods'> & { periods: V1Period[] };
@@ -29,28 +26,4 @@ export function upgradeV1ToV2(stored: StoredTaskSnapshot): StoredTaskSnapshot {
     machineVersion: 2,
     context: { ...context, periods, coordinationWaivedPeriods: [] },
   };
-}
-
-// Keyed by the version a step upgrades from; each step raises the version by exactly one.
-const UPGRADES: Readonly<Record<number, UpgradeStep>> = Object.freeze({ 1: upgradeV1ToV2 });
-
-// Returns a snapshot of TASK_MACHINE_VERSION: the stored one itself when already current, else an
-// upgraded copy (the input is never mutated). Throws IncompatibleSnapshotError when no path exists.
-export function upgradeTaskSnapshot(stored: StoredTaskSnapshot): StoredTaskSnapshot {
-  if (stored?.machineId !== TASK_MACHINE_ID || !Number.isInteger(stored.machineVersion)) {
-    throw incompatible(stored);
-  }
-  let current = stored;
-  while (current.machineVersion !== TASK_MACHINE_VERSION) {
-    const step = Object.prototype.hasOwnProperty.call(UPGRADES, current.machineVersion) ? UPGRADES[current.machineVersion] : undefined;
-    if (step === undefined) throw incompatible(stored);
-    current = step(current);
-  }
-  return current;
-}
-
-function incompatible(stored: StoredTaskSnapshot): IncompatibleSnapshotError {
-  return new IncompatibleSnapshotError(
-    `snapshot of ${stored?.machineId}@${stored?.machineVersion} cannot be restored by ${TASK_MACHINE_ID}@${TASK_MACHINE_VERSION}`,
-  );
 }

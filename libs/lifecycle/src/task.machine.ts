@@ -15,7 +15,8 @@ import {
 import { taskGuards } from './task.guards';
 import { TASK_MACHINE_ID, TaskContext, TaskEvent, TaskInput } from './task.types';
 
-const taskSetup = setup({
+// Exported so a later machine version (or a test's) is built from the same guards and actions.
+export const taskSetup = setup({
   types: {
     context: {} as TaskContext,
     events: {} as TaskEvent,
@@ -75,9 +76,10 @@ const denyExtension = {
 
 const submitReport = { target: 'REPORTED', actions: 'recordReport' } as const;
 
-export const taskMachine = taskSetup.createMachine({
+// The definition of the current version (TASK_MACHINE_VERSION); machine-versions.ts registers it.
+export const taskMachineConfig = {
   id: TASK_MACHINE_ID,
-  context: ({ input }) => initialTaskContext(input),
+  context: ({ input }: { input: TaskInput }) => initialTaskContext(input),
   initial: 'ASSIGNED',
   states: {
     // giao nhiệm vụ: assigned by the plan, not started
@@ -137,6 +139,25 @@ export const taskMachine = taskSetup.createMachine({
       },
     },
   },
-});
+} as const;
+
+export const taskMachine = taskSetup.createMachine(taskMachineConfig);
 
 export type TaskMachine = typeof taskMachine;
+
+// Version 1 was this machine without WAIVE_COORDINATION (the only change to its states and
+// transitions in 15684d1; its context lacked reliesOn and coordinationWaivedPeriods, which
+// upgradeV1ToV2 derives). Built from version 2's definition, not copied, so events recorded
+// under version 1 replay on the rules that accepted them.
+export const taskMachineV1 = taskSetup.createMachine({
+  ...taskMachineConfig,
+  states: Object.fromEntries(
+    Object.entries(taskMachineConfig.states).map(([state, node]) => [state, withoutEvent(node, 'WAIVE_COORDINATION')]),
+  ) as unknown as typeof taskMachineConfig.states,
+});
+
+function withoutEvent(node: object, type: string): object {
+  const on = (node as { on?: Record<string, unknown> }).on;
+  if (!on) return node;
+  return { ...node, on: Object.fromEntries(Object.entries(on).filter(([event]) => event !== type)) };
+}

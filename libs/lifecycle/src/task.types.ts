@@ -2,7 +2,8 @@
 // in PostgreSQL and replayed by auditors, so nothing here may hold a class instance or a Date.
 
 export const TASK_MACHINE_ID = 'task';
-// Bump on any change to states, guards or context shape: stored snapshots name their version.
+// Bump on any change to states, guards or context shape: stored snapshots and events name their
+// version, and machine-versions.ts keeps every version's machine so old events replay on their own.
 // Version 1 → 2: coordination waivers and the contributions a report relies on (see
 // task-snapshot-upgrade.ts, which lifts a stored version-1 snapshot to this version).
 export const TASK_MACHINE_VERSION = 2;
@@ -122,6 +123,9 @@ export interface TaskReplayResult {
   snapshot: StoredTaskSnapshot;
   applied: number;
   rejectedAt: number | null;
+  // set when the replay stopped because the event at rejectedAt names a machine version that is not
+  // registered (or precedes the version of an earlier event)
+  versionProblem?: string;
 }
 
 export function isTaskState(value: unknown): value is TaskState {

@@ -10,7 +10,10 @@ registerEnumType(AuditProblemEnum, {
   valuesMap: {
     SEQ_GAP: { description: 'Its events are not numbered 1, 2, … without a gap (a row was deleted)' },
     CHAIN_BROKEN: { description: 'A row does not hash to its stored hash, or does not link to the row before it' },
-    REPLAY_REFUSED: { description: 'The machine does not take an event with the states its row records' },
+    UNKNOWN_MACHINE_VERSION: {
+      description: 'An event names a machine version this service does not know, or one older than an event before it',
+    },
+    REPLAY_REFUSED: { description: 'The machine of its version does not take an event with the states its row records' },
     ROW_DISAGREES: { description: 'The stored task row (state, version, snapshot, …) is not what the replay of its events gives' },
   },
 });

@@ -5,11 +5,12 @@ import { canonicalJson } from './canonical-json';
 import { findChainBreak } from './hash-chain';
 import { toStoredMachineEvent } from './stored-event';
 
-export const AUDIT_PROBLEMS = ['SEQ_GAP', 'CHAIN_BROKEN', 'REPLAY_REFUSED', 'ROW_DISAGREES'] as const;
+export const AUDIT_PROBLEMS = ['SEQ_GAP', 'CHAIN_BROKEN', 'UNKNOWN_MACHINE_VERSION', 'REPLAY_REFUSED', 'ROW_DISAGREES'] as const;
 export type AuditProblem = (typeof AUDIT_PROBLEMS)[number];
 
 // What is wrong with one task's trail, the first thing found in this order: its seq numbers, its
-// hash chain, its replay through the machine, its stored row against that replay.
+// hash chain, its replay (each event through the machine of the version that accepted it, which must
+// be a version this service knows), its stored row against that replay.
 export interface TaskFinding {
   taskId: string;
   ordinal: string;
@@ -45,13 +46,22 @@ export function auditTask(task: TaskEntity, events: readonly TaskEventEntity[]):
     return finding('CHAIN_BROKEN', broken.seq, `chain broken at seq ${broken.seq}: ${why}`);
   }
   const folded = replayRecordedTask(task.input, events.map(recordedEvent));
+  if (folded.rejectedAt !== null && folded.versionProblem !== undefined) {
+    const event = events[folded.rejectedAt];
+    return finding(
+      'UNKNOWN_MACHINE_VERSION',
+      event.seq,
+      `replay cannot go on at seq ${event.seq}: the row records machine version ${event.machineVersion}, ` +
+        `which this service does not know or which is older than the version of an earlier event`,
+    );
+  }
   if (folded.rejectedAt !== null) {
     const event = events[folded.rejectedAt];
     return finding(
       'REPLAY_REFUSED',
       event.seq,
       `replay disagrees at seq ${event.seq}: the row records ${event.type} ${event.fromState ?? '-'} → ${event.toState}; ` +
-        `the machine, in ${folded.snapshot.state} after ${folded.applied} event(s), does not take it so`,
+        `the machine (version ${event.machineVersion}), in ${folded.snapshot.state} after ${folded.applied} event(s), does not take it so`,
     );
   }
   const differences = rowDifferences(task, folded, events.at(-1)?.hash ?? null);
@@ -60,7 +70,7 @@ export function auditTask(task: TaskEntity, events: readonly TaskEventEntity[]):
 }
 
 export function recordedEvent(event: TaskEventEntity): RecordedTaskEvent {
-  return { event: toStoredMachineEvent(event), fromState: event.fromState, toState: event.toState };
+  return { event: toStoredMachineEvent(event), fromState: event.fromState, toState: event.toState, machineVersion: event.machineVersion };
 }
 
 // The snapshot and the columns read by queries and scores (state, due times, late, version, last hash).

@@ -1,6 +1,6 @@
 import { setHostTimeZone } from '../test-support/host-time-zone';
 import type { DataSource } from 'typeorm';
-import { SYSTEM_ACTOR } from '../auth/actor';
+import { SYSTEM_ACTOR, type Actor } from '../auth/actor';
 import {
   AGENCY_CODES,
   cast,
@@ -16,7 +16,7 @@ import {
 } from '../test-support/int-helpers';
 import { DigestService } from './digest.service';
 import type { DigestPayload } from '../database/entities/notification.entity';
-import { NotificationsService } from './notifications.service';
+import { encodeNotificationCursor, NotificationsService, type NotificationFilter } from './notifications.service';
 import { AGENCIES } from '../../../../test/support/fixtures';
 import { createServices } from '../services';
 import { systemClock } from '../common/clock';
@@ -203,6 +203,55 @@ describe(DigestService.name, () => {
   });
 });
 
+describe(`${DigestService.name} for coordinating agencies`, () => {
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    ds = await openDataSource();
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+  });
+
+  it('writes the tasks an agency coordinates in lists of their own, also to agencies that lead nothing due', async () => {
+    const seeded = await seedPlan(ds, uniqueProvince('int-digest-coord'), [
+      { dueAt: '2030-03-12T05:00:00.000Z', coordinatingAgencyCodes: [tax] }, // 1 due soon
+      { dueAt: BEFORE_D, coordinatingAgencyCodes: [tax, ict] }, // 2 due passed, not yet swept
+      { dueAt: '2030-03-11T05:00:00.000Z', leadAgencyCode: tax, coordinatingAgencyCodes: [tax] }, // 3 tax leads it
+      { dueAt: '2030-03-30T05:00:00.000Z', coordinatingAgencyCodes: [monitoring] }, // 4 beyond 7 days
+    ]);
+    const { code } = seeded.province;
+    expect(await createServices({ dataSource: ds, clock: systemClock }).digest.runDaily(Scope.province(code), new Date(D_START))).toBe(3);
+    const rows: { code: string; payload: DigestPayload }[] = await ds.query(
+      `SELECT a.code, n.payload FROM notifications n JOIN agencies a ON a.province_code = n.province_code AND a.id = n.agency_id
+       WHERE n.province_code = $1 ORDER BY a.code`,
+      [code],
+    );
+    const ordinals = (items: DigestPayload['dueSoon'] | undefined) => (items ?? []).map((item) => item.ordinal);
+    // monitoring coordinates only a task beyond the window: no digest
+    expect(
+      rows.map(({ code: agency, payload }) => ({
+        agency,
+        dueSoon: ordinals(payload.dueSoon),
+        overdue: ordinals(payload.overdue),
+        coordinatingDueSoon: ordinals(payload.coordinatingDueSoon),
+        coordinatingOverdue: ordinals(payload.coordinatingOverdue),
+      })),
+    ).toEqual([
+      { agency: tax, dueSoon: ['3'], overdue: [], coordinatingDueSoon: ['1'], coordinatingOverdue: ['2'] },
+      { agency: ict, dueSoon: [], overdue: [], coordinatingDueSoon: [], coordinatingOverdue: ['2'] },
+      { agency: justice, dueSoon: ['1'], overdue: ['2'], coordinatingDueSoon: [], coordinatingOverdue: [] },
+    ]);
+    expect(rows[0].payload.coordinatingDueSoon?.[0]).toEqual({
+      taskId: seeded.taskIds[0],
+      ordinal: '1',
+      title: 'Nhiệm vụ thử nghiệm số 1',
+      dueAt: '2030-03-12T05:00:00.000Z',
+    });
+  });
+});
+
 describe(NotificationsService.name, () => {
   let ds: DataSource;
   let clock: TestClock;
@@ -224,6 +273,7 @@ describe(NotificationsService.name, () => {
     await ds?.destroy();
   });
 
+  const list = async (actor: Actor, filter: NotificationFilter) => (await service.page(actor, filter)).notifications;
   const admin = () => userActor(seeded, 'committee', ['ADMIN'], 'province-admin');
   const otherAdmin = () => userActor(other, 'committee', ['ADMIN'], 'other-admin');
 
@@ -242,34 +292,53 @@ describe(NotificationsService.name, () => {
   });
 
   it("lets staff read their own agency's digests, newest first, and no other agency's", async () => {
-    const mine = await service.list(actors.lead, {});
+    const mine = await list(actors.lead, {});
     expect(mine.map((n) => [n.agencyId, n.digestDate, n.kind])).toEqual([
       [seeded.agencies.justice, '2030-03-13', 'DAILY_DIGEST'],
       [seeded.agencies.justice, '2030-03-12', 'DAILY_DIGEST'],
     ]);
-    expect((await service.list(actors.coordinator, { agencyId: seeded.agencies.ict })).map((n) => n.agencyId)).toEqual([
+    expect((await list(actors.coordinator, { agencyId: seeded.agencies.ict })).map((n) => n.agencyId)).toEqual([
       seeded.agencies.ict,
       seeded.agencies.ict,
     ]);
-    await expectDomainError(service.list(actors.lead, { agencyId: seeded.agencies.ict }), 'FORBIDDEN');
-    await expectDomainError(service.list(actors.supervisor, { agencyId: seeded.agencies.justice }), 'FORBIDDEN');
+    await expectDomainError(list(actors.lead, { agencyId: seeded.agencies.ict }), 'FORBIDDEN');
+    await expectDomainError(list(actors.supervisor, { agencyId: seeded.agencies.justice }), 'FORBIDDEN');
   });
 
   it('lets ADMIN and AUDITOR read every agency in sight, and hides other provinces', async () => {
-    expect(await service.list(admin(), {})).toHaveLength(6);
-    expect(await service.list(admin(), { first: 2 })).toHaveLength(2);
-    expect((await service.list(NATIONAL_AUDITOR, { agencyId: seeded.agencies.tax })).map((n) => n.digestDate)).toEqual([
+    expect(await list(admin(), {})).toHaveLength(6);
+    expect(await list(admin(), { first: 2 })).toHaveLength(2);
+    expect((await list(NATIONAL_AUDITOR, { agencyId: seeded.agencies.tax })).map((n) => n.digestDate)).toEqual([
       '2030-03-13',
       '2030-03-12',
     ]);
-    expect(await service.list(otherAdmin(), {})).toEqual([]);
-    await expectDomainError(service.list(otherAdmin(), { agencyId: seeded.agencies.justice }), 'NOT_FOUND');
-    await expectDomainError(service.list(admin(), { agencyId: 'so-tu-phap' }), 'BAD_USER_INPUT');
-    for (const first of [0, 101]) await expectDomainError(service.list(admin(), { first }), 'BAD_USER_INPUT');
+    expect(await list(otherAdmin(), {})).toEqual([]);
+    await expectDomainError(list(otherAdmin(), { agencyId: seeded.agencies.justice }), 'NOT_FOUND');
+    await expectDomainError(list(admin(), { agencyId: 'so-tu-phap' }), 'BAD_USER_INPUT');
+    for (const first of [0, 101]) await expectDomainError(list(admin(), { first }), 'BAD_USER_INPUT');
+  });
+
+  it('pages through the list with first and after, counting every match, in the order of the whole list', async () => {
+    const all = await service.page(admin(), { first: 100 });
+    expect(all).toMatchObject({ hasNextPage: false, totalCount: 6 });
+    const first = await service.page(admin(), { first: 4 });
+    expect(first).toMatchObject({ hasNextPage: true, totalCount: 6 });
+    const after = encodeNotificationCursor(first.notifications[3]);
+    const second = await service.page(admin(), { first: 4, after });
+    expect(second).toMatchObject({ hasNextPage: false, totalCount: 6 });
+    expect([...first.notifications, ...second.notifications].map((n) => n.id)).toEqual(all.notifications.map((n) => n.id));
+    // the filter holds on later pages; a cursor not from this API is refused
+    const own = await service.page(actors.lead, { first: 1 });
+    const ownNext = await service.page(actors.lead, { first: 1, after: encodeNotificationCursor(own.notifications[0]) });
+    expect(ownNext.notifications.map((n) => n.agencyId)).toEqual([seeded.agencies.justice]);
+    expect(ownNext).toMatchObject({ hasNextPage: false, totalCount: 2 });
+    for (const bad of ['x', Buffer.from('task:1').toString('base64url'), 'a'.repeat(300)]) {
+      await expectDomainError(service.page(admin(), { after: bad }), 'BAD_USER_INPUT');
+    }
   });
 
   it('marks a notification delivered once, keeps the first time, and leaves it out of undeliveredOnly', async () => {
-    const [newest] = await service.list(actors.lead, { first: 1 });
+    const [newest] = await list(actors.lead, { first: 1 });
     await expectDomainError(service.markDelivered(actors.lead, newest.id), 'FORBIDDEN');
     await expectDomainError(service.markDelivered(otherAdmin(), newest.id), 'NOT_FOUND');
     await expectDomainError(service.markDelivered(admin(), 'x'), 'BAD_USER_INPUT');
@@ -277,8 +346,8 @@ describe(NotificationsService.name, () => {
     expect((await service.markDelivered(admin(), newest.id)).deliveredAt).toEqual(new Date('2030-03-13T02:00:00Z'));
     clock.set('2030-03-13T03:00:00Z');
     expect((await service.markDelivered(NATIONAL_ADMIN, newest.id)).deliveredAt).toEqual(new Date('2030-03-13T02:00:00Z'));
-    const undelivered = await service.list(actors.lead, { undeliveredOnly: true });
+    const undelivered = await list(actors.lead, { undeliveredOnly: true });
     expect(undelivered.map((n) => n.digestDate)).toEqual(['2030-03-12']);
-    expect(await service.list(admin(), { undeliveredOnly: true })).toHaveLength(5);
+    expect(await list(admin(), { undeliveredOnly: true })).toHaveLength(5);
   });
 });

@@ -6,24 +6,33 @@ import { CurrentActor, Loaders as RequestLoaders } from '../graphql/current-acto
 import type { Loaders } from '../graphql/request-context';
 import { Task } from '../tasks/task.model';
 import type { DigestItem, NotificationEntity } from '../repositories/notification.repository';
-import { NotificationsService } from './notifications.service';
-import { Notification, NotificationItem } from './reminders.model';
+import { encodeNotificationCursor, NotificationsService } from './notifications.service';
+import { Notification, NotificationConnection, NotificationItem } from './reminders.model';
 
 @Resolver(() => Notification)
 export class NotificationsResolver {
   constructor(@Inject(NotificationsService) private readonly service: NotificationsService) {}
 
-  @Query(() => [Notification], {
+  @Query(() => NotificationConnection, {
     description:
-      'Newest first. ADMIN and AUDITOR read any agency (all when agencyId is left out); staff read their own agency. first: 1..100, default 20',
+      'Newest first, a page at a time. ADMIN and AUDITOR read any agency (all when agencyId is left out); staff read their own agency. ' +
+      'first: 1..100, default 20; after: a cursor from a previous page',
   })
-  notifications(
+  async notifications(
     @CurrentActor() actor: Actor,
     @Args('agencyId', { type: () => ID, nullable: true }) agencyId?: string,
     @Args('undeliveredOnly', { type: () => Boolean, nullable: true }) undeliveredOnly?: boolean,
     @Args('first', { type: () => Int, nullable: true }) first?: number,
-  ): Promise<NotificationEntity[]> {
-    return this.service.list(actor, { agencyId, undeliveredOnly, first });
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<NotificationConnection> {
+    const page = await this.service.page(actor, { agencyId, undeliveredOnly, first, after });
+    const edges = page.notifications.map((node) => ({ cursor: encodeNotificationCursor(node), node }));
+    return {
+      edges,
+      nodes: page.notifications,
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount: page.totalCount,
+    };
   }
 
   @Mutation(() => Int, {
@@ -47,14 +56,24 @@ export class NotificationsResolver {
     return loaders.agency.load(notification.agencyId);
   }
 
-  @ResolveField(() => [NotificationItem], { description: 'Tasks due within 7 days' })
+  @ResolveField(() => [NotificationItem], { description: 'Tasks the agency leads, due within 7 days' })
   dueSoon(@Parent() notification: NotificationEntity): NotificationItem[] {
     return (notification.payload.dueSoon ?? []).map(toItem);
   }
 
-  @ResolveField(() => [NotificationItem], { description: 'Overdue tasks' })
+  @ResolveField(() => [NotificationItem], { description: 'Overdue tasks the agency leads' })
   overdue(@Parent() notification: NotificationEntity): NotificationItem[] {
     return (notification.payload.overdue ?? []).map(toItem);
+  }
+
+  @ResolveField(() => [NotificationItem], { description: 'Tasks the agency coordinates (and does not lead), due within 7 days' })
+  coordinatingDueSoon(@Parent() notification: NotificationEntity): NotificationItem[] {
+    return (notification.payload.coordinatingDueSoon ?? []).map(toItem);
+  }
+
+  @ResolveField(() => [NotificationItem], { description: 'Overdue tasks the agency coordinates (and does not lead)' })
+  coordinatingOverdue(@Parent() notification: NotificationEntity): NotificationItem[] {
+    return (notification.payload.coordinatingOverdue ?? []).map(toItem);
   }
 }
 

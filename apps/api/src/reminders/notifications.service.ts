@@ -5,13 +5,20 @@ import type { Clock } from '../common/clock';
 import { badInput, forbidden, notFound } from '../common/domain-error';
 import { Scope } from '../common/scope';
 import { LIMITS, pageSize, requireUuid, validInstant } from '../common/validation';
-import type { NotificationEntity, NotificationRepository } from '../repositories/notification.repository';
+import type {
+  NotificationCursor,
+  NotificationEntity,
+  NotificationPage,
+  NotificationRepository,
+} from '../repositories/notification.repository';
 import type { DigestService } from './digest.service';
 
 export interface NotificationFilter {
   agencyId?: string | null;
   undeliveredOnly?: boolean | null;
   first?: number | null;
+  // a cursor this API returned (NotificationEdge.cursor, PageInfo.endCursor)
+  after?: string | null;
 }
 
 export interface NotificationsDeps {
@@ -45,11 +52,12 @@ export class NotificationsService {
     return this.deps.digest.runDaily(Scope.ofActor(actor), at);
   }
 
-  // Newest first. ADMIN and AUDITOR read every agency of their province(s); others their own agency.
-  async list(actor: Actor, filter: NotificationFilter): Promise<NotificationEntity[]> {
+  // Newest first, a page at a time. ADMIN and AUDITOR read every agency of their province(s); others their own agency.
+  async page(actor: Actor, filter: NotificationFilter): Promise<NotificationPage> {
     const first = pageSize(filter.first);
+    const after = filter.after ? decodeNotificationCursor(filter.after) : null;
     const agencyId = await this.readableAgency(actor, filter.agencyId ?? null);
-    return this.deps.notifications.list(Scope.ofActor(actor), { agencyId, undeliveredOnly: Boolean(filter.undeliveredOnly), first });
+    return this.deps.notifications.page(Scope.ofActor(actor), { agencyId, undeliveredOnly: Boolean(filter.undeliveredOnly), first, after });
   }
 
   // Idempotent: a second call keeps the first delivery time.
@@ -75,4 +83,20 @@ export class NotificationsService {
     }
     return agency.id;
   }
+}
+
+export function encodeNotificationCursor(notification: NotificationEntity): string {
+  const { digestDate, createdAt, id } = notification;
+  return Buffer.from(`notification:${digestDate}|${createdAt.toISOString()}|${id}`, 'utf8').toString('base64url');
+}
+
+const CURSOR = /^notification:(\d{4}-\d{2}-\d{2})\|(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([0-9a-f-]{36})$/;
+
+export function decodeNotificationCursor(cursor: string): NotificationCursor {
+  const decoded = cursor.length <= 200 ? CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8')) : null;
+  const createdAt = decoded ? new Date(decoded[2]) : null;
+  if (!decoded || !createdAt || Number.isNaN(createdAt.getTime())) {
+    throw badInput(`after is not a cursor returned by this API: "${cursor.slice(0, 64)}"`, { field: 'after' });
+  }
+  return { digestDate: decoded[1], createdAt, id: decoded[3] };
 }

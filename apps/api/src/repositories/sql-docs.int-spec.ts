@@ -104,8 +104,13 @@ const CALLS: Record<string, Calls> = {
         new Date('2020-01-08T00:00:00Z'),
         '2020-01-01',
       ),
-    list: (r, s) =>
-      r.notifications.list(Scope.province(s.province.code), { agencyId: s.agencies.justice, undeliveredOnly: true, first: 20 }),
+    page: (r, s) =>
+      r.notifications.page(Scope.province(s.province.code), {
+        agencyId: s.agencies.justice,
+        undeliveredOnly: true,
+        first: 20,
+        after: null,
+      }),
     findById: (r, s) => r.notifications.findById(Scope.province(s.province.code), s.planId),
   },
   health: {

@@ -11,8 +11,12 @@ export interface DigestItem {
 }
 
 export interface DigestPayload {
+  // tasks the agency leads (chủ trì)
   dueSoon: DigestItem[];
   overdue: DigestItem[];
+  // tasks it coordinates (phối hợp) and does not lead; absent in digests written before they were added
+  coordinatingDueSoon?: DigestItem[];
+  coordinatingOverdue?: DigestItem[];
 }
 
 // A message for an agency, written once and left for a mail/SMS/Zalo gateway to send and mark.
