@@ -189,12 +189,7 @@ LEFT JOIN LATERAL (
   // availableEvents of a page of tasks: one statement for all of them.
   async authorizationRows(scope: Scope, taskIds: readonly string[]): Promise<Map<string, TaskAuthorizationRow>> {
     if (taskIds.length === 0) return new Map();
-    const rows: Record<string, unknown>[] = await this.dataSource.query(authorizationSql(false), [
-      [...taskIds],
-      scope.provinceCode,
-      null,
-      null,
-    ]);
+    const rows: Record<string, unknown>[] = await this.dataSource.query(READ_SQL.any, [[...taskIds], scope.provinceCode, null, null]);
     return new Map(rows.map((row) => [row.id as string, toAuthorizationRow(row)]));
   }
 
@@ -292,10 +287,6 @@ const TASK_COLUMNS = `province_code, id, sort_key, plan_id, section_id, parent_i
 const LOCK_SQL = { province: authorizationSql(true, 'province'), any: authorizationSql(true) };
 const READ_SQL = { province: authorizationSql(false, 'province'), any: authorizationSql(false) };
 
-// The two statements of an uncontended transition of a provincial actor, as sent: the bench's
-// "same SQL" limit sends exactly these with bare pg (bench/run.ts).
-export const TRANSITION_STATEMENTS = { read: READ_SQL.province, write: '' };
-
 // $1..$14 the events' columns, $15..$23 the tasks' columns (eventColumns, taskColumns). An event
 // is appended only with its task row's update, so the statement writes both or neither per task.
 // Each updated row also queues one NOTIFY on TASK_CHANGED_CHANNEL (live updates, task-change-feed.ts):
@@ -321,7 +312,9 @@ const WRITE_TRANSITIONS_SQL = `WITH updated AS (
 )
 SELECT (SELECT count(*) FROM inserted) AS inserted, (SELECT count(*) FROM updated) AS updated`;
 
-TRANSITION_STATEMENTS.write = WRITE_TRANSITIONS_SQL;
+// The two statements of an uncontended transition of a provincial actor, as sent: the bench's
+// "same SQL" limit sends exactly these with bare pg (bench/run.ts).
+export const TRANSITION_STATEMENTS = { read: READ_SQL.province, write: WRITE_TRANSITIONS_SQL };
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
