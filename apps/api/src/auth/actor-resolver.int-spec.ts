@@ -217,4 +217,21 @@ describe(ActorResolver.name, () => {
       await expectUnauthenticated(header);
     });
   });
+  describe('agency cache', () => {
+    it('stays bounded however many distinct (province, agency) pairs signed tokens name', async () => {
+      const small = new ActorResolver(
+        new JwtService({ secret: SECRET, jwksUrl: null, issuer: null, audience: null }),
+        createRepositories(ds).agencies,
+        {
+          maxCachedAgencies: 5,
+        },
+      );
+      // AUDITOR tokens may name an agency outside the registry: each one is a new cache key
+      for (let i = 0; i < 40; i++) await small.fromAuthorization(await bearer({ agency: `unknown-${i}`, roles: ['AUDITOR'] }));
+      expect(small.cachedAgencies).toBeLessThanOrEqual(5);
+      // and the cache still answers correctly for a known agency after the churn
+      const actor = await small.fromAuthorization(await bearer());
+      expect(actor.agencyId).toBe(seeded.agencies.justice);
+    });
+  });
 });
