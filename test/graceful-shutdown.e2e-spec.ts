@@ -124,6 +124,28 @@ describe('graceful shutdown on SIGTERM under load', () => {
     );
   }, 180_000);
 
+  it('does exit 1 after SHUTDOWN_GRACE_MS, naming what still ran, when a request outlasts it', async () => {
+    const slow = uniqueProvince('sigterm-grace');
+    const { planId } = await seedPlan(testPlan(slow, [{ dueAt: null }], 2020));
+    await insertDueTasks(db, slow.code, planId);
+    const admin = await token(slow.code, 'admin', ['ADMIN']);
+    const graceful = await startApiServer({ SHUTDOWN_GRACE_MS: '100', LOG_LEVEL: 'log' });
+    try {
+      const exited = new Promise<number | null>((resolve) => graceful.process.once('exit', (code) => resolve(code)));
+      // one request sweeps all 6000 due tasks, 200 per transaction: far longer than 100 ms
+      const sweep = send(graceful.url, admin, { query: 'mutation { runDeadlineSweep }' }, () => undefined);
+      await waitFor(async () => (await swept(db, slow.code)) > 0, 60_000, 'the sweep under way');
+      graceful.process.kill('SIGTERM');
+      expect(await exited).toBe(1);
+      expect((await sweep).kind).toBe('reset');
+      expect(graceful.output()).toMatch(
+        /Shutdown grace of 100 ms ran out; still running: closing the HTTP server .*1 HTTP request\(s\) in flight/,
+      );
+    } finally {
+      await graceful.stop();
+    }
+  }, 120_000);
+
   // Each client walks its own tasks round START, CONTRIBUTE, SUBMIT_REPORT, REJECT, … one request at
   // a time, each on a new connection, until the service stops answering.
   async function runClient(c: number, signal: { sent: boolean }, attempts: Attempt[]): Promise<void> {

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { HealthRepository } from '../repositories/health.repository';
 import { ShutdownState } from '../shutdown/shutdown-state';
+import { readiness } from './readiness';
 
 // No token and no rate limit on these paths (graphql/http-guards.ts guards /graphql only).
 @Controller()
@@ -25,20 +26,11 @@ export class HealthController {
     await reply.status(200).send({ status: 'ok' });
   }
 
-  // Readiness: send traffic here only while migrated, the database answers within
-  // DATABASE_HEALTH_TIMEOUT_MS, and no shutdown has begun.
+  // Readiness (readiness.ts): 503 with the reason when not migrated, the database is not answering
+  // or shutdown has begun.
   @Get('health/ready')
   async ready(@Res() reply: FastifyReply): Promise<void> {
-    if (this.shutdown.draining) {
-      await reply.status(503).send({ status: 'unavailable', reason: 'shutting down' });
-      return;
-    }
-    const { database, migrations } = await this.health.check();
-    const reason = database === 'down' ? 'database not answering' : migrations !== 'applied' ? 'migrations pending' : null;
-    if (reason || this.shutdown.draining) {
-      await reply.status(503).send({ status: 'unavailable', reason: reason ?? 'shutting down', database, migrations });
-      return;
-    }
-    await reply.status(200).send({ status: 'ready', database, migrations });
+    const { ready, body } = await readiness(this.health, this.shutdown);
+    await reply.status(ready ? 200 : 503).send(body);
   }
 }
