@@ -15,7 +15,6 @@ export interface GracefulShutdownDeps {
   stopDatabase: (() => Promise<void>) | null; // the embedded PostgreSQL, when this process started it
   graceMs: number;
   logger: ShutdownLog;
-  exit?: (code: number) => void;
 }
 
 export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -56,7 +55,8 @@ export class GracefulShutdown {
 
   private async run(signal: string): Promise<void> {
     const { state, scheduler, graceMs, logger } = this.deps;
-    const exit = this.deps.exit ?? ((code: number) => process.exit(code));
+    const exit = (code: number) => process.exit(code);
+    const began = Date.now();
     state.begin(`${signal} received`);
     logger.log(`${signal} received: draining (at most ${graceMs} ms); /health/ready answers 503`);
     const watchdog = setTimeout(() => {
@@ -77,7 +77,7 @@ export class GracefulShutdown {
         await this.deps.stopDatabase();
       }
       clearTimeout(watchdog);
-      logger.log('Shut down cleanly');
+      logger.log(`Shut down cleanly in ${Date.now() - began} ms`);
       exit(0);
     } catch (error) {
       clearTimeout(watchdog);
