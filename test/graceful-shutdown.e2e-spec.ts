@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { Client } from 'pg';
+import WebSocket from 'ws';
 import { createTaskSnapshot } from '../libs/lifecycle/src';
 import { startApiServer, token, type ApiServer } from './support/api-server';
 import { auditEveryTask } from './support/audit-every-task';
@@ -146,6 +147,26 @@ describe('graceful shutdown on SIGTERM under load', () => {
       await graceful.stop();
     }
   }, 120_000);
+
+  it('does close a live subscription with a close frame, not a dropped connection, and exit 0', async () => {
+    const live = await startApiServer();
+    try {
+      const exited = new Promise<number | null>((resolve) => live.process.once('exit', (code) => resolve(code)));
+      const socket = new WebSocket(`${live.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+      const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+      const acked = new Promise<void>((resolve) => socket.on('message', (data) => String(data).includes('connection_ack') && resolve()));
+      await new Promise((resolve) => socket.once('open', resolve));
+      socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${tokens.lead}` } }));
+      await acked;
+      const query = `subscription { taskChanged(planId: "${duePlanId}") { id } }`;
+      socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
+      live.process.kill('SIGTERM');
+      expect(await closed).not.toBe(1006); // 1006: the connection dropped without a close frame
+      expect(await exited).toBe(0);
+    } finally {
+      await live.stop();
+    }
+  });
 
   // Each client walks its own tasks round START, CONTRIBUTE, SUBMIT_REPORT, REJECT, … one request at
   // a time, each on a new connection, until the service stops answering.
