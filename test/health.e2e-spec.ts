@@ -18,6 +18,13 @@ describe('health and entry points', () => {
     expect(await response.json()).toMatchObject({ status: 'ok' });
   });
 
+  it('does answer /health/live and /health/ready with 200 without a token', async () => {
+    const live = await fetch(`${server.url}/health/live`);
+    expect([live.status, await live.json()]).toEqual([200, { status: 'ok' }]);
+    const ready = await fetch(`${server.url}/health/ready`);
+    expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready', database: 'up', migrations: 'applied' }]);
+  });
+
   it('does redirect a browser to /graphiql when it GETs /graphql with Accept text/html', async () => {
     const response = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html,application/xhtml+xml' }, redirect: 'manual' });
     expect([301, 302, 303, 307, 308]).toContain(response.status);
@@ -38,5 +45,26 @@ describe('health and entry points', () => {
 
   it('does answer UNAUTHENTICATED when a query is POSTed without a token', async () => {
     expectError(await gql(server, null, '{ plans { id } }'), 'UNAUTHENTICATED');
+  });
+});
+
+describe('health probes under the GraphQL rate limit', () => {
+  let server: ApiServer;
+
+  beforeAll(async () => {
+    server = await startApiServer({ RATE_LIMIT_MAX: '1' });
+  });
+
+  afterAll(async () => server?.stop());
+
+  it('does answer every probe while GraphQL requests are over the limit', async () => {
+    const graphql = [];
+    for (let i = 0; i < 3; i++) graphql.push((await gql(server, null, '{ __typename }')).status);
+    expect(graphql.at(-1)).toBe(429);
+    const probes = [];
+    for (let i = 0; i < 5; i++) {
+      probes.push((await fetch(`${server.url}/health/ready`)).status, (await fetch(`${server.url}/health/live`)).status);
+    }
+    expect(probes).toEqual(Array(10).fill(200));
   });
 });

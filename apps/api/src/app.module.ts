@@ -32,6 +32,7 @@ import { RESOLVERS } from './resolvers';
 import type { Services } from './services';
 import { TaskQueryService } from './tasks/task-query.service';
 import { TransitionService } from './tasks/transition.service';
+import { ShutdownState } from './shutdown/shutdown-state';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -93,7 +94,7 @@ export class AppModule {
       module: AppModule,
       imports: [core, graphqlModule(options.config, services)],
       controllers: [HealthController],
-      providers: [...RESOLVERS, { provide: APP_GUARD, useClass: AuthGuard }],
+      providers: [...RESOLVERS, { provide: APP_GUARD, useClass: AuthGuard }, ShutdownState],
     };
   }
 }

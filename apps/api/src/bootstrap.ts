@@ -11,6 +11,7 @@ import { QueryCounter } from './database/query-counter';
 import { resolveDatabase, resolveJwtSecret, runMigrations } from './database/database-bootstrap';
 import { createServices, type Services } from './services';
 import { registerRequestGuards } from './graphql/http-guards';
+import { installGracefulShutdown } from './shutdown/graceful-shutdown';
 
 export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock = systemClock): Promise<NestFastifyApplication> {
   const logger = new Logger('Bootstrap');
@@ -37,14 +38,13 @@ export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock =
   if (database.embedded || config.loadSample) await loadSampleIfEmpty(services, logger);
   redirectBrowsersToGraphiql(app);
   if (counter) exposeQueryCount(app, counter);
-  app.enableShutdownHooks();
-  if (database.embedded) {
-    const embedded = database.embedded;
-    app
-      .getHttpAdapter()
-      .getInstance()
-      .addHook('onClose', async () => embedded.stop());
-  }
+  // SIGTERM/SIGINT drain, then the pool, then the embedded PostgreSQL (in place of app.enableShutdownHooks())
+  installGracefulShutdown(app, {
+    dataSource,
+    embedded: database.embedded,
+    graceMs: config.shutdownGraceMs,
+    logger: new Logger('Shutdown'),
+  });
   await app.listen(config.port, config.host);
   printWelcome(app, config, Boolean(database.embedded), logger);
   return app;

@@ -1,6 +1,11 @@
 import { resolve } from 'node:path';
+import type { z } from 'zod';
+import { EnvSchema, settingMeta, type Env, type EnvName } from './config-schema';
 
-// The one place that reads process.env (ARCHITECTURE.md).
+export { MIN_JWT_SECRET_BYTES } from './config-schema';
+
+// The one place that reads process.env (ARCHITECTURE.md). Every variable is declared in
+// config-schema.ts; this file turns the validated variables into the shape the code uses.
 export interface AppConfig {
   databaseUrl: string | null;
   port: number;
@@ -8,6 +13,7 @@ export interface AppConfig {
   dataDir: string;
   jwt: JwtConfig;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  logFormat: 'json' | 'pretty';
   loadSample: boolean;
   deadlineSweepIntervalMs: number;
   production: boolean;
@@ -15,7 +21,10 @@ export interface AppConfig {
   introspection: boolean; // schema introspection and the GraphiQL page (off in production unless enabled)
   rateLimit: { max: number; windowMs: number }; // GraphQL requests per user per window
   bodyLimit: { user: number; admin: number }; // bytes of one GraphQL request body
-  database: DatabasePoolConfig;
+  database: DatabasePoolConfig & { replicaUrls: string[] };
+  metrics: { token: string | null; port: number | null };
+  console: { enabled: boolean };
+  shutdownGraceMs: number; // SIGTERM: how long draining may take before the process exits with 1
 }
 
 export interface JwtConfig {
@@ -25,96 +34,54 @@ export interface JwtConfig {
   audience: string | null;
 }
 
-export class ConfigError extends Error {}
+// One wrong variable: its name, what it should be and what was given (a secret's value is never shown).
+export interface ConfigProblem {
+  variable: EnvName;
+  expected: string;
+  given: string;
+}
 
-const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map((p) => `${p.variable} must be ${p.expected}, got ${p.given}`).join('; '));
+  }
+}
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const production = env.NODE_ENV === 'production';
-  const jwt = jwtConfig(env);
+export interface TerminalInfo {
+  stdoutIsTty: boolean;
+}
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  terminal: TerminalInfo = { stdoutIsTty: Boolean(process.stdout.isTTY) },
+): AppConfig {
+  const e = parseEnv(env, EnvSchema);
+  const production = e.NODE_ENV === 'production';
   return {
-    databaseUrl: nonEmpty(env.DATABASE_URL),
-    port: intInRange(env.PORT, 'PORT', 3000, 0, 65535),
-    host: nonEmpty(env.HOST) ?? '0.0.0.0',
-    dataDir: resolve(nonEmpty(env.DATA_DIR) ?? '.data'),
-    jwt,
-    logLevel: logLevel(env.LOG_LEVEL),
-    loadSample: env.LOAD_SAMPLE === 'true',
-    deadlineSweepIntervalMs: intInRange(env.DEADLINE_SWEEP_INTERVAL_MS, 'DEADLINE_SWEEP_INTERVAL_MS', 60000, 0, 86_400_000),
+    databaseUrl: e.DATABASE_URL ?? null,
+    port: e.PORT ?? 3000,
+    host: e.HOST ?? '0.0.0.0',
+    dataDir: resolve(e.DATA_DIR ?? '.data'),
+    jwt: {
+      secret: e.AUTH_JWT_SECRET ?? null,
+      jwksUrl: e.AUTH_JWKS_URL ?? null,
+      issuer: e.AUTH_JWT_ISSUER ?? null,
+      audience: e.AUTH_JWT_AUDIENCE ?? null,
+    },
+    logLevel: e.LOG_LEVEL ?? 'log',
+    logFormat: e.LOG_FORMAT ?? (terminal.stdoutIsTty && !production ? 'pretty' : 'json'),
+    loadSample: e.LOAD_SAMPLE ?? false,
+    deadlineSweepIntervalMs: e.DEADLINE_SWEEP_INTERVAL_MS ?? 60_000,
     production,
-    exposeSqlQueryCount: env.EXPOSE_SQL_QUERY_COUNT === 'true',
-    introspection: bool(env.GRAPHQL_INTROSPECTION, 'GRAPHQL_INTROSPECTION', !production),
-    rateLimit: {
-      max: intInRange(env.RATE_LIMIT_MAX, 'RATE_LIMIT_MAX', 600, 1, 1_000_000_000),
-      windowMs: intInRange(env.RATE_LIMIT_WINDOW_MS, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
-    },
-    bodyLimit: {
-      user: intInRange(env.BODY_LIMIT_BYTES, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 16 * 1024 * 1024),
-      // a 10 MB document arrives as about 13.4 MB of base64
-      admin: intInRange(env.ADMIN_BODY_LIMIT_BYTES, 'ADMIN_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 64 * 1024 * 1024),
-    },
-    database: databasePoolConfig(env),
+    exposeSqlQueryCount: e.EXPOSE_SQL_QUERY_COUNT ?? false,
+    introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+    rateLimit: { max: e.RATE_LIMIT_MAX ?? 600, windowMs: e.RATE_LIMIT_WINDOW_MS ?? 60_000 },
+    bodyLimit: { user: e.BODY_LIMIT_BYTES ?? 1024 * 1024, admin: e.ADMIN_BODY_LIMIT_BYTES ?? 16 * 1024 * 1024 },
+    database: { ...poolConfigOf(e), replicaUrls: e.DATABASE_REPLICA_URLS ?? [] },
+    metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null },
+    console: { enabled: e.CONSOLE_ENABLED ?? !production },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? 10_000,
   };
-}
-
-function bool(raw: string | undefined, name: string, fallback: boolean): boolean {
-  const given = nonEmpty(raw);
-  if (given === null) return fallback;
-  const value = given.toLowerCase();
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
-}
-
-export const MIN_JWT_SECRET_BYTES = 32;
-
-// A shared secret of at least 32 bytes (HS256's key size), or an OIDC issuer's keys fetched over
-// https and bound to one issuer and audience.
-function jwtConfig(env: NodeJS.ProcessEnv): JwtConfig {
-  const jwt: JwtConfig = {
-    secret: nonEmpty(env.AUTH_JWT_SECRET),
-    jwksUrl: nonEmpty(env.AUTH_JWKS_URL),
-    issuer: nonEmpty(env.AUTH_JWT_ISSUER),
-    audience: nonEmpty(env.AUTH_JWT_AUDIENCE),
-  };
-  if (jwt.secret !== null && Buffer.byteLength(jwt.secret, 'utf8') < MIN_JWT_SECRET_BYTES) {
-    throw new ConfigError(
-      `AUTH_JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes (it has ${Buffer.byteLength(jwt.secret, 'utf8')}); generate one with: openssl rand -base64 32`,
-    );
-  }
-  if (jwt.jwksUrl !== null) {
-    let url: URL;
-    try {
-      url = new URL(jwt.jwksUrl);
-    } catch {
-      throw new ConfigError(`AUTH_JWKS_URL is not a URL: "${jwt.jwksUrl}"`);
-    }
-    if (url.protocol !== 'https:') throw new ConfigError(`AUTH_JWKS_URL must be an https: URL, got "${url.protocol}"`);
-    const missing = (['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE'] as const).filter((name) => nonEmpty(env[name]) === null);
-    if (missing.length > 0)
-      throw new ConfigError(`With AUTH_JWKS_URL, ${missing.join(' and ')} must be set: tokens are accepted for one issuer and audience`);
-  }
-  return jwt;
-}
-
-function nonEmpty(value: string | undefined): string | null {
-  return value === undefined || value.trim() === '' ? null : value.trim();
-}
-
-function intInRange(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
-  if (nonEmpty(raw) === null) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-function logLevel(raw: string | undefined): AppConfig['logLevel'] {
-  const value = (nonEmpty(raw) ?? 'log').toLowerCase();
-  if (value === 'info') return 'log';
-  if ((LOG_LEVELS as readonly string[]).includes(value)) return value as AppConfig['logLevel'];
-  throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
 }
 
 // How long the service waits for PostgreSQL before it answers SERVICE_UNAVAILABLE. Every bound is
@@ -130,16 +97,62 @@ export interface DatabasePoolConfig {
   healthTimeoutMs: number; // DATABASE_HEALTH_TIMEOUT_MS: GET /health reports the database down after this
 }
 
+const POOL_VARIABLES = {
+  DATABASE_POOL_MAX: true,
+  DATABASE_CONNECT_TIMEOUT_MS: true,
+  DATABASE_STATEMENT_TIMEOUT_MS: true,
+  DATABASE_LOCK_TIMEOUT_MS: true,
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: true,
+  DATABASE_QUERY_TIMEOUT_MS: true,
+  DATABASE_HEALTH_TIMEOUT_MS: true,
+} as const;
+
+// The pool's settings alone (data sources built outside the app, e.g. by the CLIs and tests).
 export function databasePoolConfig(env: NodeJS.ProcessEnv = process.env): DatabasePoolConfig {
-  const ms = (name: string, fallback: number, min = 100) => intInRange(env[name], name, fallback, min, 3_600_000);
-  const statementTimeoutMs = ms('DATABASE_STATEMENT_TIMEOUT_MS', 10_000);
+  return poolConfigOf(parseEnv(env, EnvSchema.pick(POOL_VARIABLES)));
+}
+
+function poolConfigOf(e: Pick<Env, keyof typeof POOL_VARIABLES>): DatabasePoolConfig {
+  const statementTimeoutMs = e.DATABASE_STATEMENT_TIMEOUT_MS ?? 10_000;
   return {
-    poolMax: intInRange(env.DATABASE_POOL_MAX, 'DATABASE_POOL_MAX', 20, 1, 1000),
-    connectTimeoutMs: ms('DATABASE_CONNECT_TIMEOUT_MS', 5_000),
+    poolMax: e.DATABASE_POOL_MAX ?? 20,
+    connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS ?? 5_000,
     statementTimeoutMs,
-    lockTimeoutMs: ms('DATABASE_LOCK_TIMEOUT_MS', 5_000),
-    idleInTransactionTimeoutMs: ms('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000),
-    queryTimeoutMs: ms('DATABASE_QUERY_TIMEOUT_MS', statementTimeoutMs + 2_000),
-    healthTimeoutMs: ms('DATABASE_HEALTH_TIMEOUT_MS', 2_000),
+    lockTimeoutMs: e.DATABASE_LOCK_TIMEOUT_MS ?? 5_000,
+    idleInTransactionTimeoutMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS ?? 60_000,
+    queryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS ?? statementTimeoutMs + 2_000,
+    healthTimeoutMs: e.DATABASE_HEALTH_TIMEOUT_MS ?? 2_000,
   };
+}
+
+// Validates every variable at once: one ConfigError names each wrong one.
+function parseEnv<S extends z.ZodObject>(env: NodeJS.ProcessEnv, schema: S): z.output<S> {
+  const names = Object.keys(schema.shape) as EnvName[];
+  const input = Object.fromEntries(names.map((name) => [name, env[name]]));
+  const result = schema.safeParse(input);
+  const problems: ConfigProblem[] = result.success ? [] : result.error.issues.map((issue) => problemOf(issue, env));
+  if ('AUTH_JWKS_URL' in schema.shape && isSet(env.AUTH_JWKS_URL)) {
+    // tokens are accepted for one issuer and audience
+    for (const variable of ['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE'] as const) {
+      if (!isSet(env[variable])) problems.push({ variable, expected: 'set when AUTH_JWKS_URL is set', given: 'nothing' });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return result.data!;
+}
+
+const isSet = (raw: string | undefined) => raw !== undefined && raw.trim() !== '';
+
+function problemOf(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): ConfigProblem {
+  const variable = String(issue.path[0]) as EnvName;
+  return { variable, expected: issue.message, given: shown(variable, env[variable]) };
+}
+
+const SHOWN_CHARACTERS = 100;
+
+function shown(variable: EnvName, raw: string | undefined): string {
+  if (raw === undefined) return 'nothing';
+  if (settingMeta(variable).secret) return `a secret of ${Buffer.byteLength(raw.trim(), 'utf8')} bytes (not shown)`;
+  const value = raw.length > SHOWN_CHARACTERS ? `${raw.slice(0, SHOWN_CHARACTERS)}…` : raw;
+  return JSON.stringify(value);
 }

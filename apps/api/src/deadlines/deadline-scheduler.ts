@@ -22,6 +22,7 @@ export class DeadlineScheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private digestDoneFor: string | null = null;
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly sweeper: DeadlineSweepService,
@@ -39,16 +40,27 @@ export class DeadlineScheduler {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stop();
+    await this.running;
+  }
+
+  // Shutdown: no tick starts after this; a running sweep ends after its current batch (one transaction).
+  stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.running;
+    this.stopping.abort();
+  }
+
+  get sweeping(): boolean {
+    return this.running !== null;
   }
 
   // One sweep, then the digest; also what a test drives instead of the timer.
   tick(): Promise<void> {
     if (this.running) return this.running; // the previous tick is still at work
+    if (this.stopping.signal.aborted) return Promise.resolve();
     this.running = this.sweep()
-      .then(() => this.runDigest())
+      .then(() => (this.stopping.signal.aborted ? undefined : this.runDigest()))
       .finally(() => {
         this.running = null;
       });
@@ -57,7 +69,7 @@ export class DeadlineScheduler {
 
   private async sweep(): Promise<void> {
     try {
-      const count = await this.sweeper.sweep(Scope.national(), this.clock.now());
+      const count = await this.sweeper.sweep(Scope.national(), this.clock.now(), undefined, this.stopping.signal);
       if (count > 0) this.logger.log(`Deadline sweep: ${count} task(s) became OVERDUE`);
     } catch (error) {
       this.logger.error(`Deadline sweep failed: ${(error as Error).message}`, (error as Error).stack);

@@ -240,6 +240,16 @@ describe(DeadlineSweepService.name, () => {
       expect(await states(south)).toEqual(['OVERDUE']);
     });
 
+    it('does stop after the batch at work when its signal is aborted (shutdown), leaving the rest to the next sweep', async () => {
+      const scope = Scope.province(north.province.code);
+      const stopping = new AbortController();
+      stopping.abort();
+      expect(await sweeper.sweep(scope, AFTER_2030, 1, stopping.signal)).toBe(1);
+      expect((await states(north)).sort()).toEqual(['ASSIGNED', 'OVERDUE']);
+      expect(await sweeper.sweep(scope, AFTER_2030, 1)).toBe(1);
+      expect(await states(north)).toEqual(['OVERDUE', 'OVERDUE']);
+    });
+
     it("does sweep only the ADMIN's own province when a provincial ADMIN runs the sweep", async () => {
       const deadlines = new DeadlinesService(sweeper, clock, createServices({ dataSource: ds, clock }).accessDenials);
       const southAdmin = userActor(south, 'committee', ['ADMIN'], 'south-admin');

@@ -35,7 +35,8 @@ export class DeadlineSweepService {
     this.log = deps.log ?? console;
   }
 
-  async sweep(scope: Scope, asOf: Date, batchSize = SWEEP_BATCH_SIZE): Promise<number> {
+  // An aborted signal ends the sweep after the batch at work (shutdown); the next sweep takes the rest.
+  async sweep(scope: Scope, asOf: Date, batchSize = SWEEP_BATCH_SIZE, signal?: AbortSignal): Promise<number> {
     const refused = new Set<string>();
     let total = 0;
     for (;;) {
@@ -47,7 +48,7 @@ export class DeadlineSweepService {
         batch = await this.oneByOne(scope, asOf, batchSize, refused);
       }
       total += batch.fired;
-      if (batch.picked === 0) return total;
+      if (batch.picked === 0 || signal?.aborted) return total;
     }
   }
 
