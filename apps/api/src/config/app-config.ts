@@ -16,6 +16,8 @@ export interface AppConfig {
   rateLimit: { max: number; windowMs: number }; // GraphQL requests per user per window
   bodyLimit: { user: number; admin: number }; // bytes of one GraphQL request body
   database: DatabasePoolConfig;
+  logFormat: 'json' | 'pretty'; // LOG_FORMAT
+  metrics: { token: string | null; port: number | null }; // METRICS_TOKEN, METRICS_PORT (GET /metrics)
 }
 
 export interface JwtConfig {
@@ -54,7 +56,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       admin: intInRange(env.ADMIN_BODY_LIMIT_BYTES, 'ADMIN_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     },
     database: databasePoolConfig(env),
+    logFormat: logFormat(env.LOG_FORMAT, production),
+    metrics: metricsConfig(env, intInRange(env.PORT, 'PORT', 3000, 0, 65535)),
   };
+}
+
+// pretty for a person at a terminal, JSON for everything that collects logs
+function logFormat(raw: string | undefined, production: boolean): AppConfig['logFormat'] {
+  const value = nonEmpty(raw)?.toLowerCase() ?? (process.stdout.isTTY === true && !production ? 'pretty' : 'json');
+  if (value === 'json' || value === 'pretty') return value;
+  throw new ConfigError(`LOG_FORMAT must be json or pretty, got "${raw}"`);
+}
+
+export const MIN_METRICS_TOKEN_LENGTH = 16;
+
+function metricsConfig(env: NodeJS.ProcessEnv, apiPort: number): AppConfig['metrics'] {
+  const token = nonEmpty(env.METRICS_TOKEN);
+  if (token !== null && token.length < MIN_METRICS_TOKEN_LENGTH) {
+    throw new ConfigError(
+      `METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters (it has ${token.length}); generate one with: openssl rand -hex 24`,
+    );
+  }
+  const port = nonEmpty(env.METRICS_PORT) === null ? null : intInRange(env.METRICS_PORT, 'METRICS_PORT', 0, 1, 65535);
+  if (port !== null && port === apiPort) throw new ConfigError(`METRICS_PORT must differ from PORT (both ${port})`);
+  return { token, port };
 }
 
 function bool(raw: string | undefined, name: string, fallback: boolean): boolean {
