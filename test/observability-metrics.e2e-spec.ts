@@ -162,5 +162,12 @@ describe('GET /metrics on METRICS_PORT', () => {
     expect(value(samples, 'db_pool_connections')).toBeGreaterThanOrEqual(1);
     expect(samples.some((s) => s.name === 'http_requests_total')).toBe(true);
     expect((await scrape(server.url)).status).toBe(404);
+    // the second listener writes through the same logger: nothing but JSON lines (no deprecation warning)
+    expect(
+      server
+        .output()
+        .split('\n')
+        .filter((line) => line !== '' && !line.startsWith('{')),
+    ).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import type { AppLogger } from './logger';
 import type { AppMetrics } from './metrics';
@@ -21,7 +21,10 @@ export async function serveMetrics(
     if (token !== null) api.get(METRICS_PATH, handler);
     return async () => undefined;
   }
-  const listener = fastify({ loggerInstance: logger.child({ listener: 'metrics' }), disableRequestLogging: true });
+  const listener = fastify({
+    loggerInstance: logger.child({ listener: 'metrics' }),
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   listener.get(METRICS_PATH, handler);
   await listener.listen({ port, host: config.host });
   logger.info(`Metrics on http://${config.host}:${port}${METRICS_PATH}${token ? ' (Bearer METRICS_TOKEN)' : ''}`);
