@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { signToken } from '../apps/api/src/auth/jwt.service';
 import { TEST_JWT_SECRET, gql, startApiServer, token, type ApiServer } from './support/api-server';
 import { AGENCIES, seedPlan, testPlan, uniqueProvince } from './support/fixtures';
@@ -9,6 +11,23 @@ import { outputLines, postGraphql, type RawAnswer } from './support/raw-graphql'
 // error, and no token, secret or user-written text anywhere in the output.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TRANSITION = `mutation MoveTask($input: TransitionInput!) { transitionTask(input: $input) { id state } }`;
+
+// opens a graphql-ws connection with the token in connection_init, and leaves once it was answered
+async function connectAndLeave(server: ApiServer, authorization: string): Promise<void> {
+  const client = createClient({
+    url: `${server.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization },
+    retryAttempts: 0,
+    lazy: false,
+    onNonLazyError: () => undefined,
+  });
+  await new Promise<void>((resolve) => {
+    client.on('connected', () => resolve());
+    client.on('closed', () => resolve());
+  });
+  await client.dispose();
+}
 
 interface LogLine {
   level: string;
@@ -33,6 +52,7 @@ describe('structured logs', () => {
   const answers: Record<string, RawAnswer> = {};
   let lines: string[];
   let parsed: LogLine[];
+  let wsToken: string;
 
   beforeAll(async () => {
     const { planId } = await seedPlan(testPlan(province, [{}]));
@@ -50,6 +70,9 @@ describe('structured logs', () => {
     answers.refused = await move(officer, { event: 'VERIFY', comment: marker }, { 'x-request-id': '"}{"forged": true' });
     answers.invalid = await move(officer, { event: 'START', comment: marker });
     answers.badToken = await move(await badToken, { event: 'START' }, { 'x-request-id': 'x'.repeat(65) });
+    // a websocket's token comes in connection_init; one is accepted, one refused (a bad signature)
+    wsToken = await token(province.code, AGENCIES.justice.code, ['OFFICER'], 'officer-ws');
+    for (const authorization of [`Bearer ${wsToken}`, `Bearer ${await badToken}x`]) await connectAndLeave(server, authorization);
     lines = await outputLines(server, (all) =>
       Object.values(answers).every((a) => all.some((l) => l.includes(a.headers.get('x-request-id')!))),
     );
@@ -140,7 +163,7 @@ describe('structured logs', () => {
 
   it('does write no token, no secret and no text a user wrote', async () => {
     const output = server.output();
-    for (const jwt of [officer, supervisor, await badToken]) {
+    for (const jwt of [officer, supervisor, await badToken, wsToken]) {
       expect(output).not.toContain(jwt);
       expect(output).not.toContain(jwt.split('.')[2]);
     }
