@@ -175,3 +175,23 @@ describe('structured logs', () => {
     expect(output).not.toContain('SUBMIT_REPORT');
   });
 });
+
+describe('LOG_FORMAT=pretty', () => {
+  let server: ApiServer;
+  beforeAll(async () => (server = await startApiServer({ LOG_LEVEL: 'log', LOG_FORMAT: 'pretty' })));
+  afterAll(async () => server?.stop());
+
+  it('does write readable lines, the request line with its fields, and still no token', async () => {
+    const jwt = await token('*', 'bo-ke-hoach', ['AUDITOR'], 'auditor-pretty');
+    const answer = await postGraphql(server, `Bearer ${jwt}`, 'query PrettyPlans { plans { id } }');
+    expect(answer.status).toBe(200);
+    const id = answer.headers.get('x-request-id')!;
+    const lines = await outputLines(server, (all) => all.some((line) => line.includes(id)));
+    const line = lines.find((l) => l.includes(id))!;
+    expect(line).toMatch(/^\[\d{2}:\d{2}:\d{2}\.\d{3}\] INFO: request completed /);
+    expect(line).toContain('"operationName":"PrettyPlans"');
+    expect(line).toContain('"sub":"auditor-pretty"');
+    expect(lines.some((l) => l.startsWith('{'))).toBe(false);
+    expect(server.output()).not.toContain(jwt);
+  });
+});
