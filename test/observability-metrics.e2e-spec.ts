@@ -171,3 +171,19 @@ describe('GET /metrics on METRICS_PORT', () => {
     ).toEqual([]);
   });
 });
+
+describe('GET /metrics on METRICS_PORT with METRICS_TOKEN', () => {
+  let port: number;
+  let server: ApiServer;
+  beforeAll(async () => {
+    port = await freePort();
+    server = await startApiServer({ METRICS_PORT: String(port), METRICS_TOKEN });
+  });
+  afterAll(async () => server?.stop());
+
+  it('does still need the token on the separate port', async () => {
+    expect((await scrape(`http://127.0.0.1:${port}`)).status).toBe(401);
+    expect((await scrape(`http://127.0.0.1:${port}`, `Bearer ${METRICS_TOKEN}`)).status).toBe(200);
+    expect((await scrape(server.url, `Bearer ${METRICS_TOKEN}`)).status).toBe(404);
+  });
+});
