@@ -70,6 +70,15 @@ describe('structured logs', () => {
     answers.refused = await move(officer, { event: 'VERIFY', comment: marker }, { 'x-request-id': '"}{"forged": true' });
     answers.invalid = await move(officer, { event: 'START', comment: marker });
     answers.badToken = await move(await badToken, { event: 'START' }, { 'x-request-id': 'x'.repeat(65) });
+    // a GET query: its text and variables ride in the URL, which the line logs without its query string
+    const search = new URLSearchParams({
+      query: 'query GetPlans($p: String) { plans(provinceCode: $p) { id } }',
+      variables: JSON.stringify({ p: marker }),
+    });
+    const get = await fetch(`${server.url}/graphql?${search}`, {
+      headers: { authorization: `Bearer ${supervisor}`, 'mercurius-require-preflight': 'true' },
+    });
+    answers.get = { status: get.status, headers: get.headers, body: (await get.json()) as RawAnswer['body'] };
     // a websocket's token comes in connection_init; one is accepted, one refused (a bad signature)
     wsToken = await token(province.code, AGENCIES.justice.code, ['OFFICER'], 'officer-ws');
     for (const authorization of [`Bearer ${wsToken}`, `Bearer ${await badToken}x`]) await connectAndLeave(server, authorization);
@@ -119,6 +128,10 @@ describe('structured logs', () => {
     expect(typeof line.durationMs).toBe('number');
     expect(line.durationMs).toBeGreaterThanOrEqual(0);
     expect(requestLine(answers.report)).toMatchObject({ outcome: 'ok', operationName: 'MoveTask', status: 200 });
+  });
+
+  it('does log a GET query by its operation, without the query string', () => {
+    expect(requestLine(answers.get)).toMatchObject({ method: 'GET', url: '/graphql', operationName: 'GetPlans', operationType: 'query' });
   });
 
   it('does keep a safe incoming x-request-id and replace an unsafe or long one', () => {
