@@ -129,8 +129,10 @@ describe('GET /metrics without METRICS_TOKEN and METRICS_PORT', () => {
   beforeAll(async () => (server = await startApiServer()));
   afterAll(async () => server?.stop());
 
-  it('does answer 404', async () => {
-    expect((await scrape(server.url)).status).toBe(404);
+  it('does answer 404 (with a request id, like every answer)', async () => {
+    const response = await scrape(server.url);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect((await scrape(server.url, `Bearer ${METRICS_TOKEN}`)).status).toBe(404);
   });
 });
