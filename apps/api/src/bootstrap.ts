@@ -10,10 +10,13 @@ import { createDataSource } from './database/data-source';
 import { QueryCounter } from './database/query-counter';
 import { resolveDatabase, resolveJwtSecret, runMigrations } from './database/database-bootstrap';
 import { createServices, type Services } from './services';
-import { registerRequestGuards } from './graphql/http-guards';
+import { actorOf, registerRequestGuards } from './graphql/http-guards';
+import { Observability } from './observability/observability';
+import { poolStatsOf } from './observability/pool-stats';
 import { installGracefulShutdown } from './shutdown/graceful-shutdown';
 
 export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock = systemClock): Promise<NestFastifyApplication> {
+  const observability = new Observability(config); // pino behind Fastify's and Nest's logs
   const logger = new Logger('Bootstrap');
   const database = await resolveDatabase(config, (m) => logger.log(m));
   const counter = config.exposeSqlQueryCount ? new QueryCounter() : null;
@@ -22,10 +25,12 @@ export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock =
   const applied = await runMigrations(dataSource);
   logger.log(`Database ready (${database.embedded ? 'embedded' : 'DATABASE_URL'}); ${applied} migration(s) applied`);
   const jwtSecret = await resolveJwtSecret(config);
+  observability.scrub(jwtSecret);
   if (!jwtSecret && !config.jwt.jwksUrl) throw new Error('AUTH_JWT_SECRET (or AUTH_JWKS_URL) must be set when DATABASE_URL is set');
   const services = createServices({ dataSource, clock, jwt: { ...config.jwt, secret: jwtSecret }, logger: new Logger('Services') });
   // the largest body anyone may send; each caller's own limit is applied once the token is known
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit.admin });
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit.admin, ...observability.fastifyOptions() });
+  await observability.register(adapter.getInstance(), { actorOf, poolStats: () => poolStatsOf(dataSource) });
   await registerRequestGuards(adapter.getInstance(), {
     actors: services.actors!,
     production: config.production,
@@ -33,7 +38,7 @@ export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock =
     rateLimit: config.rateLimit,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, services }), adapter, {
-    logger: loggerLevels(config.logLevel),
+    logger: observability.nestLogger,
   });
   if (database.embedded || config.loadSample) await loadSampleIfEmpty(services, logger);
   redirectBrowsersToGraphiql(app);
@@ -91,9 +96,4 @@ function printWelcome(app: NestFastifyApplication, config: AppConfig, embedded: 
     `Get a token: npm run token -- --province thai-binh --agency so-ke-hoach-va-dau-tu --role SUPERVISOR` +
       (embedded ? ' (the secret is kept in .data/jwt-secret)' : ''),
   );
-}
-
-function loggerLevels(level: AppConfig['logLevel']) {
-  const all = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-  return all.slice(0, all.indexOf(level) + 1) as unknown as ('error' | 'warn' | 'log' | 'debug' | 'verbose')[];
 }

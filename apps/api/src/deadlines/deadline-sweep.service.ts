@@ -1,5 +1,6 @@
 import { IncompatibleSnapshotError } from '@app/lifecycle';
 import { DomainError } from '../common/domain-error';
+import { observeSweep } from '../observability/domain-events';
 import type { Scope } from '../common/scope';
 import type { TaskEntity, TaskRepository } from '../repositories/task.repository';
 import type { Transactions } from '../repositories/transaction';
@@ -48,7 +49,10 @@ export class DeadlineSweepService {
         batch = await this.oneByOne(scope, asOf, batchSize, refused);
       }
       total += batch.fired;
-      if (batch.picked === 0 || signal?.aborted) return total;
+      if (batch.picked === 0 || signal?.aborted) {
+        observeSweep(total);
+        return total;
+      }
     }
   }
 

@@ -3,6 +3,7 @@ import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedErro
 import { IncompatibleSnapshotError, InvalidTaskInputError } from '@app/lifecycle';
 import { PlanImportError } from '@app/plan-import';
 import { badInput } from '../common/domain-error';
+import { outcomeOfRequest } from '../observability/request-outcome';
 import { createErrorFormatter } from './error-formatter';
 
 const logged: string[] = [];
@@ -75,5 +76,28 @@ describe(createErrorFormatter.name, () => {
   it('does not take an ordinary error for an outage', () => {
     expect(codeOf(new Error('Cannot read properties of undefined (reading "id")')).code).toBe('INTERNAL_SERVER_ERROR');
     expect(codeOf(pgError('syntax error at or near "FROM"', '42601')).code).toBe('INTERNAL_SERVER_ERROR');
+  });
+});
+
+describe('createErrorFormatter and the request id', () => {
+  it("does put the request's id in every error, a domain refusal and an unexpected error alike, and note their codes", () => {
+    const request = { id: 'req-42' };
+    const { response } = formatter(
+      {
+        data: null,
+        errors: [new GraphQLError('x', { originalError: badInput('bad') }), new GraphQLError('y', { originalError: new Error('boom') })],
+      },
+      { reply: { request } },
+    );
+    expect(response.errors!.map((error) => error.extensions)).toEqual([
+      { code: 'BAD_USER_INPUT', requestId: 'req-42' },
+      expect.objectContaining({ code: 'INTERNAL_SERVER_ERROR', requestId: 'req-42' }),
+    ]);
+    expect(outcomeOfRequest(request).errorCodes).toEqual(['BAD_USER_INPUT', 'INTERNAL_SERVER_ERROR']);
+  });
+
+  it('does leave errors without a request (a subscription event) as they were', () => {
+    const { response } = formatter({ data: null, errors: [new GraphQLError('x', { originalError: badInput('bad') })] }, {});
+    expect(response.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT' });
   });
 });

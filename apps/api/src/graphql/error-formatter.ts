@@ -4,6 +4,7 @@ import { IncompatibleSnapshotError, InvalidTaskInputError } from '@app/lifecycle
 import { PlanImportError } from '@app/plan-import';
 import { DomainError, ERROR_CODES } from '../common/domain-error';
 import { isDatabaseUnavailable } from '../repositories/database-errors';
+import { noteErrorCodes } from '../observability/request-outcome';
 
 export interface FormattedErrors {
   statusCode: number;
@@ -18,9 +19,18 @@ export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is not answering; try 
 // slow is SERVICE_UNAVAILABLE; other unknown errors are logged with an id and reach the client as
 // that id only. Neither carries the driver's or the SQL's text, whatever NODE_ENV says. Nothing
 // answers 500.
+// Every error carries the request's id (the x-request-id header, the request's log line).
 export function createErrorFormatter(logger: Logger) {
-  return (execution: { data?: unknown; errors?: readonly unknown[] }): FormattedErrors => {
-    const errors = (execution.errors ?? []).flatMap(expand).map((error) => format(error, logger));
+  return (
+    execution: { data?: unknown; errors?: readonly unknown[] },
+    context?: { reply?: { request?: { id?: string } } },
+  ): FormattedErrors => {
+    const request = context?.reply?.request;
+    const errors = (execution.errors ?? []).flatMap(expand).map((error) => withRequestId(format(error, logger), request?.id));
+    noteErrorCodes(
+      request,
+      errors.map((error) => error.extensions?.code),
+    );
     const requestError = execution.data === undefined || execution.data === null;
     const onlyBadInput = errors.every((error) => error.extensions?.code === 'BAD_USER_INPUT');
     const refusedMethod = (execution.errors ?? []).some((error) => httpStatusOf(error) === 405);
@@ -93,6 +103,18 @@ function isGraphQLRequestError(error: Error): boolean {
 
 function isValidationError(error: GraphQLError): boolean {
   return error.extensions?.reason === 'GRAPHQL_VALIDATION_FAILED';
+}
+
+function withRequestId(error: GraphQLError, requestId: string | undefined): GraphQLError {
+  if (requestId === undefined) return error;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, requestId },
+  });
 }
 
 function withCode(error: GraphQLError, message: string, code: string, details: Record<string, unknown>): GraphQLError {

@@ -5,6 +5,7 @@ import { Transform } from 'node:stream';
 import type { Actor } from '../auth/actor';
 import type { ActorResolver } from '../auth/actor-resolver.service';
 import { DomainError } from '../common/domain-error';
+import { noteErrorCodes } from '../observability/request-outcome';
 
 export interface RequestGuardOptions {
   actors: ActorResolver;
@@ -144,9 +145,10 @@ async function sendError(
   headers: Record<string, string>,
   details: Record<string, unknown> = {},
 ) {
+  noteErrorCodes(reply.request, [code]);
   await reply
     .status(status)
     .headers({ ...headers, 'content-type': 'application/json; charset=utf-8' })
-    .send({ data: null, errors: [{ message, extensions: { ...details, code } }] });
+    .send({ data: null, errors: [{ message, extensions: { ...details, code, requestId: reply.request.id } }] });
   return reply;
 }

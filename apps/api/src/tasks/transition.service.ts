@@ -6,6 +6,7 @@ import { SYSTEM_ACTOR, toRuleActor, type Actor } from '../auth/actor';
 import { Scope } from '../common/scope';
 import type { Clock } from '../common/clock';
 import { conflict, DomainError, forbidden, invalidTransition, notFound } from '../common/domain-error';
+import { observeTransition } from '../observability/domain-events';
 import type { AccessDenialsService } from '../audit/access-denials.service';
 import type { TaskEventRepository } from '../repositories/task-event.repository';
 import { TaskEntity, type TaskAuthorizationRow, type TaskRepository, type TransitionWrite } from '../repositories/task.repository';
@@ -39,8 +40,11 @@ export class TransitionService {
     // the province of the task, once it is loaded: where a refusal is recorded
     const seen: { provinceCode: string | null } = { provinceCode: null };
     try {
-      return await this.transitionOnce(actor, valid, now, seen);
+      const task = await this.transitionOnce(actor, valid, now, seen);
+      observeTransition(valid.type);
+      return task;
     } catch (error) {
+      observeTransition(valid.type, error);
       // recorded after the refused transaction rolled back, in a statement of its own
       if (error instanceof DomainError && error.code === 'FORBIDDEN') {
         await this.deps.denials.record(actor, { operation: valid.type, provinceCode: seen.provinceCode, taskId: valid.taskId }, error);
