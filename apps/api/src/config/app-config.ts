@@ -15,7 +15,7 @@ export interface AppConfig {
   introspection: boolean; // schema introspection and the GraphiQL page (off in production unless enabled)
   rateLimit: { max: number; windowMs: number }; // GraphQL requests per user per window
   bodyLimit: { user: number; admin: number }; // bytes of one GraphQL request body
-  database: DatabasePoolConfig;
+  database: DatabaseConfig;
 }
 
 export interface JwtConfig {
@@ -130,7 +130,13 @@ export interface DatabasePoolConfig {
   healthTimeoutMs: number; // DATABASE_HEALTH_TIMEOUT_MS: GET /health reports the database down after this
 }
 
-export function databasePoolConfig(env: NodeJS.ProcessEnv = process.env): DatabasePoolConfig {
+export interface DatabaseConfig extends DatabasePoolConfig {
+  // DATABASE_REPLICA_URLS (comma-separated): streaming replicas that reports, scorecards, plan pages
+  // and replays read from; empty: every read goes to DATABASE_URL (docs/OPERATIONS.md)
+  replicaUrls: string[];
+}
+
+export function databasePoolConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
   const ms = (name: string, fallback: number, min = 100) => intInRange(env[name], name, fallback, min, 3_600_000);
   const statementTimeoutMs = ms('DATABASE_STATEMENT_TIMEOUT_MS', 10_000);
   return {
@@ -141,5 +147,38 @@ export function databasePoolConfig(env: NodeJS.ProcessEnv = process.env): Databa
     idleInTransactionTimeoutMs: ms('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000),
     queryTimeoutMs: ms('DATABASE_QUERY_TIMEOUT_MS', statementTimeoutMs + 2_000),
     healthTimeoutMs: ms('DATABASE_HEALTH_TIMEOUT_MS', 2_000),
+    replicaUrls: replicaUrls(env.DATABASE_REPLICA_URLS),
   };
+}
+
+export const MAX_REPLICA_URLS = 16;
+const MAX_REPLICA_URL_LENGTH = 2048;
+
+// Each a postgres:// URL naming a host; the message shows the item without its password.
+function replicaUrls(raw: string | undefined): string[] {
+  if (nonEmpty(raw) === null) return [];
+  const items = raw!.split(',').map((item) => item.trim());
+  if (items.length > MAX_REPLICA_URLS) {
+    throw new ConfigError(`DATABASE_REPLICA_URLS lists ${items.length} URLs; at most ${MAX_REPLICA_URLS} are accepted`);
+  }
+  return items.map((item, index) => {
+    const name = `DATABASE_REPLICA_URLS item ${index + 1}`;
+    if (item === '') throw new ConfigError(`${name} is empty (two commas in a row, or a trailing comma)`);
+    if (item.length > MAX_REPLICA_URL_LENGTH) throw new ConfigError(`${name} is longer than ${MAX_REPLICA_URL_LENGTH} characters`);
+    let url: URL;
+    try {
+      url = new URL(item);
+    } catch {
+      throw new ConfigError(`${name} is not a URL: "${withoutPassword(item)}"`);
+    }
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+      throw new ConfigError(`${name} must be a postgres:// or postgresql:// URL, got "${url.protocol}"`);
+    }
+    if (url.hostname === '') throw new ConfigError(`${name} names no host: "${withoutPassword(item)}"`);
+    return item;
+  });
+}
+
+function withoutPassword(item: string): string {
+  return item.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 }
