@@ -18,7 +18,7 @@ export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock =
   const counter = config.exposeSqlQueryCount ? new QueryCounter() : null;
   const dataSource = createDataSource(database.url, counter ? { logger: counter, logging: ['query'] } : {}, config.database);
   await dataSource.initialize();
-  const applied = await runMigrations(dataSource);
+  const applied = await runMigrations(dataSource, (m) => logger.log(m));
   logger.log(`Database ready (${database.embedded ? 'embedded' : 'DATABASE_URL'}); ${applied} migration(s) applied`);
   const jwtSecret = await resolveJwtSecret(config);
   if (!jwtSecret && !config.jwt.jwksUrl) throw new Error('AUTH_JWT_SECRET (or AUTH_JWKS_URL) must be set when DATABASE_URL is set');
