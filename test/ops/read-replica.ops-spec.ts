@@ -1,5 +1,7 @@
 import { systemClock } from '../../apps/api/src/common/clock';
+import { databasePoolConfig } from '../../apps/api/src/config/app-config';
 import { createDataSource } from '../../apps/api/src/database/data-source';
+import { ReadRouter } from '../../apps/api/src/repositories/read-routing';
 import { createServices } from '../../apps/api/src/services';
 import { gql, startApiServer, token, type ApiServer } from '../support/api-server';
 import { fire } from '../support/e2e-helpers';
@@ -174,6 +176,32 @@ describe('read replica (DATABASE_REPLICA_URLS)', () => {
       replay: { state: 'VERIFIED', eventsApplied: 3 },
       auditEvents: events,
     });
+  });
+
+  it('runs a snapshot again on the primary when its replica stops midway', async () => {
+    const dataSource = createDataSource(primary.url(DATABASE), {}, { ...databasePoolConfig({}), replicaUrls: [replica.url(DATABASE)] });
+    await dataSource.initialize();
+    const warnings: string[] = [];
+    try {
+      const router = ReadRouter.of(dataSource, { warn: (message) => warnings.push(message) });
+      const runs: boolean[] = [];
+      const result = await router.snapshot('replica', async (manager) => {
+        const [{ standby }] = await manager.query('SELECT pg_is_in_recovery() AS standby');
+        runs.push(standby);
+        if (standby) await replica.stop();
+        return (await manager.query('SELECT count(*)::int AS tasks FROM tasks'))[0].tasks;
+      });
+      // first on the replica, which stopped under it; then again, whole, on the primary
+      expect(runs).toEqual([true, false]);
+      expect(result).toBe(3);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^Read replica unavailable \(.+\): replica reads go to the primary/);
+      // the next replica read goes straight to the primary, and logs nothing more
+      expect(await router.query('replica', 'SELECT pg_is_in_recovery() AS standby', [])).toEqual([{ standby: false }]);
+      expect(warnings).toHaveLength(1);
+    } finally {
+      await dataSource.destroy();
+    }
   });
 
   it('keeps answering reads and writes when the replica stops, and logs the fall-back once', async () => {

@@ -49,11 +49,6 @@ export class ReadRouter {
     return Boolean(driver.isReplicated && (driver.slaves?.length ?? 0) > 0);
   }
 
-  // Whether reads for 'replica' currently go to the primary because a replica failed.
-  get fallingBack(): boolean {
-    return this.failedAt !== null;
-  }
-
   query<T = Record<string, unknown>>(read: ReadPreference, sql: string, parameters: unknown[]): Promise<T[]> {
     if (!this.useReplica(read)) return this.dataSource.query(sql, parameters);
     return this.onReplica(
@@ -64,7 +59,8 @@ export class ReadRouter {
 
   // One REPEATABLE READ READ ONLY snapshot for several reads (a standby serves those too): every
   // statement of `work` sees the database as it was at the first one. On a replica failure the
-  // whole of `work` runs again on the primary, so `work` must only read.
+  // whole of `work` runs again on the primary, so `work` must only read, and build its result from
+  // scratch (not add to something outside it).
   snapshot<T>(read: ReadPreference, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const onPrimary = () => inSnapshot(this.dataSource.createQueryRunner('master'), work);
     if (!this.useReplica(read)) return onPrimary();
