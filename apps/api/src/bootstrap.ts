@@ -22,7 +22,7 @@ export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock =
   const counter = config.exposeSqlQueryCount ? new QueryCounter() : null;
   const dataSource = createDataSource(database.url, counter ? { logger: counter, logging: ['query'] } : {}, config.database);
   await dataSource.initialize();
-  const applied = await runMigrations(dataSource);
+  const applied = await runMigrations(dataSource, (m) => logger.log(m));
   logger.log(`Database ready (${database.embedded ? 'embedded' : 'DATABASE_URL'}); ${applied} migration(s) applied`);
   const jwtSecret = await resolveJwtSecret(config);
   observability.scrub(jwtSecret);

@@ -39,7 +39,7 @@ export type Services = ReturnType<typeof createServices>;
 // The one wiring of the service graph: the Nest module, the CLIs and the integration tests all
 // build it here.
 export function createServices({ dataSource, clock, jwt = null, logger = null }: ServiceDeps) {
-  const repositories: Repositories = createRepositories(dataSource);
+  const repositories: Repositories = createRepositories(dataSource, logger);
   const { agencies, plans, tasks, events, notifications, transactions } = repositories;
   const log = logger ?? undefined;
   const denials = new AccessDenialsService({ denials: repositories.accessDenials, clock, log });

@@ -104,17 +104,20 @@ export class AuditService {
     const scope = Scope.ofActor(actor);
     const plan = await this.deps.plans.findById(scope, requireUuid(planId, 'planId'));
     if (!plan) throw notFound(`No plan with id ${planId}`);
-    const verdict = { tasksChecked: 0, eventsChecked: 0, brokenTaskCount: 0, brokenTasks: [] as TaskFinding[] };
-    await this.deps.transactions.readSnapshot((tx) =>
-      this.reader.forEachTaskOfPlan(tx, scope, plan, (task, events) => {
-        verdict.tasksChecked += 1;
-        verdict.eventsChecked += events.length;
+    // on a replica when there is one (the audit's batches may lag the primary); the verdict starts
+    // afresh inside the snapshot, which runs again on the primary if the replica fails midway
+    const verdict = await this.deps.transactions.readSnapshot(async (tx) => {
+      const found = { tasksChecked: 0, eventsChecked: 0, brokenTaskCount: 0, brokenTasks: [] as TaskFinding[] };
+      await this.reader.forEachTaskOfPlan(tx, scope, plan, (task, events) => {
+        found.tasksChecked += 1;
+        found.eventsChecked += events.length;
         const finding = auditTask(task, events);
         if (finding === null) return;
-        verdict.brokenTaskCount += 1;
-        if (verdict.brokenTasks.length < this.limits.listed) verdict.brokenTasks.push(finding);
-      }),
-    );
+        found.brokenTaskCount += 1;
+        if (found.brokenTasks.length < this.limits.listed) found.brokenTasks.push(finding);
+      });
+      return found;
+    }, 'replica');
     const brokenTaskIds = verdict.brokenTasks.map((finding) => finding.taskId);
     const periods = await this.deps.periods.verify(scope, plan);
     return {
@@ -128,7 +131,8 @@ export class AuditService {
 
   private async historyOf(actor: Actor, taskId: string): Promise<{ task: TaskEntity; events: TaskEventEntity[] }> {
     const id = requireUuid(taskId, 'taskId');
-    const found = await this.deps.transactions.readSnapshot((tx) => this.reader.history(tx, Scope.ofActor(actor), id));
+    // replays and timelines read a replica when there is one
+    const found = await this.deps.transactions.readSnapshot((tx) => this.reader.history(tx, Scope.ofActor(actor), id), 'replica');
     if (!found) throw notFound(`No task with id ${taskId}`);
     return found;
   }

@@ -1,6 +1,7 @@
 import { Client, type ClientConfig } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { databasePoolConfig, type DatabasePoolConfig } from '../config/app-config';
+import { replicationOptions, replicaPoolsConnectOnUse } from './replication';
 import { AgencyGroupMemberEntity } from './entities/agency-group-member.entity';
 import { AgencyEntity } from './entities/agency.entity';
 import { ProvinceEntity } from './entities/province.entity';
@@ -51,17 +52,22 @@ export const MIGRATIONS = [
   PeriodCloses1764800000000,
 ];
 
+// The pool's bounds, and the streaming replicas reads may be routed to (none: every read on `url`).
+export type DataSourcePoolConfig = DatabasePoolConfig & { replicaUrls?: readonly string[] };
+
 // synchronize is off everywhere, tests included: the schema comes only from migrations.
 // The pool's bounds (app-config DatabasePoolConfig) make a stopped or frozen database an error
-// within seconds instead of a request that hangs.
+// within seconds instead of a request that hangs. With replicas, TypeORM's replication keeps one
+// pool per server; only what repositories/read-routing.ts sends to 'replica' reads from them.
 export function dataSourceOptions(
   url: string,
   extra: Partial<DataSourceOptions> = {},
-  pool: DatabasePoolConfig = databasePoolConfig(),
+  pool: DataSourcePoolConfig = databasePoolConfig(),
 ): DataSourceOptions {
   return {
     type: 'postgres',
     url,
+    ...replicationOptions(url, pool.replicaUrls ?? []),
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
@@ -97,9 +103,10 @@ const TIMEOUTS = new WeakMap<DataSource, DatabasePoolConfig>();
 export function createDataSource(
   url: string,
   extra: Partial<DataSourceOptions> = {},
-  pool: DatabasePoolConfig = databasePoolConfig(),
+  pool: DataSourcePoolConfig = databasePoolConfig(),
 ): DataSource {
   const dataSource = new DataSource(dataSourceOptions(url, extra, pool));
+  replicaPoolsConnectOnUse(dataSource);
   TIMEOUTS.set(dataSource, pool);
   return dataSource;
 }

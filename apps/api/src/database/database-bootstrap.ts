@@ -51,9 +51,35 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-export async function runMigrations(dataSource: DataSource): Promise<number> {
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
-  return applied.length;
+// Several instances may start at once (a rolling upgrade, a scaled deployment), and TypeORM's
+// runMigrations takes no lock: without one, two instances apply the same migration and one fails.
+// A PostgreSQL advisory lock makes them take turns: one applies what is pending, the others wait,
+// then find nothing left. The lock is held by one connection, so a crashed holder releases it.
+export const MIGRATION_LOCK_KEY = 7_301_146_200;
+const MIGRATION_LOCK_POLL_MS = 250;
+const MIGRATION_LOCK_WAIT_MS = 15 * 60_000;
+
+export async function runMigrations(dataSource: DataSource, log: (message: string) => void = () => undefined): Promise<number> {
+  const runner = dataSource.createQueryRunner('master');
+  try {
+    // pg_try_advisory_lock answers at once, so no statement or lock timeout cuts the wait short
+    for (let waited = 0; ; waited += MIGRATION_LOCK_POLL_MS) {
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATION_LOCK_KEY])) as { locked: boolean }[];
+      if (locked) break;
+      if (waited === 0) log('Another instance is applying migrations: waiting for it');
+      if (waited >= MIGRATION_LOCK_WAIT_MS)
+        throw new Error(`Another instance held the migration lock for ${MIGRATION_LOCK_WAIT_MS / 60_000} minutes`);
+      await new Promise((resolve) => setTimeout(resolve, MIGRATION_LOCK_POLL_MS));
+    }
+    try {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      return applied.length;
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    }
+  } finally {
+    await runner.release();
+  }
 }
 
 // In embedded mode the JWT secret is generated once and kept beside the data.

@@ -13,6 +13,7 @@ import {
   type PeriodCloseRepository,
 } from '../repositories/period-close.repository';
 import type { PlanEntity, PlanRepository } from '../repositories/plan.repository';
+import type { ReadPreference } from '../repositories/read-routing';
 import type { ScorecardRepository } from '../repositories/scorecard.repository';
 import {
   periodChainFindings,
@@ -65,7 +66,12 @@ export class PeriodCloseService {
     }
     const scope = Scope.ofActor(actor).narrow(plan.provinceCode);
     if (await this.deps.periodCloses.find(scope, plan, parsed.label)) throw alreadyClosed(parsed.label);
-    const figures = { ...(await this.figures(scope, plan, parsed.label, cutoff)), closedAt: now.toISOString(), closedBy: actor.userId };
+    // sealed for good: read on the primary, never on a replica that may lag
+    const figures = {
+      ...(await this.figures(scope, plan, parsed.label, cutoff, 'primary')),
+      closedAt: now.toISOString(),
+      closedBy: actor.userId,
+    };
     const close = { period: parsed.label, cutoff, closedAt: now, closedBy: actor.userId, closedByAgencyId: actor.agencyId, figures };
     try {
       return await this.deps.periodCloses.append(plan, close, (prev) => {
@@ -105,7 +111,7 @@ export class PeriodCloseService {
     const broken = new Set(findings.map((finding) => finding.seq));
     for (const close of closes) {
       if (broken.has(close.seq)) continue;
-      const again = await this.figures(scope.narrow(plan.provinceCode), plan, close.period, close.cutoff);
+      const again = await this.figures(scope.narrow(plan.provinceCode), plan, close.period, close.cutoff, 'replica');
       if (recomputable(again) !== recomputable(close.figures as SealedFigures)) {
         findings.push({
           period: close.period,
@@ -118,9 +124,9 @@ export class PeriodCloseService {
     return { periodsChecked: closes.length, findings: findings.sort((a, b) => a.seq - b.seq) };
   }
 
-  private async figures(scope: Scope, plan: PlanEntity, period: string, cutoff: Date): Promise<SealedFigures> {
-    const scores = await this.deps.scorecards.scores(scope, plan.id, cutoff);
-    const tasks = await this.deps.scorecards.tasksAsOf(scope, plan.id, cutoff);
+  private async figures(scope: Scope, plan: PlanEntity, period: string, cutoff: Date, read: ReadPreference): Promise<SealedFigures> {
+    const scores = await this.deps.scorecards.scores(scope, plan.id, cutoff, read);
+    const tasks = await this.deps.scorecards.tasksAsOf(scope, plan.id, cutoff, read);
     return sealFigures(plan.id, period, cutoff, scores, tasks);
   }
 

@@ -5,6 +5,7 @@ import type { Scope } from '../common/scope';
 import { PlanEntity, type StoredPeriodCutoff, type StoredReportingDeadline } from '../database/entities/plan.entity';
 import { SectionEntity } from '../database/entities/section.entity';
 import { LEAF_TASK_SQL } from './task-sql';
+import { ReadRouter } from './read-routing';
 import { inScope } from './scope-where';
 import { managerOf, type Tx } from './transaction';
 
@@ -24,7 +25,11 @@ export type PlanSettingsChanges = Partial<
 >;
 
 export class PlanRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly reads: ReadRouter;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.reads = ReadRouter.of(dataSource);
+  }
 
   private get plans() {
     return this.dataSource.getRepository(PlanEntity);
@@ -51,8 +56,10 @@ export class PlanRepository {
   // A plan page: the plan and its progress in one statement. The tasks are filtered by the plan id
   // as a parameter, not as p.id: with a correlated p.id the planner estimated an average plan's
   // tasks (hundreds of thousands beside one big plan) and scanned the whole table.
+  // Read on a replica when there is one (read-routing.ts): a page may lag the primary.
   async findWithProgress(scope: Scope, id: string): Promise<{ plan: PlanEntity; progress: PlanProgress } | null> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const rows: Record<string, unknown>[] = await this.reads.query(
+      'replica',
       `SELECT ${PLAN_COLUMNS},
   (SELECT coalesce(jsonb_agg(s), '[]'::jsonb) FROM (
      SELECT t.state, t.late, count(*) AS count FROM tasks t
@@ -74,10 +81,11 @@ FROM plans p WHERE p.id = $1::uuid AND ($2::text IS NULL OR p.province_code = $2
     return (await this.plans.count({ take: 1 })) > 0;
   }
 
-  // Leaf tasks only: a parent's state is the roll-up of its children.
+  // Leaf tasks only: a parent's state is the roll-up of its children. On a replica when there is one.
   async progress(scope: Scope, planIds: readonly string[]): Promise<Map<string, PlanProgress>> {
     if (planIds.length === 0) return new Map();
-    const rows: { plan_id: string; state: TaskState; late: boolean; count: string }[] = await this.dataSource.query(
+    const rows = await this.reads.query<{ plan_id: string; state: TaskState; late: boolean; count: string }>(
+      'replica',
       `SELECT t.plan_id, t.state, t.late, count(*) AS count
        FROM tasks t
        WHERE t.plan_id = ANY($1::uuid[]) AND ($2::text IS NULL OR t.province_code = $2) AND ${LEAF_TASK_SQL}

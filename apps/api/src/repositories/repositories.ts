@@ -5,6 +5,7 @@ import { HealthRepository } from './health.repository';
 import { NotificationRepository } from './notification.repository';
 import { PeriodCloseRepository } from './period-close.repository';
 import { PlanRepository } from './plan.repository';
+import { ReadRouter, type ReadRoutingLog } from './read-routing';
 import { ScorecardRepository } from './scorecard.repository';
 import { TaskEventRepository } from './task-event.repository';
 import { TaskRepository } from './task.repository';
@@ -24,7 +25,9 @@ export interface Repositories {
   transactions: Transactions;
 }
 
-export function createRepositories(dataSource: DataSource): Repositories {
+// log: where a replica falling out of use, and coming back, is reported (read-routing.ts).
+export function createRepositories(dataSource: DataSource, log: ReadRoutingLog | null = null): Repositories {
+  ReadRouter.of(dataSource, log);
   return {
     agencies: new AgencyRepository(dataSource),
     plans: new PlanRepository(dataSource),

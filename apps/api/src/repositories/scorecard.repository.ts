@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { TaskState } from '@app/lifecycle';
 import type { Scope } from '../common/scope';
+import { ReadRouter, type ReadPreference } from './read-routing';
 import { TASKS_AS_OF_CTES } from './task-as-of-sql';
 
 // The four categories of the Government Office's task tracking, plus reports missing and lateness.
@@ -94,11 +95,17 @@ ORDER BY sc.sort_key`;
 type Row = Record<string, unknown>;
 
 // Progress of a plan as of any instant, computed in SQL from task_events (never from today's rows).
+// Scorecards and report exports read a replica (read-routing.ts); sealing a period close reads
+// the primary (read: 'primary'), since its figures are kept for good.
 export class ScorecardRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly reads: ReadRouter;
 
-  async scores(scope: Scope, planId: string, asOf: Date): Promise<PlanScores> {
-    const rows: Row[] = await this.dataSource.query(SCORES_SQL, [planId, scope.provinceCode, asOf.toISOString()]);
+  constructor(dataSource: DataSource) {
+    this.reads = ReadRouter.of(dataSource);
+  }
+
+  async scores(scope: Scope, planId: string, asOf: Date, read: ReadPreference = 'replica'): Promise<PlanScores> {
+    const rows: Row[] = await this.reads.query(read, SCORES_SQL, [planId, scope.provinceCode, asOf.toISOString()]);
     const agencies = rows
       .filter((row) => Number(row.agency_grouped) === 0)
       .sort((a, b) => Number(a.first_sort_key) - Number(b.first_sort_key))
@@ -116,8 +123,8 @@ export class ScorecardRepository {
     return { agencies, sections, total: totalRow ? counts(totalRow) : counts({}) };
   }
 
-  async tasksAsOf(scope: Scope, planId: string, asOf: Date): Promise<TaskAsOfRow[]> {
-    const rows: Row[] = await this.dataSource.query(TASKS_SQL, [planId, scope.provinceCode, asOf.toISOString()]);
+  async tasksAsOf(scope: Scope, planId: string, asOf: Date, read: ReadPreference = 'replica'): Promise<TaskAsOfRow[]> {
+    const rows: Row[] = await this.reads.query(read, TASKS_SQL, [planId, scope.provinceCode, asOf.toISOString()]);
     return rows.map(toTaskAsOf);
   }
 }

@@ -5,6 +5,7 @@ import { TaskCoordinatorEntity } from '../database/entities/task-coordinator.ent
 import { TaskEntity, readSnapshot } from '../database/entities/task.entity';
 import { AgencyEntity, PROVINCIAL_COMMITTEE_CODE } from './agency.repository';
 import { LEAF_TASK_SQL, agencyInvolvedSql } from './task-sql';
+import { ReadRouter } from './read-routing';
 import { inScope } from './scope-where';
 import { TASK_CHANGED_CHANNEL } from './task-change-feed';
 import { managerOf, preparedQuery, type Tx } from './transaction';
@@ -108,7 +109,9 @@ export class TaskRepository {
     if (filter.agencyId) where.push(agencyInvolvedSql(`${param(filter.agencyId)}::uuid`));
     const matches = where.length === 0 ? 'true' : where.join(' AND ');
     const after = filter.afterSortKey ? ` AND t.sort_key > ${param(filter.afterSortKey)}::bigint` : '';
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    // a task page reads a replica when there is one (read-routing.ts)
+    const rows: Record<string, unknown>[] = await ReadRouter.of(this.dataSource).query(
+      'replica',
       `SELECT total.n AS page_total_count, page.* FROM (SELECT count(*) AS n FROM tasks t WHERE ${matches}) total
 LEFT JOIN LATERAL (
   SELECT t.*,
@@ -144,8 +147,10 @@ LEFT JOIN LATERAL (
     };
   }
 
+  // The plan reports' read: on a replica when there is one (read-routing.ts).
   async leafTasksOfPlan(scope: Scope, planId: string): Promise<TaskEntity[]> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const rows: Record<string, unknown>[] = await ReadRouter.of(this.dataSource).query(
+      'replica',
       `SELECT t.* FROM tasks t WHERE t.plan_id = $1 AND ($2::text IS NULL OR t.province_code = $2) AND ${LEAF_TASK_SQL} ORDER BY t.sort_key`,
       [planId, scope.provinceCode],
     );

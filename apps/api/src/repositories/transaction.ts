@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { ReadRouter, type ReadPreference } from './read-routing';
 
 declare const TX: unique symbol;
 
@@ -29,21 +30,10 @@ export class Transactions {
   // One snapshot for several reads: every statement of `work` sees the database as it was at the
   // first one, and nothing can be written. The audit reads a task row and its events in separate
   // statements; without this, a transition committed between them would look like tampering.
-  // One START statement instead of TypeORM's START + SET TRANSACTION.
-  async readSnapshot<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      await runner.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const result = await work(runner.manager as unknown as Tx);
-      await runner.query('COMMIT');
-      return result;
-    } catch (error) {
-      // the first error is the one to report; a connection too broken to roll back is dropped by the pool
-      await runner.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      await runner.release();
-    }
+  // One START statement instead of TypeORM's START + SET TRANSACTION. read: 'replica' for the
+  // audit's and the replays' reads (read-routing.ts), which may lag the primary.
+  readSnapshot<T>(work: (tx: Tx) => Promise<T>, read: ReadPreference = 'primary'): Promise<T> {
+    return ReadRouter.of(this.dataSource).snapshot(read, (manager) => work(manager as unknown as Tx));
   }
 }
 
