@@ -11,6 +11,7 @@ import { QueryCounter } from './database/query-counter';
 import { resolveDatabase, resolveJwtSecret, runMigrations } from './database/database-bootstrap';
 import { createServices, type Services } from './services';
 import { registerRequestGuards } from './graphql/http-guards';
+import { registerConsole } from './console/console-route';
 
 export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock = systemClock): Promise<NestFastifyApplication> {
   const logger = new Logger('Bootstrap');
@@ -31,6 +32,7 @@ export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock =
     bodyLimit: config.bodyLimit,
     rateLimit: config.rateLimit,
   });
+  registerConsole(adapter.getInstance(), config.console);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, services }), adapter, {
     logger: loggerLevels(config.logLevel),
   });

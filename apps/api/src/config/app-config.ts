@@ -16,6 +16,7 @@ export interface AppConfig {
   rateLimit: { max: number; windowMs: number }; // GraphQL requests per user per window
   bodyLimit: { user: number; admin: number }; // bytes of one GraphQL request body
   database: DatabasePoolConfig;
+  console: { enabled: boolean }; // GET /console, the supervisor's web page (off in production unless enabled)
 }
 
 export interface JwtConfig {
@@ -54,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       admin: intInRange(env.ADMIN_BODY_LIMIT_BYTES, 'ADMIN_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     },
     database: databasePoolConfig(env),
+    console: { enabled: bool(env.CONSOLE_ENABLED, 'CONSOLE_ENABLED', !production) },
   };
 }
 
