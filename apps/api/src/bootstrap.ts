@@ -89,6 +89,7 @@ function printWelcome(app: NestFastifyApplication, config: AppConfig, embedded: 
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.log(`GraphQL API on http://localhost:${port}/graphql (GraphiQL: http://localhost:${port}/graphiql), health: /health`);
+  if (config.console.enabled) logger.log(`Supervisor's console: http://localhost:${port}/console`);
   logger.log(
     `Get a token: npm run token -- --province thai-binh --agency so-ke-hoach-va-dau-tu --role SUPERVISOR` +
       (embedded ? ' (the secret is kept in .data/jwt-secret)' : ''),

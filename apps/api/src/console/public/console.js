@@ -74,12 +74,13 @@
     planId: null,
     live: null, // { client, dispose }
     liveEvents: 0,
+    renders: 0,
     everConnected: false,
     refreshTimer: null,
     refreshing: false,
     refreshAgain: false,
     timelineTaskId: null,
-    rejectDrafts: new Map(), // taskId → the comment being written, kept across live refreshes
+    rejectDrafts: new Map(), // taskId → the comment being written: its form stays open across live refreshes
     idempotencyKeys: new Map(), // taskId:version:event → the key, reused when the request is retried
   };
 
@@ -284,7 +285,8 @@
     renderScorecard(data.agencyScorecard);
     renderReported(data.reported);
     renderOverdue(data.overdue);
-    $('plan-view').dataset.loadedAt = String(Date.now());
+    state.renders += 1;
+    $('plan-view').dataset.renders = String(state.renders);
   }
 
   function scoreCells(score) {
@@ -334,9 +336,21 @@
   function renderReported(connection) {
     $('reported-count').textContent = countLabel(connection);
     const list = $('reported-list');
+    // a comment being typed keeps its focus and caret when a live refresh redraws the list
+    const focused = document.activeElement;
+    const typing = focused && focused.tagName === 'TEXTAREA' && list.contains(focused) ? focused.closest('li').dataset.taskId : null;
+    const caret = typing ? [focused.selectionStart, focused.selectionEnd] : null;
     clear(list);
     if (connection.totalCount === 0) list.append(el('li', { className: 'empty', text: 'Không có báo cáo nào chờ duyệt.' }));
     for (const { node: task } of connection.edges) list.append(reportedItem(task));
+    if (typing) {
+      const item = Array.from(list.children).find((li) => li.dataset.taskId === typing);
+      const area = item && item.querySelector('textarea');
+      if (area && !area.closest('[hidden]')) {
+        area.focus();
+        area.setSelectionRange(caret[0], caret[1]);
+      }
+    }
   }
 
   function reportedItem(task) {
@@ -378,6 +392,8 @@
           dataset: { action: 'reject' },
           text: 'Từ chối',
           onclick: () => {
+            // open until sent or cancelled, also across a live refresh that redraws the list
+            if (!state.rejectDrafts.has(task.id)) state.rejectDrafts.set(task.id, '');
             form.hidden = false;
             form.querySelector('textarea').focus();
           },
