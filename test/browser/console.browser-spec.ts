@@ -285,3 +285,45 @@ describe('the supervisor console when CONSOLE_ENABLED=false', () => {
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
   });
 });
+
+describe('the supervisor console under NODE_ENV=production', () => {
+  const province = uniqueProvince('console-prod');
+  let off: ApiServer;
+  let on: ApiServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await seedPlan(testPlan(province, [{}]));
+    [off, on] = await Promise.all([
+      startApiServer({ NODE_ENV: 'production' }),
+      startApiServer({ NODE_ENV: 'production', CONSOLE_ENABLED: 'true' }),
+    ]);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([off?.stop(), on?.stop()]);
+  });
+
+  it('is off unless CONSOLE_ENABLED=true, and then works under the production headers with its own CSP alone', async () => {
+    expect((await fetch(`${off.url}/console`)).status).toBe(404);
+    const response = await fetch(`${on.url}/console`);
+    expect(response.status).toBe(200);
+    // one policy, the console's (helmet's own production policy is not sent beside it)
+    expect(response.headers.get('content-security-policy')).toBe(CONSOLE_CSP);
+
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    await page.goto(`${on.url}/console`);
+    await page.fill('#token-input', await token(province.code, AGENCIES.monitoring.code, ['SUPERVISOR'], 'console-prod-supervisor'));
+    await page.click('#sign-in-button');
+    await page.locator('#scorecard-body tr[data-agency="so-tu-phap"] td[data-field="led"]').filter({ hasText: '1' }).waitFor(WAIT);
+    await page.locator('#live-status[data-state="on"]').waitFor(WAIT);
+    expect(problems).toEqual([]);
+  });
+});
