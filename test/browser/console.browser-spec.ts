@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CONSOLE_CSP } from '../../apps/api/src/console/console-route';
-import { gql, startApiServer, token, type ApiServer } from '../support/api-server';
+import { signToken } from '../../apps/api/src/auth/jwt.service';
+import { gql, startApiServer, TEST_JWT_SECRET, token, type ApiServer } from '../support/api-server';
 import { fire } from '../support/e2e-helpers';
 import { AGENCIES, seedPlan, testPlan, uniqueProvince } from '../support/fixtures';
 
@@ -118,18 +119,28 @@ describe('the supervisor console (/console) in chromium', () => {
     }
   });
 
-  it('does show the API message for a wrong token and keeps nothing in sessionStorage', async () => {
+  it('does show the API message for a wrong or an expired token and keeps neither in sessionStorage', async () => {
     const wrong = `${supervisor.slice(0, -4)}AAAA`; // the signature no longer matches
-    const api = await gql(server, wrong, '{ me { userId } }');
-    expect(api.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    await step('wrong token', async () => {
-      await signIn(page, wrong);
-      await page.waitForSelector('#error:not([hidden])', WAIT);
-      expect(await page.textContent('#error')).toContain(api.errors![0].message);
-      expect(await page.isVisible('#sign-in')).toBe(true);
-      expect(await page.isVisible('#workspace')).toBe(false);
-      expect(await page.evaluate("sessionStorage.getItem('console.token')")).toBeNull();
-    });
+    const expired = await signToken(
+      { sub: 'console-supervisor', province: province.code, agency: AGENCIES.monitoring.code, roles: ['SUPERVISOR'] },
+      TEST_JWT_SECRET,
+      '-1h',
+    );
+    for (const [name, jwt] of [
+      ['wrong', wrong],
+      ['expired', expired],
+    ]) {
+      const api = await gql(server, jwt, '{ me { userId } }');
+      expect(api.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      await step(`${name} token`, async () => {
+        await signIn(page, jwt);
+        await page.waitForSelector('#error:not([hidden])', WAIT);
+        expect(await page.textContent('#error')).toBe(`Lỗi: ${api.errors![0].message} (UNAUTHENTICATED)`);
+        expect(await page.isVisible('#sign-in')).toBe(true);
+        expect(await page.isVisible('#workspace')).toBe(false);
+        expect(await page.evaluate("sessionStorage.getItem('console.token')")).toBeNull();
+      });
+    }
   });
 
   it('does sign a supervisor in, show the scorecard and the reports waiting, and keep the token across a reload', async () => {
@@ -150,6 +161,28 @@ describe('the supervisor console (/console) in chromium', () => {
       expect(await page.isVisible('#sign-in')).toBe(false);
       await page.waitForSelector('#live-status[data-state="on"]', WAIT);
     });
+  });
+
+  it('does show an officer of the lead agency the reports without Approve or Reject', async () => {
+    const officerContext = await browser.newContext();
+    const officerPage = await officerContext.newPage();
+    try {
+      await step(
+        'officer',
+        async () => {
+          await signIn(officerPage, lead);
+          await officerPage.click(`#plan-list button[data-plan-id="${planId}"]`);
+          await reportedItem(officerPage, tasks[0]).waitFor(WAIT);
+          expect(await officerPage.locator('#reported-list button[data-action]').count()).toBe(0);
+          expect(await reportedItem(officerPage, tasks[0]).locator('.actions').textContent()).toBe(
+            'Mã truy cập này không có quyền duyệt nhiệm vụ này.',
+          );
+        },
+        officerPage,
+      );
+    } finally {
+      await officerContext.close();
+    }
   });
 
   it('does approve a report and show the changed scorecard without a reload, then a change made by another client live', async () => {
