@@ -40,6 +40,15 @@ describe('registerConsole', () => {
     await fastify.close();
   });
 
+  it('does serve /console/ also on a server that ignores trailing slashes', async () => {
+    const fastify = Fastify({ routerOptions: { ignoreTrailingSlash: true } });
+    registerConsole(fastify, { enabled: true });
+    const base = await fastify.listen({ port: 0, host: '127.0.0.1' });
+    expect((await fetch(`${base}/console/`)).status).toBe(200);
+    expect((await fetch(`${base}/console`)).status).toBe(200);
+    await fastify.close();
+  });
+
   it('does answer 404 for any other path under /console, and for every path when disabled', async () => {
     const enabled = await app(true);
     for (const url of ['/console/index.html', '/console/../package.json', '/console/console-route.ts', '/console/public/console.js']) {

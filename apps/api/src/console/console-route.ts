@@ -64,7 +64,12 @@ export function registerConsole(fastify: FastifyInstance, options: { enabled: bo
 
   const page = files.get('')!;
   fastify.get(CONSOLE_PATH, async (_request, reply) => send(reply, page));
-  fastify.get(`${CONSOLE_PATH}/`, async (_request, reply) => send(reply, page));
+  try {
+    fastify.get(`${CONSOLE_PATH}/`, async (_request, reply) => send(reply, page));
+  } catch (error) {
+    // a server that ignores trailing slashes has this route already
+    if ((error as { code?: string }).code !== 'FST_ERR_DUPLICATED_ROUTE') throw error;
+  }
   for (const [name, file] of files) {
     if (name !== '') fastify.get(`${CONSOLE_PATH}/${name}`, async (_request, reply) => send(reply, file));
   }
