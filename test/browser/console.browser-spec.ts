@@ -285,6 +285,40 @@ describe('the supervisor console (/console) in chromium', () => {
     });
   });
 
+  it('does show CONFLICT for a verdict on a task changed since it was shown, then the list as it is now', async () => {
+    const staleContext = await browser.newContext();
+    // this page hears no live update: the websocket is answered by nobody
+    await staleContext.routeWebSocket(/\/graphql$/, () => undefined);
+    const stale = await staleContext.newPage();
+    try {
+      await step(
+        'conflict',
+        async () => {
+          await signIn(stale, supervisor);
+          await reportedItem(stale, tasks[2]).waitFor(WAIT);
+          const shown = Number(await reportedItem(stale, tasks[2]).getAttribute('data-version'));
+          // another supervisor's client decides first
+          await fire(server, supervisor, { taskId: tasks[2], event: 'VERIFY', expectedVersion: shown });
+          await reportedItem(stale, tasks[2]).locator('button[data-action="approve"]').click();
+          await stale.waitForSelector('#error:not([hidden])', WAIT);
+          expect(await stale.getAttribute('#error', 'data-code')).toBe('CONFLICT');
+          await reportedItem(stale, tasks[2]).waitFor({ state: 'detached', ...WAIT });
+          expect(await stale.textContent('#live-status')).toBe('Ngoại tuyến');
+        },
+        stale,
+      );
+    } finally {
+      await staleContext.close();
+    }
+    const verifies = await gql<{ task: { history: { type: string }[] } }>(
+      server,
+      supervisor,
+      'query T($id: ID!) { task(id: $id) { history { type } } }',
+      { id: tasks[2] },
+    );
+    expect(verifies.data!.task.history.filter((event) => event.type === 'VERIFY')).toHaveLength(1);
+  });
+
   it('does sign out: the token leaves sessionStorage and a reload asks for it again', async () => {
     await step('sign out', async () => {
       await page.click('#sign-out');
