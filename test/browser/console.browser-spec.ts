@@ -21,7 +21,7 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const SHOTS = mkdtempSync(join(tmpdir(), 'console-browser-'));
+let shots: string | null = null; // a temp directory, made at the first failure
 const WAIT = { timeout: 30_000 }; // generous bounds on waiting, never asserted as a time
 
 const MARKUP_TITLE = 'Nhiệm vụ <b>in đậm</b> <img src="x" onerror="window.__injected = true">';
@@ -80,7 +80,8 @@ describe('the supervisor console (/console) in chromium', () => {
     try {
       await work();
     } catch (error) {
-      const path = join(SHOTS, `${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+      shots ??= mkdtempSync(join(tmpdir(), 'console-browser-'));
+      const path = join(shots, `${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
       await on.screenshot({ path, fullPage: true }).catch(() => undefined);
       throw Object.assign(error as Error, { message: `${(error as Error).message}\n(screenshot: ${path})` });
     }
