@@ -14,6 +14,7 @@ import { actorOf, registerRequestGuards } from './graphql/http-guards';
 import { Observability } from './observability/observability';
 import { poolStatsOf } from './observability/pool-stats';
 import { installGracefulShutdown } from './shutdown/graceful-shutdown';
+import { registerConsole } from './console/console-route';
 
 export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock = systemClock): Promise<NestFastifyApplication> {
   const observability = new Observability(config); // pino behind Fastify's and Nest's logs
@@ -37,6 +38,7 @@ export async function bootstrap(config: AppConfig = loadConfig(), clock: Clock =
     bodyLimit: config.bodyLimit,
     rateLimit: config.rateLimit,
   });
+  registerConsole(adapter.getInstance(), config.console);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, services }), adapter, {
     logger: observability.nestLogger,
   });
@@ -92,6 +94,7 @@ function printWelcome(app: NestFastifyApplication, config: AppConfig, embedded: 
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.log(`GraphQL API on http://localhost:${port}/graphql (GraphiQL: http://localhost:${port}/graphiql), health: /health`);
+  if (config.console.enabled) logger.log(`Supervisor's console: http://localhost:${port}/console`);
   logger.log(
     `Get a token: npm run token -- --province thai-binh --agency so-ke-hoach-va-dau-tu --role SUPERVISOR` +
       (embedded ? ' (the secret is kept in .data/jwt-secret)' : ''),
