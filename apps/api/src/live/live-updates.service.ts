@@ -57,6 +57,14 @@ export class LiveUpdatesService {
   }
 }
 
+// A delivery standing for more changes of its plan than were listed after the feed reconnected
+// (Task.resync): a copy, the loaders' cached task stays as it is.
+export type LiveTask = TaskEntity & { resync?: true };
+
+function withResync(task: TaskEntity): LiveTask {
+  return Object.assign(Object.create(Object.getPrototypeOf(task) as object) as TaskEntity, task, { resync: true as const });
+}
+
 // Each notification re-read within the subscriber's scope. One whose task has moved on since is
 // skipped: the later transition's notification follows it (NOTIFY is delivered in commit order).
 class TaskChangeStream implements AsyncIterableIterator<TaskEntity> {
@@ -93,6 +101,7 @@ class TaskChangeStream implements AsyncIterableIterator<TaskEntity> {
     if (!this.scope.includes(change.provinceCode)) return null;
     try {
       const task = await this.deps.read(change.taskId);
+      if (task && change.resync) return withResync(task);
       return task && task.version <= change.version ? task : null;
     } catch (error) {
       // a database hiccup loses this one notification, not the subscription
