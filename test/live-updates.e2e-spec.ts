@@ -173,6 +173,8 @@ describe('live updates (taskChanged over graphql-ws)', () => {
   let otherCoordinator: string;
   const bulk = uniqueProvince('live-bulk');
   let bulkPlanId: string;
+  const slow = uniqueProvince('live-slow');
+  let slowPlanId: string;
   const clients: WsClient[] = [];
   const gate = new PgGate();
 
@@ -186,6 +188,8 @@ describe('live updates (taskChanged over graphql-ws)', () => {
         Array.from({ length: 51 }, () => ({ dueAt: endOfLocalDayUtc('2021-06-30') })),
       ),
     ));
+    // a task whose deliveries are large: a client that stops reading fills the socket's buffers soon
+    ({ planId: slowPlanId } = await seedPlan(testPlan(slow, [{ target: 'Chỉ tiêu '.repeat(900), note: 'Ghi chú '.repeat(1000) }])));
     // instance A reaches PostgreSQL through the gate (to cut its LISTEN connection); B directly
     const gated = await gate.start();
     [a, b] = await Promise.all([startApiServer({ DATABASE_URL: gated }), startApiServer()]);
@@ -392,6 +396,49 @@ describe('live updates (taskChanged over graphql-ws)', () => {
     // one signal instead of 51 deliveries
     expect(after.filter((t) => t.resync !== true)).toEqual([]);
     expect(after.filter((t) => t.resync === true)).toHaveLength(1);
+  });
+
+  it('does close (4400) a connection that stops reading, instead of queueing its changes without bound', async () => {
+    const slowLead = await token(slow.code, AGENCIES.justice.code, ['OFFICER'], 'live-slow-lead');
+    const [slowTask] = await taskIds(a, slowLead, slowPlanId);
+    const ws = new WebSocket(`${a.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    const messages: { type: string }[] = [];
+    ws.on('message', (data) => messages.push(JSON.parse(String(data)) as { type: string }));
+    const closedWith = new Promise<Closed>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${slowLead}` } }));
+    await until(() => messages.some((m) => m.type === 'connection_ack'), 'connection_ack');
+    const big = Array.from({ length: 14 }, (_, i) => `t${i}: target n${i}: note`).join(' ');
+    ws.send(
+      JSON.stringify({
+        id: '1',
+        type: 'subscribe',
+        payload: {
+          query: `subscription S($planId: ID) { taskChanged(planId: $planId) { id version ${big} } }`,
+          variables: { planId: slowPlanId },
+        },
+      }),
+    );
+    const slowCoordinator = await token(slow.code, AGENCIES.ict.code, ['OFFICER'], 'live-slow-coordinator');
+    await fire(b, slowCoordinator, { taskId: slowTask, event: 'CONTRIBUTE', comment: 'Ý kiến phối hợp' });
+    await until(() => messages.some((m) => m.type === 'next'), 'the first delivery');
+
+    // the client stops reading; far more changes than the socket's buffers and the queue hold
+    ws.pause();
+    await withPg((pg) =>
+      pg.query(
+        `SELECT pg_notify('task_changed', json_build_object('p', $1::text, 'plan', $2::uuid, 'task', $3::uuid, 'v', 1000000 + i)::text)
+         FROM generate_series(1, 5000) AS i`,
+        [slow.code, slowPlanId, slowTask],
+      ),
+    );
+    await until(() => a.output().includes('reads too slowly'), 'the server to give up on the slow client', 45_000).finally(() =>
+      ws.resume(),
+    );
+    const closed = await closedWith;
+    expect(closed.code).toBe(4400);
+    expect(closed.reason).toMatch(/Too many undelivered changes/);
+    expect(messages.filter((m) => m.type === 'next').length).toBeLessThan(5000);
   });
 
   it('does refuse a connection without a valid token', async () => {

@@ -6,6 +6,8 @@ import { closeReason, LIVE_CLOSE } from './live-close-codes';
 export const LIVE_LIMITS = {
   subscriptionsPerConnection: 20,
   connectionsPerUser: 10, // connections holding at least one subscription
+  // changes waiting for a client that reads too slowly (Mercurius' queue has no bound of its own)
+  queuedPerSubscription: 1000,
 } as const;
 
 interface ClosableSocket {

@@ -5,7 +5,8 @@ import { requireUuid } from '../common/validation';
 import type { PlanRepository } from '../repositories/plan.repository';
 import type { TaskChange } from '../repositories/task-change-feed';
 import type { TaskEntity } from '../repositories/task.repository';
-import type { LiveConnection } from './live-connections';
+import { LIVE_CLOSE } from './live-close-codes';
+import { LIVE_LIMITS, type LiveConnection } from './live-connections';
 
 export type { TaskChange } from '../repositories/task-change-feed';
 
@@ -23,6 +24,7 @@ export interface TaskChangeStreamDeps {
   // the task as the subscriber may see it now (its scope, its loaders)
   read(taskId: string): Promise<TaskEntity | null>;
   log?: { warn(message: string): void } | null;
+  queueLimit?: number; // LIVE_LIMITS.queuedPerSubscription unless set
 }
 
 export class LiveUpdatesService {
@@ -40,6 +42,7 @@ export class LiveUpdatesService {
     const end = deps.connection.startSubscription(actor);
     try {
       const changes = await deps.subscribe(topic);
+      boundQueue(changes, deps);
       return new TaskChangeStream(changes[Symbol.asyncIterator](), scope, deps, end);
     } catch (error) {
       end();
@@ -55,6 +58,32 @@ export class LiveUpdatesService {
     }
     return scope.provinceCode === null ? `${TOPIC}/#` : `${TOPIC}/${scope.provinceCode}/+`;
   }
+}
+
+interface PushableQueue {
+  push(chunk: unknown): boolean;
+  readonly readableLength: number;
+}
+
+// Mercurius queues each subscription's changes in a Readable whose highWaterMark is advisory
+// (push keeps buffering past it), and sends one message at a time, waiting for the socket: a
+// client that never reads would let the queue grow without end. Past LIVE_LIMITS.queuedPerSubscription
+// waiting changes, the connection is closed (4400) and the rest dropped.
+function boundQueue(changes: unknown, deps: TaskChangeStreamDeps): void {
+  const queue = changes as Partial<PushableQueue>;
+  if (typeof queue.push !== 'function' || typeof queue.readableLength !== 'number') return;
+  const push = queue.push.bind(queue);
+  const limit = deps.queueLimit ?? LIVE_LIMITS.queuedPerSubscription;
+  let overflowed = false;
+  queue.push = (chunk: unknown): boolean => {
+    if (chunk === null) return push(chunk); // the end of the queue
+    if (overflowed) return false;
+    if ((queue as PushableQueue).readableLength < limit) return push(chunk);
+    overflowed = true;
+    deps.log?.warn(`taskChanged: closed a live connection that reads too slowly (${limit} changes waiting)`);
+    deps.connection.close(LIVE_CLOSE.slowConsumer, `Too many undelivered changes: more than ${limit} waiting; read faster`);
+    return false;
+  };
 }
 
 // A delivery standing for more changes of its plan than were listed after the feed reconnected
