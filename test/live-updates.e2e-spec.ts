@@ -1,8 +1,8 @@
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import { get } from 'node:http';
-import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { signToken } from '../apps/api/src/auth/jwt.service';
+import { PgGate } from '../apps/api/src/test-support/pg-gate';
 import { endOfLocalDayUtc } from '../libs/plan-import/src';
 import { gql, startApiServer, token, TEST_JWT_SECRET, type ApiServer } from './support/api-server';
 import { AGENCIES, seedPlan, testPlan, uniqueProvince } from './support/fixtures';
@@ -73,41 +73,6 @@ interface Closed {
   reason: string;
 }
 
-// A TCP proxy in front of PostgreSQL for instance A: while `refusing`, new connections are dropped at
-// once, so A's task change feed cannot reconnect until the test lets it (the gap is the test's, not a timer's).
-class PgGate {
-  refusing = false;
-  private readonly upstreams = new Set<Socket>();
-  private server: Server | null = null;
-
-  async start(): Promise<string> {
-    const target = new URL(process.env.TEST_DATABASE_URL!);
-    this.server = createServer((client) => {
-      if (this.refusing) return void client.destroy();
-      const upstream = tcpConnect(Number(target.port || 5432), target.hostname);
-      this.upstreams.add(upstream);
-      client.pipe(upstream).pipe(client);
-      const end = () => (client.destroy(), upstream.destroy(), this.upstreams.delete(upstream));
-      client.on('error', end).on('close', end);
-      upstream.on('error', end).on('close', end);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    const url = new URL(process.env.TEST_DATABASE_URL!);
-    url.host = `127.0.0.1:${(this.server.address() as { port: number }).port}`;
-    return url.toString();
-  }
-
-  // the client ports PostgreSQL sees for the connections that came through this gate
-  ports(): number[] {
-    return [...this.upstreams].map((s) => s.localPort).filter((port): port is number => typeof port === 'number');
-  }
-
-  async stop(): Promise<void> {
-    this.upstreams.forEach((s) => s.destroy());
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
-
 // The backends of the task change feeds that came through the gate.
 async function feedBackends(gate: PgGate): Promise<number[]> {
   return withPg(async (pg) =>
@@ -176,7 +141,8 @@ describe('live updates (taskChanged over graphql-ws)', () => {
   const slow = uniqueProvince('live-slow');
   let slowPlanId: string;
   const clients: WsClient[] = [];
-  const gate = new PgGate();
+  // instance A reaches PostgreSQL through the gate, to cut its LISTEN connection and keep it down
+  const gate = new PgGate(process.env.TEST_DATABASE_URL!);
 
   beforeAll(async () => {
     ({ planId } = await seedPlan(testPlan(province, [{}, {}, { dueAt: endOfLocalDayUtc('2021-06-30') }, {}, {}, {}])));
