@@ -6,8 +6,6 @@ export const LIVE_CLOSE = {
   forbidden: 4403,
   // a second connection_init on one socket; or the user's connections over the per-instance limit
   tooMany: 4429,
-  // the client read too slowly: more deliveries waited for it than a subscription may hold
-  slowConsumer: 4400,
 } as const;
 
 // A close reason is at most 123 bytes (RFC 6455): longer text is cut, never refused by ws.

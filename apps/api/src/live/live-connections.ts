@@ -6,7 +6,8 @@ import { closeReason, LIVE_CLOSE } from './live-close-codes';
 export const LIVE_LIMITS = {
   subscriptionsPerConnection: 20,
   connectionsPerUser: 10, // connections holding at least one subscription
-  // changes waiting for a client that reads too slowly (Mercurius' queue has no bound of its own)
+  // changes queued for a client that reads slower than they come (Mercurius' queue has no bound of
+  // its own); beyond, one resync delivery per plan (live-updates.service.ts QueueBound)
   queuedPerSubscription: 1000,
 } as const;
 

@@ -5,7 +5,6 @@ import { requireUuid } from '../common/validation';
 import type { PlanRepository } from '../repositories/plan.repository';
 import type { TaskChange } from '../repositories/task-change-feed';
 import type { TaskEntity } from '../repositories/task.repository';
-import { LIVE_CLOSE } from './live-close-codes';
 import { LIVE_LIMITS, type LiveConnection } from './live-connections';
 
 export type { TaskChange } from '../repositories/task-change-feed';
@@ -42,8 +41,8 @@ export class LiveUpdatesService {
     const end = deps.connection.startSubscription(actor);
     try {
       const changes = await deps.subscribe(topic);
-      boundQueue(changes, deps);
-      return new TaskChangeStream(changes[Symbol.asyncIterator](), scope, deps, end);
+      const bound = QueueBound.install(changes, deps);
+      return new TaskChangeStream(changes[Symbol.asyncIterator](), scope, deps, end, bound);
     } catch (error) {
       end();
       throw error;
@@ -65,25 +64,59 @@ interface PushableQueue {
   readonly readableLength: number;
 }
 
+// At most this many plans are remembered for a subscription that fell behind (each one resync
+// delivery); more plans than this in one backlog is beyond any province's plan count.
+const MISSED_PLANS_LIMIT = 10_000;
+
 // Mercurius queues each subscription's changes in a Readable whose highWaterMark is advisory
-// (push keeps buffering past it), and sends one message at a time, waiting for the socket: a
-// client that never reads would let the queue grow without end. Past LIVE_LIMITS.queuedPerSubscription
-// waiting changes, the connection is closed (4400) and the rest dropped.
-function boundQueue(changes: unknown, deps: TaskChangeStreamDeps): void {
-  const queue = changes as Partial<PushableQueue>;
-  if (typeof queue.push !== 'function' || typeof queue.readableLength !== 'number') return;
-  const push = queue.push.bind(queue);
-  const limit = deps.queueLimit ?? LIVE_LIMITS.queuedPerSubscription;
-  let overflowed = false;
-  queue.push = (chunk: unknown): boolean => {
-    if (chunk === null) return push(chunk); // the end of the queue
-    if (overflowed) return false;
-    if ((queue as PushableQueue).readableLength < limit) return push(chunk);
-    overflowed = true;
-    deps.log?.warn(`taskChanged: closed a live connection that reads too slowly (${limit} changes waiting)`);
-    deps.connection.close(LIVE_CLOSE.slowConsumer, `Too many undelivered changes: more than ${limit} waiting; read faster`);
-    return false;
-  };
+// (push keeps buffering past it) and sends one message at a time, waiting for the socket: a client
+// that never reads, or a burst larger than a client reads, would let the queue grow without end.
+// Past LIVE_LIMITS.queuedPerSubscription waiting changes, further changes are not queued: only the
+// latest one per plan is kept, and once the client has read the queue, each such plan gets one
+// delivery marked resync (its tasks changed more than were sent; re-read the plan).
+class QueueBound {
+  private overflowed = false;
+  private readonly missed = new Map<string, TaskChange>();
+
+  static install(changes: unknown, deps: TaskChangeStreamDeps): QueueBound | null {
+    const queue = changes as Partial<PushableQueue>;
+    if (typeof queue.push !== 'function' || typeof queue.readableLength !== 'number') return null;
+    return new QueueBound(queue as PushableQueue, deps.queueLimit ?? LIVE_LIMITS.queuedPerSubscription, deps.log ?? null);
+  }
+
+  private constructor(
+    private readonly queue: PushableQueue,
+    private readonly limit: number,
+    private readonly log: TaskChangeStreamDeps['log'],
+  ) {
+    const push = queue.push.bind(queue);
+    queue.push = (chunk: unknown): boolean => {
+      if (chunk === null) return push(chunk); // the end of the queue
+      if (!this.overflowed && queue.readableLength < limit) return push(chunk);
+      this.keep(chunk as TaskChange);
+      return false;
+    };
+  }
+
+  // Once the queue is read after an overflow: the plans to resync (and the bound lifted).
+  drain(): TaskChange[] {
+    if (!this.overflowed || this.queue.readableLength > 0) return [];
+    this.overflowed = false;
+    const missed = [...this.missed.values()];
+    this.missed.clear();
+    return missed;
+  }
+
+  private keep(change: TaskChange): void {
+    if (!this.overflowed) {
+      this.overflowed = true;
+      this.log?.warn(`taskChanged: a subscription fell ${this.limit} changes behind; its plans will be sent as resync`);
+    }
+    const plan = `${change.provinceCode}/${change.planId}`;
+    if (!this.missed.has(plan) && this.missed.size >= MISSED_PLANS_LIMIT) return;
+    this.missed.delete(plan);
+    this.missed.set(plan, { ...change, resync: true });
+  }
 }
 
 // A delivery standing for more changes of its plan than were listed after the feed reconnected
@@ -102,7 +135,11 @@ class TaskChangeStream implements AsyncIterableIterator<TaskEntity> {
     private readonly scope: Scope,
     private readonly deps: TaskChangeStreamDeps,
     private readonly end: () => void,
+    private readonly bound: QueueBound | null = null,
   ) {}
+
+  // resync deliveries owed after the queue overflowed, sent before anything queued later
+  private readonly owed: TaskChange[] = [];
 
   [Symbol.asyncIterator](): AsyncIterableIterator<TaskEntity> {
     return this;
@@ -110,7 +147,8 @@ class TaskChangeStream implements AsyncIterableIterator<TaskEntity> {
 
   async next(): Promise<IteratorResult<TaskEntity>> {
     for (;;) {
-      const next = await this.changes.next();
+      if (this.owed.length === 0 && this.bound) this.owed.push(...this.bound.drain());
+      const next = this.owed.length > 0 ? { done: false as const, value: this.owed.shift()! } : await this.changes.next();
       if (next.done) {
         this.end();
         return { done: true, value: undefined };
