@@ -138,5 +138,38 @@ describe(TaskChangeFeed.name, () => {
       await write([untouched]);
       await until(() => got.some((c) => c.taskId === untouched), 'a change after the resync');
     });
+
+    it('does notice a connection gone silent (no reset, no answer) by its heartbeat, and listen again', async () => {
+      const silentName = `feed-silent-${randomUUID().slice(0, 8)}`;
+      const silentGate = new PgGate(process.env.TEST_DATABASE_URL!);
+      const silent = new TaskChangeFeed(await silentGate.start(), {
+        applicationName: silentName,
+        minBackoffMs: 50,
+        maxBackoffMs: 200,
+        heartbeatMs: 100,
+        heartbeatTimeoutMs: 300,
+        log: null,
+      });
+      const heardHere: TaskChange[] = [];
+      try {
+        await silent.start((c) => heardHere.push(c));
+        const [frozen] = (await dataSource.query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [silentName])).map(
+          (row: { pid: number }) => row.pid,
+        );
+        silentGate.freeze();
+        await until(
+          async () =>
+            (await dataSource.query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND pid <> $2`, [silentName, frozen]))
+              .length > 0 && silent.listening,
+          'a new LISTEN beside the silent one',
+        );
+        const sent = change(11);
+        await notify(payloadOf(sent));
+        await until(() => heardHere.some((c) => c.taskId === sent.taskId), 'a notification on the new connection');
+      } finally {
+        await silent.close();
+        await silentGate.stop();
+      }
+    });
   });
 });

@@ -23,8 +23,10 @@ export interface TaskChangeFeedOptions {
   minBackoffMs?: number;
   maxBackoffMs?: number;
   applicationName?: string; // how the connection shows in pg_stat_activity
-  // how often the listening connection is checked (its database time is the resync watermark)
+  // how often the listening connection is checked (its database time is the resync watermark),
+  // and how long an answer may take before the connection counts as lost
   heartbeatMs?: number;
+  heartbeatTimeoutMs?: number;
   // how far before the last check a resync looks: covers a transaction that began before it
   // and committed after the connection dropped (tasks.updated_at is its start time)
   resyncOverlapMs?: number;
@@ -47,6 +49,9 @@ interface ResyncRow {
   task_ids: string[];
   versions: number[];
 }
+
+// Measured ≈ 0.1-0.2 s over 200 000 tasks; far beyond that the connection counts as lost.
+const RESYNC_TIMEOUT_MS = 60_000;
 
 // How many task versions the feed remembers having delivered (a resync skips those).
 const HEARD_LIMIT = 10_000;
@@ -164,7 +169,9 @@ export class TaskChangeFeed {
   // Delivers the tasks written since the last heartbeat (less the overlap); returns the time read.
   private async resync(client: Client, aliveAt: Date): Promise<Date> {
     const since = new Date(aliveAt.getTime() - (this.options.resyncOverlapMs ?? 30_000));
-    const { rows } = await client.query<ResyncRow & { read_at: Date }>(RESYNC_SQL, [since, RESYNC_TASKS_PER_PLAN]);
+    // not stuck on a connection that went silent meanwhile (a failure reconnects and reads again)
+    const query = { text: RESYNC_SQL, values: [since, RESYNC_TASKS_PER_PLAN], query_timeout: RESYNC_TIMEOUT_MS };
+    const { rows } = await client.query<ResyncRow & { read_at: Date }>(query);
     let listed = 0;
     for (const row of rows) {
       const plan = { provinceCode: row.province_code, planId: row.plan_id };
@@ -183,8 +190,10 @@ export class TaskChangeFeed {
     return rows[0]?.read_at ?? (await this.databaseNow(client));
   }
 
+  // query_timeout: a connection that went silent (no reset, no answer) fails instead of hanging
   private async databaseNow(client: Client): Promise<Date> {
-    return (await client.query<{ now: Date }>('SELECT now() AS now')).rows[0].now;
+    const query = { text: 'SELECT now() AS now', query_timeout: this.options.heartbeatTimeoutMs ?? 10_000 };
+    return (await client.query<{ now: Date }>(query)).rows[0].now;
   }
 
   // A cheap query on the listening connection: it records the database time the connection was

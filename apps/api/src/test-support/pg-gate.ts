@@ -6,6 +6,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 export class PgGate {
   refusing = false;
   private readonly upstreams = new Set<Socket>();
+  private readonly pairs = new Set<[Socket, Socket]>();
   private server: Server | null = null;
 
   constructor(private readonly databaseUrl: string) {}
@@ -18,10 +19,13 @@ export class PgGate {
       const upstream = connect(Number(target.port || 5432), target.hostname);
       this.upstreams.add(upstream);
       client.pipe(upstream).pipe(client);
+      const pair: [Socket, Socket] = [client, upstream];
+      this.pairs.add(pair);
       const end = () => {
         client.destroy();
         upstream.destroy();
         this.upstreams.delete(upstream);
+        this.pairs.delete(pair);
       };
       client.on('error', end).on('close', end);
       upstream.on('error', end).on('close', end);
@@ -30,6 +34,17 @@ export class PgGate {
     const url = new URL(this.databaseUrl);
     url.host = `127.0.0.1:${(this.server.address() as { port: number }).port}`;
     return url.toString();
+  }
+
+  // The connections made so far stop carrying bytes either way, open but silent: a frozen server
+  // or a link that died without a reset. New connections pass.
+  freeze(): void {
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
   }
 
   // The client ports PostgreSQL sees (pg_stat_activity.client_port) for the connections through the gate.
