@@ -1,11 +1,16 @@
 import { EventEmitter } from 'node:events';
 import type { Actor } from '../auth/actor';
+import { closeReason, LIVE_CLOSE } from './live-close-codes';
 import { LiveConnections } from './live-connections';
 
+// A socket as ws shows it to Mercurius: its state, its close event, and how it was closed.
 class FakeSocket extends EventEmitter {
   readyState = 1;
-  close(): void {
+  closedWith: { code?: number; reason?: string } | null = null;
+  close(code?: number, reason?: string): void {
+    if (this.readyState !== 1) return;
     this.readyState = 3;
+    this.closedWith = { code, reason };
     this.emit('close');
   }
 }
@@ -59,5 +64,51 @@ describe(LiveConnections.name, () => {
     const socket = new FakeSocket();
     registry.open(socket);
     expect(() => registry.open(socket)).toThrow(/Too many initialisation requests/);
+  });
+
+  it('does close a second connection_init with 4429, and a connection over the per-user limit with 4429 naming the limit', async () => {
+    const registry = new LiveConnections(limits);
+    const twice = new FakeSocket();
+    registry.open(twice);
+    expect(() => registry.open(twice)).toThrow();
+    expect(twice.closedWith).toEqual({ code: LIVE_CLOSE.tooMany, reason: 'Too many initialisation requests' });
+
+    const sockets = [new FakeSocket(), new FakeSocket(), new FakeSocket()];
+    const connections = sockets.map((socket) => registry.open(socket));
+    connections[0].startSubscription(actor('a'));
+    connections[1].startSubscription(actor('a'));
+    expect(() => connections[2].startSubscription(actor('a'))).toThrow(/at most 2 live connections/);
+    // closed after the subscription's error has gone out
+    expect(sockets[2].closedWith).toBeNull();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sockets[2].closedWith).toEqual({ code: 4429, reason: expect.stringMatching(/at most 2 live connections per user/) });
+    expect(sockets[0].closedWith).toBeNull();
+  });
+
+  it('does close with 4403 a connection whose token has expired, and not one that closed before', async () => {
+    const registry = new LiveConnections(limits);
+    const expired = new FakeSocket();
+    registry.open(expired).expireAt(Date.now() - 1);
+    expect(expired.closedWith).toEqual({ code: LIVE_CLOSE.forbidden, reason: 'Forbidden: token expired' });
+
+    const soon = new FakeSocket();
+    registry.open(soon).expireAt(Date.now() + 20);
+    expect(soon.closedWith).toBeNull();
+    await new Promise<void>((resolve) => soon.once('close', () => resolve()));
+    expect(soon.closedWith?.code).toBe(4403);
+
+    // a socket closed by its client leaves no timer that would close it again
+    const gone = new FakeSocket();
+    registry.open(gone).expireAt(Date.now() + 20);
+    gone.close(1000, 'bye');
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(gone.closedWith).toEqual({ code: 1000, reason: 'bye' });
+  });
+
+  it('does keep a close reason within the 123 bytes a close frame allows', () => {
+    const long = closeReason(`Forbidden: ${'Đ'.repeat(200)}`);
+    expect(Buffer.byteLength(long)).toBeLessThanOrEqual(123);
+    expect(long).toMatch(/^Forbidden: Đ+\.\.\.$/);
+    expect(closeReason('Forbidden: token expired')).toBe('Forbidden: token expired');
   });
 });

@@ -1,12 +1,12 @@
 import { Inject, Logger } from '@nestjs/common';
-import { Args, Context, ID, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, ID, Parent, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor';
 import { badInput } from '../common/domain-error';
 import { CurrentActor } from '../graphql/current-actor.decorator';
 import type { TaskEntity } from '../repositories/task.repository';
 import { Task } from '../tasks/task.model';
 import type { LiveContext } from './live-subscriptions';
-import { LiveUpdatesService, type TaskChange } from './live-updates.service';
+import { LiveUpdatesService, type LiveTask, type TaskChange } from './live-updates.service';
 
 const logger = new Logger('LiveUpdates');
 
@@ -36,5 +36,15 @@ export class TaskChangedResolver {
       },
       log: logger,
     });
+  }
+
+  // Optional, so `taskChanged: Task!` keeps its type (CONTRACT.md): set on live deliveries only.
+  @ResolveField('resync', () => Boolean, {
+    nullable: true,
+    description:
+      'taskChanged only: true when this delivery stands for more changes of its plan than were listed after the server reconnected to the database; re-read the plan. Null otherwise and in queries',
+  })
+  resync(@Parent() task: LiveTask): boolean | null {
+    return task.resync === true ? true : null;
   }
 }
