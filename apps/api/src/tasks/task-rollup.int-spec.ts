@@ -1,7 +1,9 @@
 // A task split per lead agency: its stored state follows its children, each move recorded as a
 // ROLL_UP event on the parent in the same transaction as the child's write (machine version 3).
 import type { TaskState } from '@app/lifecycle';
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { TASK_CHANGED_CHANNEL } from '../repositories/task-change-feed';
 import { AGENCIES } from '../../../../test/support/fixtures';
 import type { Actor } from '../auth/actor';
 import { Scope } from '../common/scope';
@@ -220,6 +222,36 @@ describe('roll-up of a split task', () => {
       });
       expect(await services.audit.verifyPlan(auditor, seeded.planId)).toMatchObject({ ok: true, tasksChecked: 5, brokenTaskCount: 0 });
     });
+  });
+
+  it('does notify task_changed for the parent with the child, at commit', async () => {
+    clock.set(START_AT);
+    const seeded = await seedPlan(ds, uniqueProvince('int-rollup-notify'), [{ coLeadAgencyCodes: [AGENCIES.ict.code] }]);
+    const [parentId, childId] = seeded.taskIds;
+    const listener = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await listener.connect();
+    try {
+      const heard: { task: string; v: number }[] = [];
+      const both = new Promise<void>((resolve) =>
+        listener.on('notification', (message) => {
+          const change = JSON.parse(message.payload ?? '{}') as { p: string; task: string; v: number };
+          if (change.p !== seeded.province.code) return;
+          heard.push({ task: change.task, v: change.v });
+          if (heard.length === 2) resolve();
+        }),
+      );
+      await listener.query(`LISTEN ${TASK_CHANGED_CHANNEL}`);
+      await services.transitions.transition(cast(seeded).lead, { taskId: childId, event: 'START' });
+      await both;
+      expect(heard.sort((a, b) => a.task.localeCompare(b.task))).toEqual(
+        [
+          { task: parentId, v: 1 },
+          { task: childId, v: 1 },
+        ].sort((a, b) => a.task.localeCompare(b.task)),
+      );
+    } finally {
+      await listener.end();
+    }
   });
 
   // its own plan: 'int-audit-' keeps the run's closing audit off the task edited on purpose
