@@ -110,6 +110,7 @@ export function generate(count: number, seed: number): History[] {
         APPROVE_EXTENSION: { type, at, by, newDueAt: later },
         DENY_EXTENSION: { type, at, by, comment: 'không' },
         WAIVE_COORDINATION: { type, at, by, comment: 'gấp' },
+        ROLL_UP: { type, at, state: 'IN_PROGRESS' },
       }[type] as TaskEvent;
       const outcome = applyTaskEventCompiled(stored, event);
       if (!outcome.taken) continue;

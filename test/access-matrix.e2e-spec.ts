@@ -196,6 +196,8 @@ const PAYLOAD: Record<TaskEventType, Partial<TransitionVars>> = {
   APPROVE_EXTENSION: { comment: 'Đồng ý theo văn bản 1234/UBND-TH ngày 05/9/2026', newDueAt: NEW_DUE },
   DENY_EXTENSION: { comment: 'Không đồng ý gia hạn' },
   WAIVE_COORDINATION: { comment: 'Miễn ý kiến phối hợp kỳ này' },
+  // the system's alone: every user is refused by rule roll-up-system-only
+  ROLL_UP: {},
 };
 
 // The same event as the machine sees it (what the service builds from PAYLOAD).
@@ -608,6 +610,7 @@ describe('access matrix: every role × relation × event × state over HTTP agre
       [
         'auditor-changes-nothing',
         'deadline-passed-system-only',
+        'roll-up-system-only',
         'other-province',
         'coordinator-input-required',
         'lead-agency-member',

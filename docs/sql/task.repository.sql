@@ -149,16 +149,31 @@ SELECT t.*,
     AS ctx_idempotent,
   (SELECT e.actor FROM task_events e
    WHERE e.province_code = t.province_code AND e.task_id = t.id AND e.type = 'REQUEST_EXTENSION'
-   ORDER BY e.seq DESC LIMIT 1) AS ctx_extension_requested_by
+   ORDER BY e.seq DESC LIMIT 1) AS ctx_extension_requested_by,
+  (SELECT jsonb_object_agg(k.id, k.state) FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.parent_id)
+    AS ctx_sibling_states
 FROM t
 LEFT JOIN plans p ON p.province_code = t.province_code AND p.id = t.plan_id;
 
+-- lockParent
+SELECT province_code, id, sort_key, plan_id, section_id, parent_id, ordinal, title, lead_agency_id, timeframe,
+    target, note, state, input, snapshot, version, due_at, original_due_at, late, last_hash, created_at, updated_at FROM tasks WHERE province_code = $1 AND id = $2 FOR UPDATE;
+
 -- lockDue
-SELECT t.* FROM tasks t
+SELECT p.* FROM tasks p
+       WHERE (p.province_code, p.id) IN (
+         SELECT t.province_code, t.parent_id FROM tasks t WHERE t.state IN ('ASSIGNED', 'IN_PROGRESS') AND t.due_at < $1 AND ($2::text IS NULL OR t.province_code = $2)
+         AND NOT (t.id = ANY($3::uuid[])) AND NOT EXISTS (SELECT 1 FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.id) AND t.parent_id IS NOT NULL ORDER BY t.due_at ASC LIMIT $4)
+       ORDER BY p.id
+       FOR UPDATE OF p SKIP LOCKED;
+SELECT t.*,
+         (SELECT jsonb_object_agg(k.id, k.state) FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.parent_id)
+           AS ctx_sibling_states
+       FROM tasks t
        WHERE t.state IN ('ASSIGNED', 'IN_PROGRESS') AND t.due_at < $1 AND ($2::text IS NULL OR t.province_code = $2)
-         AND NOT (t.id = ANY($3::uuid[])) AND NOT EXISTS (SELECT 1 FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.id)
+         AND NOT (t.id = ANY($3::uuid[])) AND NOT EXISTS (SELECT 1 FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.id) AND (t.parent_id IS NULL OR t.parent_id = ANY($5::uuid[]))
        ORDER BY t.due_at ASC LIMIT $4
-       FOR UPDATE SKIP LOCKED;
+       FOR UPDATE OF t SKIP LOCKED;
 
 -- applyTransitions
 SELECT "TaskEntity"."province_code" AS "TaskEntity_province_code", "TaskEntity"."id" AS "TaskEntity_id", "TaskEntity"."sort_key" AS "TaskEntity_sort_key", "TaskEntity"."plan_id" AS "TaskEntity_plan_id", "TaskEntity"."section_id" AS "TaskEntity_section_id", "TaskEntity"."parent_id" AS "TaskEntity_parent_id", "TaskEntity"."ordinal" AS "TaskEntity_ordinal", "TaskEntity"."title" AS "TaskEntity_title", "TaskEntity"."lead_agency_id" AS "TaskEntity_lead_agency_id", "TaskEntity"."timeframe" AS "TaskEntity_timeframe", "TaskEntity"."target" AS "TaskEntity_target", "TaskEntity"."note" AS "TaskEntity_note", "TaskEntity"."state" AS "TaskEntity_state", "TaskEntity"."input" AS "TaskEntity_input", "TaskEntity"."snapshot" AS "TaskEntity_snapshot", "TaskEntity"."version" AS "TaskEntity_version", "TaskEntity"."due_at" AS "TaskEntity_due_at", "TaskEntity"."original_due_at" AS "TaskEntity_original_due_at", "TaskEntity"."late" AS "TaskEntity_late", "TaskEntity"."last_hash" AS "TaskEntity_last_hash", "TaskEntity"."created_at" AS "TaskEntity_created_at", "TaskEntity"."updated_at" AS "TaskEntity_updated_at" FROM "tasks" "TaskEntity" WHERE (("TaskEntity"."province_code" = $1) AND ("TaskEntity"."id" = $2)) LIMIT 1;

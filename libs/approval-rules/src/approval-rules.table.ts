@@ -39,12 +39,27 @@ const RULES: ApprovalRule[] = [
     conditions: ['system-actor'],
     description: 'The deadline sweep marks tasks overdue when their due time has passed.',
   },
+  // ROLL_UP likewise: a task split per lead agency follows its children, recorded by the system.
+  {
+    id: 'roll-up-system-only',
+    event: 'ROLL_UP',
+    effect: 'deny',
+    conditions: ['user-actor'],
+    description: "Only the system moves a task split per lead agency to its children's roll-up; users may not.",
+  },
+  {
+    id: 'system-roll-up',
+    event: 'ROLL_UP',
+    effect: 'allow',
+    conditions: ['system-actor'],
+    description: "The system records a split task's move to the state its children roll up to, with the child's transition.",
+  },
   {
     id: 'system-actor-only-deadline',
     event: '*',
     effect: 'deny',
     conditions: ['system-actor'],
-    description: 'The system may fire only DEADLINE_PASSED.',
+    description: 'The system may fire only DEADLINE_PASSED and ROLL_UP.',
   },
   {
     id: 'other-province',

@@ -14,10 +14,11 @@ export const RULE_EVENT_TYPES = [
   'APPROVE_EXTENSION',
   'DENY_EXTENSION',
   'WAIVE_COORDINATION',
+  'ROLL_UP',
 ] as const;
 export type RuleEventType = (typeof RULE_EVENT_TYPES)[number];
 
-// provinceCode '*' = national ADMIN/AUDITOR token; kind 'system' = the deadline sweep.
+// provinceCode '*' = national ADMIN/AUDITOR token; kind 'system' = the deadline sweep and the roll-up.
 export interface RuleActor {
   kind: 'user' | 'system';
   userId: string | null;

@@ -43,20 +43,21 @@ describe(`${authorize.name} (properties)`, () => {
     );
   });
 
-  it('does allow the system actor exactly DEADLINE_PASSED when it holds no AUDITOR role', () => {
+  it('does allow the system actor exactly DEADLINE_PASSED and ROLL_UP when it holds no AUDITOR role', () => {
     const systemArb = actorArb.map((a) => ({ ...a, kind: 'system' as const, roles: a.roles.filter((r) => r !== 'AUDITOR') }));
     fc.assert(
       fc.property(systemArb, relationsArb, eventArb, (actor, relations, event) => {
-        expect(authorize(actor, relations, event).allowed).toBe(event === 'DEADLINE_PASSED');
+        expect(authorize(actor, relations, event).allowed).toBe(event === 'DEADLINE_PASSED' || event === 'ROLL_UP');
       }),
     );
   });
 
-  it('does never allow DEADLINE_PASSED when the actor is a user', () => {
+  it('does never allow DEADLINE_PASSED nor ROLL_UP when the actor is a user', () => {
     const userArb = actorArb.map((a) => ({ ...a, kind: 'user' as const }));
     fc.assert(
       fc.property(userArb, relationsArb, (actor, relations) => {
         expect(authorize(actor, relations, 'DEADLINE_PASSED').allowed).toBe(false);
+        expect(authorize(actor, relations, 'ROLL_UP').allowed).toBe(false);
       }),
     );
   });

@@ -91,8 +91,10 @@ const deny = (event: RuleEventType, rule: string, when: string, actor: RuleActor
   allowed: false,
 });
 
-// Users never fire DEADLINE_PASSED, so that event is decided before any per-actor rule.
-const userRule = (event: RuleEventType, rule: string): string => (event === 'DEADLINE_PASSED' ? 'deadline-passed-system-only' : rule);
+// Users never fire DEADLINE_PASSED nor ROLL_UP, so those events are decided before any per-actor rule.
+const SYSTEM_EVENTS: readonly RuleEventType[] = ['DEADLINE_PASSED', 'ROLL_UP'];
+const userRule = (event: RuleEventType, rule: string): string =>
+  event === 'DEADLINE_PASSED' ? 'deadline-passed-system-only' : event === 'ROLL_UP' ? 'roll-up-system-only' : rule;
 
 const LEAD_EVENTS: RuleEventType[] = ['START', 'SUBMIT_REPORT', 'REQUEST_EXTENSION'];
 const REVIEW_EVENTS: RuleEventType[] = ['VERIFY', 'REJECT'];
@@ -101,6 +103,7 @@ const EXTENSION_DECISIONS: RuleEventType[] = ['APPROVE_EXTENSION', 'DENY_EXTENSI
 const ALLOWED_CASES: Case[] = [
   allow('DEADLINE_PASSED', 'system-sweep', 'the deadline sweep fires it', system),
   allow('DEADLINE_PASSED', 'system-sweep', 'the sweep carries the task province', { ...system, provinceCode: 'thai-binh' }),
+  allow('ROLL_UP', 'system-roll-up', "the system rolls a split task up to its children's state", system),
   ...LEAD_EVENTS.map((e) => allow(e, 'lead-agency-member', 'an officer of the lead agency fires it', leadOfficer)),
   allow('START', 'lead-agency-member', 'a supervisor of the lead agency fires it', leadSupervisor),
   allow('START', 'lead-agency-member', 'an officer of a member of the lead group fires it', user(UNRELATED, ['OFFICER']), {
@@ -206,10 +209,12 @@ const DENIED_CASES: Case[] = [
     deny(e, userRule(e, 'other-province'), "a national ADMIN with province '*' fires it", nationalAdmin),
     deny(e, userRule(e, NO_RULE_ALLOWS), 'an officer of an unrelated agency fires it', unrelatedOfficer),
   ]),
-  ...RULE_EVENT_TYPES.filter((e) => e !== 'DEADLINE_PASSED').map((e) =>
-    deny(e, 'system-actor-only-deadline', 'the system fires anything but DEADLINE_PASSED', system),
+  ...RULE_EVENT_TYPES.filter((e) => !SYSTEM_EVENTS.includes(e)).map((e) =>
+    deny(e, 'system-actor-only-deadline', 'the system fires anything but DEADLINE_PASSED and ROLL_UP', system),
   ),
   deny('DEADLINE_PASSED', 'deadline-passed-system-only', 'a LEADER of the province fires it', leader),
+  deny('ROLL_UP', 'roll-up-system-only', 'a LEADER of the province fires it', leader),
+  deny('ROLL_UP', 'roll-up-system-only', 'an officer of the lead agency fires it', leadOfficer),
   ...LEAD_EVENTS.flatMap((e) => [
     deny(e, NO_RULE_ALLOWS, 'a coordinating agency fires a lead-agency event', coordinatingOfficer),
     deny(e, NO_RULE_ALLOWS, 'an ADMIN-only token of the lead agency fires it', user(LEAD, ['ADMIN'])),

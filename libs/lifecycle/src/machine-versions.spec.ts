@@ -1,5 +1,6 @@
-// Each event replays on the machine of the version that accepted it. A version 3 is defined here, in
-// the test only: in ASSIGNED it takes SUBMIT_REPORT straight to REPORTED and no longer takes START.
+// Each event replays on the machine of the version that accepted it. A version 4 is defined here, in
+// the test only (on top of the shipped 1 to 3): in ASSIGNED it takes SUBMIT_REPORT straight to
+// REPORTED and no longer takes START.
 import { getShortestPaths } from '@xstate/graph';
 import { taskMachineVersions, TaskMachineVersions, type TaskMachineVersion } from './machine-versions';
 import {
@@ -22,16 +23,16 @@ const INPUT: TaskInput = { dueAt: DUE };
 const by = { userId: 'u1', agencyId: 'a1' };
 
 const { START: _start, ...assignedWithoutStart } = taskMachineConfig.states.ASSIGNED.on;
-const taskMachineV3 = taskSetup.createMachine({
+const taskMachineV4 = taskSetup.createMachine({
   ...taskMachineConfig,
   states: {
     ...taskMachineConfig.states,
     ASSIGNED: { on: { ...assignedWithoutStart, SUBMIT_REPORT: { target: 'REPORTED', actions: 'recordReport' } } },
   },
 });
-const upgradeV2ToV3 = (stored: StoredTaskSnapshot): StoredTaskSnapshot => ({ ...stored, machineVersion: 3 });
+const upgradeV3ToV4 = (stored: StoredTaskSnapshot): StoredTaskSnapshot => ({ ...stored, machineVersion: 4 });
 
-function withV3(): TaskMachineVersions {
+function withV4(): TaskMachineVersions {
   const versions = new TaskMachineVersions(
     taskMachineVersions.all().map(({ version, machine, upgradeFromPrevious }) => ({
       version,
@@ -39,7 +40,7 @@ function withV3(): TaskMachineVersions {
       upgradeFromPrevious: upgradeFromPrevious ?? undefined,
     })),
   );
-  versions.register({ version: 3, machine: taskMachineV3, upgradeFromPrevious: upgradeV2ToV3 });
+  versions.register({ version: 4, machine: taskMachineV4, upgradeFromPrevious: upgradeV3ToV4 });
   return versions;
 }
 
@@ -55,74 +56,81 @@ const rec = (event: TaskEvent, fromState: TaskState, toState: TaskState, machine
   ...(machineVersion === undefined ? {} : { machineVersion }),
 });
 
-// START under v2, then a report and its verification under v3
-const STARTED_UNDER_V2 = [
-  rec(start, 'ASSIGNED', 'IN_PROGRESS', 2),
-  rec(submit, 'IN_PROGRESS', 'REPORTED', 3),
-  rec(verify, 'REPORTED', 'VERIFIED', 3),
+// START under v3, then a report and its verification under v4
+const STARTED_UNDER_V3 = [
+  rec(start, 'ASSIGNED', 'IN_PROGRESS', 3),
+  rec(submit, 'IN_PROGRESS', 'REPORTED', 4),
+  rec(verify, 'REPORTED', 'VERIFIED', 4),
 ];
-// a contribution under v2, then v3's report straight from ASSIGNED
-const REPORTED_FROM_ASSIGNED_UNDER_V3 = [rec(contribute, 'ASSIGNED', 'ASSIGNED', 2), rec(submit, 'ASSIGNED', 'REPORTED', 3)];
+// a contribution under v3, then v4's report straight from ASSIGNED
+const REPORTED_FROM_ASSIGNED_UNDER_V4 = [rec(contribute, 'ASSIGNED', 'ASSIGNED', 3), rec(submit, 'ASSIGNED', 'REPORTED', 4)];
 
 const withVersion = (events: RecordedTaskEvent[], version: number) => events.map((e) => ({ ...e, machineVersion: version }));
 
 describe(TaskMachineVersions.name, () => {
-  it('does ship versions 1 and 2, each with the table compiled from its own machine', () => {
-    expect(taskMachineVersions.all().map((v) => v.version)).toEqual([1, 2]);
+  it('does ship versions 1 to 3, each with the table compiled from its own machine', () => {
+    expect(taskMachineVersions.all().map((v) => v.version)).toEqual([1, 2, 3]);
     expect(taskMachineVersions.latest.machine).toBe(taskMachine);
     const v1 = taskMachineVersions.get(1) as TaskMachineVersion;
     // version 1 had no coordination waiver
     expect(v1.compiled.declares('IN_PROGRESS', 'WAIVE_COORDINATION')).toBe(false);
     expect(taskMachineVersions.latest.compiled.declares('IN_PROGRESS', 'WAIVE_COORDINATION')).toBe(true);
     expect(Object.keys(v1.compiled.states)).toEqual(Object.keys(taskMachineVersions.latest.compiled.states));
+    // ROLL_UP is version 3's: versions 1 and 2 never took it
+    const v2 = taskMachineVersions.get(2) as TaskMachineVersion;
+    expect(v2.compiled.declares('IN_PROGRESS', 'WAIVE_COORDINATION')).toBe(true);
+    for (const old of [v1, v2]) expect(old.compiled.declares('IN_PROGRESS', 'ROLL_UP')).toBe(false);
+    expect(taskMachineVersions.latest.compiled.declares('IN_PROGRESS', 'ROLL_UP')).toBe(true);
   });
 
   it('does refuse a version that skips one or lacks its upgrade, and undoes a registration', () => {
-    const versions = withV3();
-    expect(() => versions.register({ version: 5, machine: taskMachineV3, upgradeFromPrevious: upgradeV2ToV3 })).toThrow('must follow 3');
-    expect(() => versions.register({ version: 4, machine: taskMachineV3 })).toThrow('needs the upgrade');
-    const undo = versions.register({ version: 4, machine: taskMachineV3, upgradeFromPrevious: (s) => ({ ...s, machineVersion: 4 }) });
-    expect(versions.latest.version).toBe(4);
+    const versions = withV4();
+    expect(() => versions.register({ version: 6, machine: taskMachineV4, upgradeFromPrevious: upgradeV3ToV4 })).toThrow('must follow 4');
+    expect(() => versions.register({ version: 5, machine: taskMachineV4 })).toThrow('needs the upgrade');
+    const undo = versions.register({ version: 5, machine: taskMachineV4, upgradeFromPrevious: (s) => ({ ...s, machineVersion: 5 }) });
+    expect(versions.latest.version).toBe(5);
     undo();
-    expect(versions.latest.version).toBe(3);
-    expect(versions.get(4)).toBeUndefined();
+    expect(versions.latest.version).toBe(4);
+    expect(versions.get(5)).toBeUndefined();
   });
 
   it('does lift a snapshot one step per version, and refuses an unknown version or a downgrade', () => {
-    const versions = withV3();
-    const v2 = createTaskSnapshot(INPUT);
-    expect(versions.upgrade(v2)).toStrictEqual({ ...v2, machineVersion: 3 });
-    expect(versions.upgrade(v2, 2)).toBe(v2);
-    expect(() => versions.upgrade({ ...v2, machineVersion: 7 })).toThrow(IncompatibleSnapshotError);
-    expect(() => versions.upgrade({ ...v2, machineVersion: 3 }, 2)).toThrow(IncompatibleSnapshotError);
+    const versions = withV4();
+    const v3 = createTaskSnapshot(INPUT);
+    const v2 = { ...v3, machineVersion: 2 };
+    expect(versions.upgrade(v2)).toStrictEqual({ ...v3, machineVersion: 4 });
+    expect(versions.upgrade(v2, 3)).toStrictEqual(v3);
+    expect(versions.upgrade(v3, 3)).toBe(v3);
+    expect(() => versions.upgrade({ ...v3, machineVersion: 7 })).toThrow(IncompatibleSnapshotError);
+    expect(() => versions.upgrade({ ...v3, machineVersion: 4 }, 3)).toThrow(IncompatibleSnapshotError);
   });
 });
 
 describe('replay by the machine version of each event', () => {
-  it('does replay a history recorded under v2 then v3 consistently, on the table and on XState alike', () => {
-    const versions = withV3();
-    for (const history of [STARTED_UNDER_V2, REPORTED_FROM_ASSIGNED_UNDER_V3]) {
+  it('does replay a history recorded under v3 then v4 consistently, on the table and on XState alike', () => {
+    const versions = withV4();
+    for (const history of [STARTED_UNDER_V3, REPORTED_FROM_ASSIGNED_UNDER_V4]) {
       const result = replayRecordedTask(INPUT, history, undefined, versions);
       expect(result).toMatchObject({ applied: history.length, rejectedAt: null });
-      expect(result.snapshot.machineVersion).toBe(3);
+      expect(result.snapshot.machineVersion).toBe(4);
       expect(result.snapshot.state).toBe(history[history.length - 1].toState);
       expect(result).toStrictEqual(replayRecordedTaskWithXState(INPUT, history, versions));
     }
   });
 
   it('does find the same history inconsistent when every event is replayed by one machine (what versions prevent)', () => {
-    const versions = withV3();
-    // v3 no longer takes START; v2 does not take a report in ASSIGNED
-    expect(replayRecordedTask(INPUT, withVersion(STARTED_UNDER_V2, 3), undefined, versions)).toMatchObject({ rejectedAt: 0 });
-    expect(replayRecordedTask(INPUT, withVersion(REPORTED_FROM_ASSIGNED_UNDER_V3, 2), undefined, versions)).toMatchObject({
+    const versions = withV4();
+    // v4 no longer takes START; v3 does not take a report in ASSIGNED
+    expect(replayRecordedTask(INPUT, withVersion(STARTED_UNDER_V3, 4), undefined, versions)).toMatchObject({ rejectedAt: 0 });
+    expect(replayRecordedTask(INPUT, withVersion(REPORTED_FROM_ASSIGNED_UNDER_V4, 3), undefined, versions)).toMatchObject({
       rejectedAt: 1,
     });
   });
 
   it('does report, without throwing, an event of an unknown version or of a version older than the one before', () => {
-    const versions = withV3();
-    const unknown = [STARTED_UNDER_V2[0], { ...STARTED_UNDER_V2[1], machineVersion: 7 }];
-    const backwards = [rec(contribute, 'ASSIGNED', 'ASSIGNED', 3), rec(start, 'ASSIGNED', 'IN_PROGRESS', 2)];
+    const versions = withV4();
+    const unknown = [STARTED_UNDER_V3[0], { ...STARTED_UNDER_V3[1], machineVersion: 7 }];
+    const backwards = [rec(contribute, 'ASSIGNED', 'ASSIGNED', 4), rec(start, 'ASSIGNED', 'IN_PROGRESS', 3)];
     for (const history of [unknown, backwards]) {
       const result = replayRecordedTask(INPUT, history, undefined, versions);
       expect(result).toMatchObject({
@@ -132,9 +140,9 @@ describe('replay by the machine version of each event', () => {
       });
       expect(result).toStrictEqual(replayRecordedTaskWithXState(INPUT, history, versions));
     }
-    // without v3 registered (the shipped versions), an event of v3 is unknown
-    expect(replayRecordedTask(INPUT, STARTED_UNDER_V2)).toMatchObject({ applied: 1, rejectedAt: 1, versionProblem: expect.any(String) });
-    expect(replayRecordedTask(INPUT, [{ ...STARTED_UNDER_V2[0], machineVersion: 0 }])).toMatchObject({ rejectedAt: 0 });
+    // without v4 registered (the shipped versions), an event of v4 is unknown
+    expect(replayRecordedTask(INPUT, STARTED_UNDER_V3)).toMatchObject({ applied: 1, rejectedAt: 1, versionProblem: expect.any(String) });
+    expect(replayRecordedTask(INPUT, [{ ...STARTED_UNDER_V3[0], machineVersion: 0 }])).toMatchObject({ rejectedAt: 0 });
   });
 
   it('does replay an event recorded under v1 on v1, which did not take WAIVE_COORDINATION', () => {
@@ -143,26 +151,27 @@ describe('replay by the machine version of each event', () => {
     expect(replayRecordedTask(INPUT, history)).toMatchObject({ applied: 1, rejectedAt: 1 });
     const upgraded = [history[0], { ...history[1], machineVersion: 2 }];
     const result = replayRecordedTask(INPUT, upgraded);
-    expect(result).toMatchObject({ applied: 2, rejectedAt: null, snapshot: { machineVersion: 2 } });
+    // the result is lifted to the latest version, as the write path stores it
+    expect(result).toMatchObject({ applied: 2, rejectedAt: null, snapshot: { machineVersion: 3 } });
     expect(result.snapshot.context.coordinationWaivedPeriods).toEqual([0]);
     expect(result).toStrictEqual(replayRecordedTaskWithXState(INPUT, upgraded));
   });
 
-  it('does agree, table and XState, on every step of every shortest path of the test’s v3', () => {
-    const versions = withV3();
-    const v3 = versions.latest;
+  it('does agree, table and XState, on every step of every shortest path of the test’s v4', () => {
+    const versions = withV4();
+    const v4 = versions.latest;
     const walk: TaskEvent[] = [start, contribute, submit, verify, { type: 'REJECT', at: T3, comment: 'thiếu' }];
-    const paths = getShortestPaths(taskMachineV3, { input: INPUT, events: walk, serializeState: (s) => JSON.stringify(s.value) });
+    const paths = getShortestPaths(taskMachineV4, { input: INPUT, events: walk, serializeState: (s) => JSON.stringify(s.value) });
     expect(paths.length).toBeGreaterThanOrEqual(4);
     for (const path of paths) {
-      let stored = createTaskSnapshot(INPUT, v3);
+      let stored = createTaskSnapshot(INPUT, v4);
       for (const { event } of path.steps.slice(1)) {
-        const viaXState = applyTaskEvent(stored, event, v3, versions);
-        expect(applyTaskEventCompiled(stored, event, v3, versions)).toStrictEqual(viaXState);
+        const viaXState = applyTaskEvent(stored, event, v4, versions);
+        expect(applyTaskEventCompiled(stored, event, v4, versions)).toStrictEqual(viaXState);
         if (viaXState.taken) stored = viaXState.snapshot;
       }
       for (const probe of walk)
-        expect(applyTaskEventCompiled(stored, probe, v3, versions)).toStrictEqual(applyTaskEvent(stored, probe, v3, versions));
+        expect(applyTaskEventCompiled(stored, probe, v4, versions)).toStrictEqual(applyTaskEvent(stored, probe, v4, versions));
     }
   });
 });

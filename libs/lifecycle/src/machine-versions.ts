@@ -6,8 +6,8 @@
 import type { AnyStateMachine } from 'xstate';
 import { compileMachine, type CompiledMachine } from './compiled-machine';
 import { IncompatibleSnapshotError } from './task.errors';
-import { taskMachine, taskMachineV1 } from './task.machine';
-import { upgradeV1ToV2 } from './task-snapshot-upgrade';
+import { taskMachine, taskMachineV1, taskMachineV2 } from './task.machine';
+import { upgradeV1ToV2, upgradeV2ToV3 } from './task-snapshot-upgrade';
 import { StoredTaskSnapshot, TASK_MACHINE_ID, TASK_MACHINE_VERSION, TaskContext, TaskEvent, TaskInput } from './task.types';
 
 export type CompiledTaskMachine = CompiledMachine<TaskContext, TaskEvent, TaskInput>;
@@ -105,7 +105,8 @@ export class TaskMachineVersions {
 // The versions this code ships. The write path accepts new events with the latest one.
 export const taskMachineVersions = new TaskMachineVersions([
   { version: 1, machine: taskMachineV1 },
-  { version: 2, machine: taskMachine, upgradeFromPrevious: upgradeV1ToV2 },
+  { version: 2, machine: taskMachineV2, upgradeFromPrevious: upgradeV1ToV2 },
+  { version: 3, machine: taskMachine, upgradeFromPrevious: upgradeV2ToV3 },
 ]);
 
 if (taskMachineVersions.latest.version !== TASK_MACHINE_VERSION || taskMachineVersions.latest.machine !== taskMachine) {

@@ -62,8 +62,13 @@ const WALK: TaskEvent[] = [
 ];
 
 // Also tried at the end of every path: refused before the machine, outside its vocabulary, malformed.
+// ROLL_UP is only probed, not walked: it reaches every state in one step, so walking it would cut
+// every other path short. Probed to each state, and to one that does not exist.
 const PROBES: TaskEvent[] = [
   ...WALK,
+  ...TASK_STATES.map((state): TaskEvent => ({ type: 'ROLL_UP', at: MID, by: null, state, childTaskId: 'c1' })),
+  { type: 'ROLL_UP', at: MID, state: 'DONE' } as unknown as TaskEvent,
+  { type: 'ROLL_UP', at: MID } as unknown as TaskEvent,
   { type: 'START', at: '2024-03-01' },
   { type: 'START' } as unknown as TaskEvent,
   null as unknown as TaskEvent,

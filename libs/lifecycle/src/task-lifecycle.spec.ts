@@ -26,8 +26,8 @@ function expectTaken(from: StoredTaskSnapshot, event: TaskEvent): StoredTaskSnap
 describe(createTaskSnapshot.name, () => {
   it('does start in ASSIGNED with one open period when created', () => {
     const s = createTaskSnapshot({ dueAt: DUE });
-    expect(s).toMatchObject({ machineId: 'task', machineVersion: 2, state: 'ASSIGNED' });
-    expect(TASK_MACHINE_VERSION).toBe(2);
+    expect(s).toMatchObject({ machineId: 'task', machineVersion: 3, state: 'ASSIGNED' });
+    expect(TASK_MACHINE_VERSION).toBe(3);
     expect(s.context).toMatchObject({
       dueAt: DUE,
       originalDueAt: DUE,
@@ -285,7 +285,7 @@ describe('stored snapshot', () => {
 
   it.each([
     ['machine version 0', { machineVersion: 0 }],
-    ['machine version 3 (newer than this code)', { machineVersion: 3 }],
+    ['machine version 4 (newer than this code)', { machineVersion: 4 }],
     ['a fractional machine version', { machineVersion: 1.5 }],
     ['a machine version that is a string', { machineVersion: '2' as unknown as number }],
     ['no machine version', { machineVersion: undefined as unknown as number }],

@@ -155,6 +155,9 @@ function representativeEvent(type: TaskEventType, at: string, stored: StoredTask
       return { type, at, reason: 'x', proposedDueAt: later };
     case 'APPROVE_EXTENSION':
       return { type, at, newDueAt: addDays(at, 1) };
+    case 'ROLL_UP':
+      // the system's alone, never offered: a roll-up to the state the task is in is refused
+      return { type, at, state: stored.state };
     default:
       return { type, at };
   }

@@ -27,3 +27,11 @@ export function upgradeV1ToV2(stored: StoredTaskSnapshot): StoredTaskSnapshot {
     context: { ...context, periods, coordinationWaivedPeriods: [] },
   };
 }
+
+// v2 → v3: ROLL_UP is a new event; states and context are the same, so only the version changes.
+export function upgradeV2ToV3(stored: StoredTaskSnapshot): StoredTaskSnapshot {
+  if (stored?.context === null || typeof stored?.context !== 'object') {
+    throw new IncompatibleSnapshotError('version 2 snapshot has no context to upgrade');
+  }
+  return { ...stored, machineVersion: 3 };
+}

@@ -30,6 +30,12 @@ export const taskGuards = {
     context.dueAt === null || isAfter(field(event, 'proposedDueAt') as string, context.dueAt),
   newDueAtValid: ({ event }: GuardArgs): boolean => isValidInstant(field(event, 'newDueAt') as string),
   newDueAtInFuture: ({ event }: GuardArgs): boolean => isAfter(field(event, 'newDueAt') as string, event.at),
+  // ROLL_UP (version 3): the state the event names; one guard per target, since guards take no params
+  rollUpToAssigned: ({ event }: GuardArgs): boolean => field(event, 'state') === 'ASSIGNED',
+  rollUpToInProgress: ({ event }: GuardArgs): boolean => field(event, 'state') === 'IN_PROGRESS',
+  rollUpToReported: ({ event }: GuardArgs): boolean => field(event, 'state') === 'REPORTED',
+  rollUpToVerified: ({ event }: GuardArgs): boolean => field(event, 'state') === 'VERIFIED',
+  rollUpToOverdue: ({ event }: GuardArgs): boolean => field(event, 'state') === 'OVERDUE',
 };
 
 export type TaskGuardName = keyof typeof taskGuards;

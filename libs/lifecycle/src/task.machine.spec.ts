@@ -59,6 +59,13 @@ const EXPECTED: ReadonlyArray<[TaskState, TaskEventType, TaskState | null]> = [
   ['OVERDUE', 'APPROVE_EXTENSION', 'IN_PROGRESS'],
   ['OVERDUE', 'DENY_EXTENSION', 'OVERDUE'],
   ['OVERDUE', 'WAIVE_COORDINATION', 'OVERDUE'],
+
+  // ROLL_UP to OVERDUE (EVENTS below): from any state but the final one and OVERDUE itself
+  ['ASSIGNED', 'ROLL_UP', 'OVERDUE'],
+  ['IN_PROGRESS', 'ROLL_UP', 'OVERDUE'],
+  ['REPORTED', 'ROLL_UP', 'OVERDUE'],
+  ['VERIFIED', 'ROLL_UP', null],
+  ['OVERDUE', 'ROLL_UP', null],
 ];
 
 const EVENTS: Record<TaskEventType, TaskEvent> = {
@@ -72,6 +79,7 @@ const EVENTS: Record<TaskEventType, TaskEvent> = {
   APPROVE_EXTENSION: ev.approve(AFTER_DUE),
   DENY_EXTENSION: ev.deny(AFTER_DUE),
   WAIVE_COORDINATION: ev.waive(AFTER_DUE),
+  ROLL_UP: ev.rollUp(AFTER_DUE, 'OVERDUE'),
 };
 
 const NEEDS_PENDING_REQUEST: ReadonlySet<TaskEventType> = new Set(['APPROVE_EXTENSION', 'DENY_EXTENSION']);
@@ -80,7 +88,7 @@ describe(applyTaskEvent.name, () => {
   it('covers every state × event pair exactly once', () => {
     const pairs = EXPECTED.map(([state, type]) => `${state}/${type}`);
     expect(new Set(pairs).size).toBe(TASK_STATES.length * TASK_EVENT_TYPES.length);
-    expect(pairs).toHaveLength(50);
+    expect(pairs).toHaveLength(55);
   });
 
   it.each(EXPECTED)('does %s + %s → %s', (state, type, expected) => {

@@ -76,8 +76,8 @@ const denyExtension = {
 
 const submitReport = { target: 'REPORTED', actions: 'recordReport' } as const;
 
-// The definition of the current version (TASK_MACHINE_VERSION); machine-versions.ts registers it.
-export const taskMachineConfig = {
+// The definition of version 2; version 3 (taskMachineConfig) adds ROLL_UP to it.
+export const taskMachineConfigV2 = {
   id: TASK_MACHINE_ID,
   context: ({ input }: { input: TaskInput }) => initialTaskContext(input),
   initial: 'ASSIGNED',
@@ -141,6 +141,45 @@ export const taskMachineConfig = {
   },
 } as const;
 
+export const taskMachineV2 = taskSetup.createMachine(taskMachineConfigV2);
+
+// ROLL_UP (version 3): a task split per lead agency follows its children. The system moves it to the
+// state its children roll up to (the event names it), from any state but the final one; one
+// transition per target, each guarded by the target the event names, none to the state it is in
+// (a roll-up that changes nothing is refused). The context is left as it is: the parent's own
+// data (due time, periods) stays what the plan gave it.
+const ROLL_UP_TARGETS = {
+  ASSIGNED: 'rollUpToAssigned',
+  IN_PROGRESS: 'rollUpToInProgress',
+  REPORTED: 'rollUpToReported',
+  VERIFIED: 'rollUpToVerified',
+  OVERDUE: 'rollUpToOverdue',
+} as const;
+
+type RollUpTransition = { target: keyof typeof ROLL_UP_TARGETS; guard: (typeof ROLL_UP_TARGETS)[keyof typeof ROLL_UP_TARGETS] };
+
+function withRollUp<N extends { on: object }>(
+  state: keyof typeof ROLL_UP_TARGETS,
+  node: N,
+): N & { on: N['on'] & { ROLL_UP: RollUpTransition[] } } {
+  const rollUp = (Object.keys(ROLL_UP_TARGETS) as (keyof typeof ROLL_UP_TARGETS)[])
+    .filter((target) => target !== state)
+    .map((target) => ({ target, guard: ROLL_UP_TARGETS[target] }));
+  return { ...node, on: { ...node.on, ROLL_UP: rollUp } };
+}
+
+// The definition of the current version (TASK_MACHINE_VERSION); machine-versions.ts registers it.
+export const taskMachineConfig = {
+  ...taskMachineConfigV2,
+  states: {
+    ASSIGNED: withRollUp('ASSIGNED', taskMachineConfigV2.states.ASSIGNED),
+    IN_PROGRESS: withRollUp('IN_PROGRESS', taskMachineConfigV2.states.IN_PROGRESS),
+    REPORTED: withRollUp('REPORTED', taskMachineConfigV2.states.REPORTED),
+    VERIFIED: taskMachineConfigV2.states.VERIFIED,
+    OVERDUE: withRollUp('OVERDUE', taskMachineConfigV2.states.OVERDUE),
+  },
+} as const;
+
 export const taskMachine = taskSetup.createMachine(taskMachineConfig);
 
 export type TaskMachine = typeof taskMachine;
@@ -150,10 +189,10 @@ export type TaskMachine = typeof taskMachine;
 // upgradeV1ToV2 derives). Built from version 2's definition, not copied, so events recorded
 // under version 1 replay on the rules that accepted them.
 export const taskMachineV1 = taskSetup.createMachine({
-  ...taskMachineConfig,
+  ...taskMachineConfigV2,
   states: Object.fromEntries(
-    Object.entries(taskMachineConfig.states).map(([state, node]) => [state, withoutEvent(node, 'WAIVE_COORDINATION')]),
-  ) as unknown as typeof taskMachineConfig.states,
+    Object.entries(taskMachineConfigV2.states).map(([state, node]) => [state, withoutEvent(node, 'WAIVE_COORDINATION')]),
+  ) as unknown as typeof taskMachineConfigV2.states,
 });
 
 function withoutEvent(node: object, type: string): object {

@@ -6,7 +6,9 @@ export const TASK_MACHINE_ID = 'task';
 // version, and machine-versions.ts keeps every version's machine so old events replay on their own.
 // Version 1 → 2: coordination waivers and the contributions a report relies on (see
 // task-snapshot-upgrade.ts, which lifts a stored version-1 snapshot to this version).
-export const TASK_MACHINE_VERSION = 2;
+// Version 2 → 3: ROLL_UP, the system moving a task split per lead agency to its children's roll-up
+// (the context is unchanged; upgradeV2ToV3 only names the new version).
+export const TASK_MACHINE_VERSION = 3;
 
 export const TASK_STATES = ['ASSIGNED', 'IN_PROGRESS', 'REPORTED', 'VERIFIED', 'OVERDUE'] as const;
 export type TaskState = (typeof TASK_STATES)[number];
@@ -22,6 +24,7 @@ export const TASK_EVENT_TYPES = [
   'APPROVE_EXTENSION',
   'DENY_EXTENSION',
   'WAIVE_COORDINATION',
+  'ROLL_UP',
 ] as const;
 export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
 
@@ -105,7 +108,10 @@ export type TaskEvent =
   | { type: 'APPROVE_EXTENSION'; at: string; by?: EventActor; newDueAt: string; comment?: string | null }
   | { type: 'DENY_EXTENSION'; at: string; by?: EventActor; comment: string }
   // comment = the reason for going ahead without every coordinating agency's input
-  | { type: 'WAIVE_COORDINATION'; at: string; by?: EventActor; comment: string };
+  | { type: 'WAIVE_COORDINATION'; at: string; by?: EventActor; comment: string }
+  // the system only: a task split per lead agency moves to `state`, its children's roll-up, because
+  // of a change of the child `childTaskId`
+  | { type: 'ROLL_UP'; at: string; by?: null; state: TaskState; childTaskId?: string };
 
 export type TaskEventOf<T extends TaskEventType> = Extract<TaskEvent, { type: T }>;
 

@@ -21,6 +21,7 @@ export const ev = {
   verify: (at: string): TaskEvent => ({ type: 'VERIFY', at, by: SUPERVISOR }),
   reject: (at: string, comment = 'incomplete'): TaskEvent => ({ type: 'REJECT', at, by: SUPERVISOR, comment }),
   deadline: (at: string): TaskEvent => ({ type: 'DEADLINE_PASSED', at }),
+  rollUp: (at: string, state: TaskState, childTaskId = 'child-1'): TaskEvent => ({ type: 'ROLL_UP', at, by: null, state, childTaskId }),
   contribute: (at: string, agencyId = 'a-co'): TaskEvent => ({
     type: 'CONTRIBUTE',
     at,

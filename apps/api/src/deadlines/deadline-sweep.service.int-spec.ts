@@ -196,13 +196,27 @@ describe(DeadlineSweepService.name, () => {
           fromState: before.get(id)!.state,
         });
       }
-      for (const id of [ids.reported, ids.verified, ids.rejectedLate, ids.undated, ids.notDue, ids.split]) {
+      for (const id of [ids.reported, ids.verified, ids.rejectedLate, ids.undated, ids.notDue]) {
         const row = await taskRow(ds, id);
         expect({ id, state: row.state, version: row.version, events: (await eventRows(ds, id)).length }).toEqual({
           id,
           ...before.get(id)!,
         });
       }
+      // the split task is not swept itself: it follows its children, one ROLL_UP in the same write
+      const split = await taskRow(ds, ids.split);
+      expect({ state: split.state, version: split.version }).toEqual({ state: 'OVERDUE', version: before.get(ids.split)!.version + 1 });
+      const rollUps = await eventRows(ds, ids.split);
+      expect(rollUps).toHaveLength(before.get(ids.split)!.events + 1);
+      expect(rollUps.at(-1)).toMatchObject({
+        type: 'ROLL_UP',
+        fromState: before.get(ids.split)!.state,
+        toState: 'OVERDUE',
+        machineVersion: 3,
+        actor: 'system:roll-up',
+        payload: { state: 'OVERDUE', by: null },
+      });
+      expect(splitChildren).toContain(rollUps.at(-1)!.payload.childTaskId);
     });
 
     it('does fire nothing more when the same tasks are swept again later', async () => {

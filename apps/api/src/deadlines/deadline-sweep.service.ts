@@ -25,7 +25,7 @@ interface BatchResult {
 }
 
 // Fires DEADLINE_PASSED through the machine for every ASSIGNED or IN_PROGRESS leaf task whose due
-// time has passed. Each batch is one transaction of a constant number of statements over rows
+// time has passed, and rolls the parent of each child it moves up in the same write (ROLL_UP). Each batch is one transaction of a constant number of statements over rows
 // locked FOR UPDATE SKIP LOCKED: instances sweeping at once take disjoint rows, and a crash rolls
 // its batch back for the next sweep. One task that cannot be decided or written (a snapshot edited
 // by hand, a row the database refuses) is skipped and logged; it never holds back the others.
@@ -49,7 +49,9 @@ export class DeadlineSweepService {
         batch = await this.oneByOne(scope, asOf, batchSize, refused);
       }
       total += batch.fired;
-      if (batch.picked === 0 || signal?.aborted) {
+      // fewer than asked: nothing more is due that another transaction does not hold right now
+      // (a child whose parent is held, a row another sweeper took); the next sweep takes those
+      if (batch.picked < batchSize || signal?.aborted) {
         observeSweep(total);
         return total;
       }
@@ -60,7 +62,7 @@ export class DeadlineSweepService {
     return this.deps.transactions.run(async (tx) => {
       const due = await this.deps.tasks.lockDue(tx, scope, asOf, [...refused], size);
       const changed = await this.deps.transitions.passDeadlines(tx, due, asOf, (task, error) => this.skip(refused, task, error));
-      return { fired: changed.length, picked: due.length };
+      return { fired: changed.length, picked: due.tasks.length };
     });
   }
 
@@ -72,11 +74,10 @@ export class DeadlineSweepService {
       const locked: { task: TaskEntity | null } = { task: null };
       try {
         const fired = await this.deps.transactions.run(async (tx) => {
-          [locked.task] = await this.deps.tasks.lockDue(tx, scope, asOf, [...refused], 1);
+          const due = await this.deps.tasks.lockDue(tx, scope, asOf, [...refused], 1);
+          [locked.task] = due.tasks;
           if (!locked.task) return 0;
-          const changed = await this.deps.transitions.passDeadlines(tx, [locked.task], asOf, (task, error) =>
-            this.skip(refused, task, error),
-          );
+          const changed = await this.deps.transitions.passDeadlines(tx, due, asOf, (task, error) => this.skip(refused, task, error));
           return changed.length;
         });
         if (!locked.task) break;

@@ -63,6 +63,7 @@ const CALLS: Record<string, Calls> = {
         await r.tasks.loadForTransition(tx, scope, s.taskIds[0], { actor: 'u', key: 'key' }, false);
         await r.tasks.loadForTransition(tx, scope, s.taskIds[0], { actor: 'u', key: 'key' }, true);
       }),
+    lockParent: (r, s) => rolledBack(r, (tx) => r.tasks.lockParent(tx, s.province.code, s.taskIds[0])),
     lockDue: (r, s) =>
       rolledBack(r, (tx) => r.tasks.lockDue(tx, Scope.province(s.province.code), new Date('2031-01-01T00:00:00Z'), [], 200)),
     applyTransitions: (r, s) =>

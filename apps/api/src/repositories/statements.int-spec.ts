@@ -47,6 +47,32 @@ describe('SQL statements per operation', () => {
     }
   });
 
+  it('does a transition of a child that moves its state in six statements: its parent locked first, then the child, one write for both', async () => {
+    const split = await seedPlan(ds, uniqueProvince('int-statements-split'), [{ coLeadAgencyCodes: ['so-thong-tin-va-truyen-thong'] }]);
+    const { lead } = cast(split);
+    const [parentId, childId] = split.taskIds;
+    const start = await recorder.during(() => services.transitions.transition(lead, { taskId: childId, event: 'START' }));
+    // the unlocked read finds a parent; BEGIN, the parent FOR UPDATE, the child FOR UPDATE with its
+    // siblings' states, the write of the child and the parent's ROLL_UP, COMMIT
+    expect(start).toHaveLength(6);
+    expect(start[0]).not.toMatch(/FOR UPDATE/);
+    expect(start[1]).toMatch(/^(START TRANSACTION|BEGIN)/);
+    expect(start[2]).toMatch(/FROM tasks WHERE province_code = \$1 AND id = \$2 FOR UPDATE/);
+    expect(start[3]).toMatch(/FOR UPDATE[\s\S]*ctx_sibling_states/);
+    expect(start[4]).toMatch(/UPDATE tasks[\s\S]*INSERT INTO task_events/);
+    expect(start[5]).toBe('COMMIT');
+    const rows: { id: string; version: number }[] = await ds.query('SELECT id, version FROM tasks WHERE id = ANY($1) ORDER BY version', [
+      [parentId, childId],
+    ]);
+    expect(rows.map((r) => r.version)).toEqual([1, 1]);
+    // a transition that leaves the child's state as it is cannot move the roll-up: two statements
+    const { coordinator } = cast(split);
+    const contribute = await recorder.during(() =>
+      services.transitions.transition(coordinator, { taskId: childId, event: 'CONTRIBUTE', comment: 'ý kiến' }),
+    );
+    expect(contribute).toHaveLength(2);
+  });
+
   it('does answer an idempotent retry without writing', async () => {
     const { lead } = cast(seeded);
     const taskId = seeded.taskIds[1];
@@ -75,7 +101,8 @@ describe('SQL statements per operation', () => {
     );
     expect(fired).toBe(63);
     expect(sweepLarge.length).toBe(sweepSmall.length);
-    // one batch (BEGIN, lock, write, COMMIT) and the empty batch that ends the sweep
+    // one batch (BEGIN, lock the parents of due children, lock the due tasks, write, COMMIT); a batch
+    // smaller than asked ends the sweep
     expect(sweepLarge.length).toBeLessThanOrEqual(7);
   });
 });

@@ -43,6 +43,23 @@ export interface TaskAuthorizationRow {
   idempotent: { seq: number; type: TaskEventType } | null;
   // who sent the latest REQUEST_EXTENSION (the pending one, when the snapshot has one)
   extensionRequestedBy: string | null;
+  // the locked read only, for a child task: the state of each child of its parent (itself included),
+  // as committed when the row was locked (the caller holds the parent's lock: see lockParent)
+  siblingStates: ReadonlyMap<string, TaskState> | null;
+}
+
+// A parent task locked FOR UPDATE: every writer of one of its children takes this lock first, so
+// the children's states read after it stay as read until the transaction ends.
+export interface LockedParent {
+  parent: TaskEntity;
+  // each child's state; filled by the statement that runs after the lock (see lockDue, loadForTransition)
+  childStates: Map<string, TaskState>;
+}
+
+// The deadline sweep's batch: the due tasks locked, and the parents of those that have one.
+export interface DueBatch {
+  tasks: TaskEntity[];
+  parents: Map<string, LockedParent>;
 }
 
 // One accepted event and the task row it leaves behind.
@@ -216,17 +233,51 @@ LEFT JOIN LATERAL (
     return rows.length === 0 ? null : toAuthorizationRow(rows[0]);
   }
 
+  // A child's parent, locked FOR UPDATE before the child: the lock order of every writer of a child
+  // (transition, locked retry, deadline sweep), so no two of them deadlock. Its children's states
+  // are read by the next statement (loadForTransition locked), whose snapshot follows the lock;
+  // read here, they could predate a sibling's write committed while this one waited for the lock.
+  async lockParent(tx: Tx, provinceCode: string, parentId: string): Promise<TaskEntity | null> {
+    const rows = await preparedQuery(tx, LOCK_PARENT_SQL, [provinceCode, parentId]);
+    return rows.length === 0 ? null : toTask(rows[0]);
+  }
+
   // The deadline sweep's batch: due leaf tasks not yet overdue, locked, skipping rows others hold.
-  async lockDue(tx: Tx, scope: Scope, asOf: Date, skip: readonly string[], limit: number): Promise<TaskEntity[]> {
-    const rows: Record<string, unknown>[] = await managerOf(tx).query(
-      `SELECT t.* FROM tasks t
-       WHERE t.state IN ('ASSIGNED', 'IN_PROGRESS') AND t.due_at < $1 AND ($2::text IS NULL OR t.province_code = $2)
-         AND NOT (t.id = ANY($3::uuid[])) AND ${LEAF_TASK_SQL}
-       ORDER BY t.due_at ASC LIMIT $4
-       FOR UPDATE SKIP LOCKED`,
+  // Two statements: the parents of due children first (FOR UPDATE SKIP LOCKED, the same lock order
+  // as a transition: parent, then child), then the due tasks whose parent this batch holds (or that
+  // have none), each with its siblings' states, read after the parents' locks. A child whose parent
+  // another transaction holds waits for a later batch or sweep. SKIP LOCKED never waits: no deadlock.
+  async lockDue(tx: Tx, scope: Scope, asOf: Date, skip: readonly string[], limit: number): Promise<DueBatch> {
+    const manager = managerOf(tx);
+    const due = `t.state IN ('ASSIGNED', 'IN_PROGRESS') AND t.due_at < $1 AND ($2::text IS NULL OR t.province_code = $2)
+         AND NOT (t.id = ANY($3::uuid[])) AND ${LEAF_TASK_SQL}`;
+    const parentRows: Record<string, unknown>[] = await manager.query(
+      `SELECT p.* FROM tasks p
+       WHERE (p.province_code, p.id) IN (
+         SELECT t.province_code, t.parent_id FROM tasks t WHERE ${due} AND t.parent_id IS NOT NULL ORDER BY t.due_at ASC LIMIT $4)
+       ORDER BY p.id
+       FOR UPDATE OF p SKIP LOCKED`,
       [asOf.toISOString(), scope.provinceCode, [...skip], limit],
     );
-    return rows.map(toTask);
+    const parents = new Map(
+      parentRows.map((row) => [row.id as string, { parent: toTask(row), childStates: new Map<string, TaskState>() }]),
+    );
+    const rows: Record<string, unknown>[] = await manager.query(
+      `SELECT t.*,
+         (SELECT jsonb_object_agg(k.id, k.state) FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.parent_id)
+           AS ctx_sibling_states
+       FROM tasks t
+       WHERE ${due} AND (t.parent_id IS NULL OR t.parent_id = ANY($5::uuid[]))
+       ORDER BY t.due_at ASC LIMIT $4
+       FOR UPDATE OF t SKIP LOCKED`,
+      [asOf.toISOString(), scope.provinceCode, [...skip], limit, [...parents.keys()]],
+    );
+    for (const row of rows) {
+      const locked = row.parent_id ? parents.get(row.parent_id as string) : undefined;
+      for (const [id, state] of Object.entries((row.ctx_sibling_states ?? {}) as Record<string, TaskState>))
+        locked?.childStates.set(id, state);
+    }
+    return { tasks: rows.map(toTask), parents };
   }
 
   // One statement whatever the number of writes: each task row updated when its version is still
@@ -280,7 +331,13 @@ SELECT t.*,
     AS ctx_idempotent,
   (SELECT e.actor FROM task_events e
    WHERE e.province_code = t.province_code AND e.task_id = t.id AND e.type = 'REQUEST_EXTENSION'
-   ORDER BY e.seq DESC LIMIT 1) AS ctx_extension_requested_by
+   ORDER BY e.seq DESC LIMIT 1) AS ctx_extension_requested_by${
+     lock
+       ? `,
+  (SELECT jsonb_object_agg(k.id, k.state) FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.parent_id)
+    AS ctx_sibling_states`
+       : ''
+   }
 FROM t
 LEFT JOIN plans p ON p.province_code = t.province_code AND p.id = t.plan_id`;
 }
@@ -290,6 +347,9 @@ const TASK_COLUMNS = `province_code, id, sort_key, plan_id, section_id, parent_i
     target, note, state, input, snapshot, version, due_at, original_due_at, late, last_hash, created_at, updated_at`;
 
 const LOCK_SQL = { province: authorizationSql(true, 'province'), any: authorizationSql(true) };
+
+// $1 province, $2 the parent's id (lockParent).
+const LOCK_PARENT_SQL = `SELECT ${TASK_COLUMNS} FROM tasks WHERE province_code = $1 AND id = $2 FOR UPDATE`;
 const READ_SQL = { province: authorizationSql(false, 'province'), any: authorizationSql(false) };
 
 // $1..$14 the events' columns, $15..$23 the tasks' columns (eventColumns, taskColumns). An event
@@ -398,5 +458,9 @@ function toAuthorizationRow(row: Record<string, unknown>): TaskAuthorizationRow 
     committeeId: (row.ctx_committee_id as string | null) ?? null,
     idempotent: (row.ctx_idempotent as TaskAuthorizationRow['idempotent']) ?? null,
     extensionRequestedBy: (row.ctx_extension_requested_by as string | null) ?? null,
+    siblingStates:
+      row.ctx_sibling_states === undefined || row.ctx_sibling_states === null
+        ? null
+        : new Map(Object.entries(row.ctx_sibling_states as Record<string, TaskState>)),
   };
 }

@@ -65,6 +65,7 @@ function eventData(command: TransitionCommand, now: Date): Record<string, unknow
         comment: citation(command.comment),
       };
     case 'DEADLINE_PASSED':
+    case 'ROLL_UP':
     case 'START':
     case 'VERIFY':
       return comment === null ? {} : { comment };

@@ -1,5 +1,12 @@
 import { authorize } from '@app/approval-rules';
-import { acceptedEventTypes, applyTaskEvent, replayTask, type StoredTaskSnapshot, type TaskEventType } from '@app/lifecycle';
+import {
+  acceptedEventTypes,
+  applyTaskEvent,
+  replayTask,
+  type StoredTaskSnapshot,
+  type TaskEvent,
+  type TaskEventType,
+} from '@app/lifecycle';
 import { chainHash, genesisHash } from '../audit/hash-chain';
 import { toStoredMachineEvent } from '../audit/stored-event';
 import { SYSTEM_ACTOR, toRuleActor, type Actor } from '../auth/actor';
@@ -9,10 +16,18 @@ import { conflict, DomainError, forbidden, invalidTransition, notFound } from '.
 import { observeTransition } from '../observability/domain-events';
 import type { AccessDenialsService } from '../audit/access-denials.service';
 import type { TaskEventRepository } from '../repositories/task-event.repository';
-import { TaskEntity, type TaskAuthorizationRow, type TaskRepository, type TransitionWrite } from '../repositories/task.repository';
+import {
+  TaskEntity,
+  type DueBatch,
+  type LockedParent,
+  type TaskAuthorizationRow,
+  type TaskRepository,
+  type TransitionWrite,
+} from '../repositories/task.repository';
 import { isUniqueViolation, type Transactions, type Tx } from '../repositories/transaction';
 import { checkContributionLimits } from './contribution-limits';
 import { ownRelationsOf, relationsOf } from './task-relations';
+import { rollUpState } from './task-rollup';
 import { toMachineEvent, validateCommand, type TransitionCommand, type ValidCommand } from './transition.command';
 
 export interface TransitionDeps {
@@ -25,12 +40,34 @@ export interface TransitionDeps {
 
 type Decided = { task: TaskEntity; write: TransitionWrite | null };
 
+// Who a transition is recorded as: task_events.actor and actor_agency_id, and the payload's `by`.
+type Recorder = { userId: string | null; agencyId: string | null; by: Record<string, unknown> | null };
+
+// The actor column of the ROLL_UP events the system appends to a parent (its payload's `by` is null).
+export const ROLL_UP_ACTOR_ID = 'system:roll-up';
+
+// What a transition learned about the task on its first, unlocked read.
+interface Seen {
+  provinceCode: string | null;
+  // the task's parent: its locked retry locks the parent first
+  parentId: string | null;
+}
+
 // One transition = two statements, no explicit transaction: the task read with its authorization
 // context, then one statement that updates the task row only if its version is still the one read
 // and appends the event with it (both or neither). When another transition moved the task in
 // between, the transition runs again, locked this time: BEGIN, the task locked FOR UPDATE, the
 // write, COMMIT — so a busy task still makes progress. The checks run in this order: visible, not
 // split, authorized, idempotent retry, expected version, taken by the machine.
+//
+// A child of a task split per lead agency: its parent's stored state follows the children
+// (rollUpState), recorded as a ROLL_UP event on the parent in the same transaction as the child's
+// write. A child transition that changes the child's state therefore always runs locked, in the
+// lock order every writer of a child keeps (the deadline sweep too): the parent FOR UPDATE, then the
+// child FOR UPDATE with its siblings' states (stable now: their writers wait for the parent), then
+// one write of the child and, when the roll-up moved, the parent. A child transition that leaves
+// the state as it is (a contribution, an extension request) cannot move the roll-up and keeps the
+// two-statement path.
 export class TransitionService {
   constructor(private readonly deps: TransitionDeps) {}
 
@@ -38,7 +75,7 @@ export class TransitionService {
     const now = this.deps.clock.now();
     const valid = validateCommand(command, now);
     // the province of the task, once it is loaded: where a refusal is recorded
-    const seen: { provinceCode: string | null } = { provinceCode: null };
+    const seen: Seen = { provinceCode: null, parentId: null };
     try {
       const task = await this.transitionOnce(actor, valid, now, seen);
       observeTransition(valid.type);
@@ -53,7 +90,7 @@ export class TransitionService {
     }
   }
 
-  private async transitionOnce(actor: Actor, valid: ValidCommand, now: Date, seen: { provinceCode: string | null }): Promise<TaskEntity> {
+  private async transitionOnce(actor: Actor, valid: ValidCommand, now: Date, seen: Seen): Promise<TaskEntity> {
     try {
       const written = await this.transitionIn(this.deps.transactions.autocommit(), actor, valid, now, seen, false);
       if (written) return written;
@@ -63,7 +100,17 @@ export class TransitionService {
       // the same idempotencyKey raced in from another request: its event is committed now
       if (valid.idempotencyKey === null || !isUniqueViolation(error)) throw error;
     }
-    return this.deps.transactions.run(async (tx) => (await this.transitionIn(tx, actor, valid, now, seen, true))!);
+    return this.deps.transactions.run(async (tx) => {
+      // a child's parent first (parent_id never changes after the import): the lock order of every child writer
+      const parent = seen.parentId === null ? null : await this.lockParent(tx, seen.provinceCode!, seen.parentId);
+      return (await this.transitionIn(tx, actor, valid, now, seen, true, parent))!;
+    });
+  }
+
+  private async lockParent(tx: Tx, provinceCode: string, parentId: string): Promise<LockedParent> {
+    const parent = await this.deps.tasks.lockParent(tx, provinceCode, parentId);
+    if (!parent) throw new Error(`parent task ${parentId} not found`);
+    return { parent, childStates: new Map() };
   }
 
   // The events this viewer may fire now: what the machine takes, joined with what the rules allow.
@@ -75,16 +122,13 @@ export class TransitionService {
     return acceptedEventTypes(row.task.snapshot, now).filter((type) => authorize(ruleActor, relations, type).allowed);
   }
 
-  // The deadline sweep: DEADLINE_PASSED on a batch the caller locked, written in two statements.
-  // Returns the tasks that changed; a task the machine refuses is reported through `refused`.
-  async passDeadlines(
-    tx: Tx,
-    tasks: readonly TaskEntity[],
-    asOf: Date,
-    refused: (task: TaskEntity, error: unknown) => void,
-  ): Promise<TaskEntity[]> {
+  // The deadline sweep: DEADLINE_PASSED on a batch the caller locked (with the parents of its
+  // children, TaskRepository.lockDue), written in one statement with the ROLL_UP of each parent
+  // whose roll-up it moves. Returns the tasks that changed; a task the machine refuses is reported
+  // through `refused`.
+  async passDeadlines(tx: Tx, batch: DueBatch, asOf: Date, refused: (task: TaskEntity, error: unknown) => void): Promise<TaskEntity[]> {
     const decided: Decided[] = [];
-    for (const task of tasks) {
+    for (const task of batch.tasks) {
       try {
         const command: ValidCommand = { taskId: task.id, type: 'DEADLINE_PASSED', expectedVersion: null, idempotencyKey: null, data: {} };
         const decision = authorize(toRuleActor(SYSTEM_ACTOR, task.provinceCode), ownRelationsOf(task), command.type);
@@ -94,11 +138,42 @@ export class TransitionService {
         refused(task, error);
       }
     }
-    const writes = decided.flatMap((d) => (d.write ? [d.write] : []));
+    const changed = decided.filter((d) => d.write);
+    const writes = [...changed.map((d) => d.write!), ...this.rollUps(batch.parents, changed, asOf)];
     const written = await this.deps.tasks.applyTransitions(tx, writes);
     // the rows are locked: a count that differs means a bug, and the transaction must not commit
     if (written !== writes.length) throw new Error(`expected to write ${writes.length} task(s), wrote ${written}`);
-    return decided.filter((d) => d.write).map((d) => d.task);
+    return changed.map((d) => d.task);
+  }
+
+  // One ROLL_UP per parent whose children's roll-up differs from its stored state once the children
+  // `changed` are written; childTaskId names the last child of the parent among them. The parents
+  // are locked and their childStates read after the lock.
+  private rollUps(parents: ReadonlyMap<string, LockedParent>, changed: readonly Decided[], at: Date): TransitionWrite[] {
+    const moved = new Map<string, string>();
+    for (const { task } of changed) {
+      if (task.parentId === null) continue;
+      const locked = parents.get(task.parentId);
+      if (!locked) throw new Error(`task ${task.id}: its parent ${task.parentId} is not locked`);
+      locked.childStates.set(task.id, task.state);
+      moved.set(task.parentId, task.id);
+    }
+    return [...moved].flatMap(([parentId, childId]) => {
+      const write = this.rollUp(parents.get(parentId)!, childId, at);
+      return write ? [write] : [];
+    });
+  }
+
+  // The parent's ROLL_UP to the state its children roll up to, or null when it is there already.
+  private rollUp({ parent, childStates }: LockedParent, childTaskId: string, at: Date): TransitionWrite | null {
+    const target = rollUpState([...childStates.values()]);
+    if (target === null || target === parent.state) return null;
+    const decision = authorize(toRuleActor(SYSTEM_ACTOR, parent.provinceCode), ownRelationsOf(parent), 'ROLL_UP');
+    if (!decision.allowed) throw forbidden(decision.reason, { rule: decision.rule });
+    const recorder: Recorder = { userId: ROLL_UP_ACTOR_ID, agencyId: null, by: null };
+    const event: TaskEvent = { type: 'ROLL_UP', at: at.toISOString(), by: null, state: target, childTaskId };
+    const { write } = this.record(parent, 'ROLL_UP', { state: target, childTaskId }, event, recorder, at, null);
+    return write;
   }
 
   private async transitionIn(
@@ -106,14 +181,16 @@ export class TransitionService {
     actor: Actor,
     command: ValidCommand,
     now: Date,
-    seen: { provinceCode: string | null },
+    seen: Seen,
     locked: boolean,
+    parent: LockedParent | null = null,
   ): Promise<TaskEntity | null> {
     const idempotency = { actor: actor.userId, key: command.idempotencyKey };
     const row = await this.deps.tasks.loadForTransition(tx, Scope.ofActor(actor), command.taskId, idempotency, locked);
     if (!row) throw notFound(`No task with id ${command.taskId}`);
     const { task } = row;
     seen.provinceCode = task.provinceCode;
+    seen.parentId = task.parentId;
     if (row.hasChildren) {
       throw invalidTransition(`Task ${task.ordinal} is split per lead agency: fire ${command.type} on its child tasks`, {
         state: task.state,
@@ -138,8 +215,20 @@ export class TransitionService {
     }
     // a retry that slipped past both looks fails on the unique key, and transitionOnce runs it again
     if (!decided.write) return decided.task;
-    const written = await this.deps.tasks.applyTransitions(tx, [decided.write]);
-    if (written === 1) return decided.task;
+    const writes = [decided.write];
+    if (task.parentId !== null && decided.task.state !== task.state) {
+      // the child's state moves, and with it perhaps its parent's: run again, locked, parent first
+      if (!locked) return null;
+      if (parent === null || parent.parent.id !== task.parentId || row.siblingStates === null) {
+        throw new Error(`task ${task.id}: its parent ${task.parentId} is not locked`);
+      }
+      for (const [id, state] of row.siblingStates) parent.childStates.set(id, state);
+      parent.childStates.set(task.id, decided.task.state);
+      const rollUp = this.rollUp(parent, task.id, now);
+      if (rollUp) writes.push(rollUp);
+    }
+    const written = await this.deps.tasks.applyTransitions(tx, writes);
+    if (written === writes.length) return decided.task;
     // the version moved since the read (never while the row is locked)
     if (locked) throw new Error(`task ${task.id}: the locked row was not written`);
     return null;
@@ -153,24 +242,38 @@ export class TransitionService {
       });
     }
     if (command.type === 'CONTRIBUTE') checkContributionLimits(task.snapshot.context, actor.agencyId, String(command.data.text ?? ''));
-    const payload = JSON.parse(JSON.stringify({ ...command.data, by: { userId: actor.userId, agencyId: actor.agencyId } })) as Record<
-      string,
-      unknown
-    >;
-    const outcome = applyTaskEvent(task.snapshot, toMachineEvent(command.type, now, payload));
+    const by = { userId: actor.userId, agencyId: actor.agencyId };
+    const data = JSON.parse(JSON.stringify(command.data)) as Record<string, unknown>;
+    const payload = { ...data, by };
+    const recorder: Recorder = { ...by, by };
+    return this.record(task, command.type, data, toMachineEvent(command.type, now, payload), recorder, now, command.idempotencyKey);
+  }
+
+  // The machine's decision on one event, and the task row and event row it leaves: seq = version + 1,
+  // chained to the task's last hash. data = the event's own fields (task_events.payload without `by`).
+  private record(
+    task: TaskEntity,
+    type: TaskEventType,
+    data: Record<string, unknown>,
+    machineEvent: TaskEvent,
+    recorder: Recorder,
+    now: Date,
+    idempotencyKey: string | null,
+  ): Decided {
+    const outcome = applyTaskEvent(task.snapshot, machineEvent);
     if (!outcome.taken) {
-      throw invalidTransition(`A task in state ${task.state} does not take ${command.type}: ${outcome.reason}`, { state: task.state });
+      throw invalidTransition(`A task in state ${task.state} does not take ${type}: ${outcome.reason}`, { state: task.state });
     }
     const event = {
       taskId: task.id,
       seq: task.version + 1,
-      type: command.type,
+      type,
       fromState: task.state,
       toState: outcome.snapshot.state,
-      actor: actor.userId,
-      actorAgencyId: actor.agencyId,
+      actor: recorder.userId,
+      actorAgencyId: recorder.agencyId,
       at: now,
-      payload,
+      payload: { ...data, by: recorder.by },
       machineVersion: outcome.snapshot.machineVersion,
     };
     const prevHash = task.lastHash ?? genesisHash(task.id, task.input);
@@ -181,7 +284,7 @@ export class TransitionService {
       write: {
         provinceCode: task.provinceCode,
         taskId: task.id,
-        event: { ...event, idempotencyKey: command.idempotencyKey, prevHash, hash },
+        event: { ...event, idempotencyKey, prevHash, hash },
         task: columns,
       },
     };
