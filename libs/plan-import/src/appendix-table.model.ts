@@ -1,0 +1,91 @@
+import { columnsFromHeader, DEFAULT_COLUMNS, isHeaderRow, type TableColumns } from './table-columns.parser';
+import { cleanInline } from './text-cleanup.util';
+
+// The appendix as a table before any meaning is read into it: every format (plain text, DOCX
+// tables and XLSX sheets, both rendered as one tab-separated line per table row) arrives here as
+// lines; the model keeps rows × columns, drops repeated headers and page furniture, and records
+// where a page broke so that the row reader can join a row cut by the break.
+
+/** One physical table row: raw cells aligned to the columns of its table. */
+export interface ModelRow {
+  cells: string[];
+  /** 1-based source line. */
+  line: number;
+  columns: TableColumns;
+  /** A repeated header or page furniture (page number, running title) came just before it. */
+  afterBreak: boolean;
+  /** The table had no header row: columns were assumed. */
+  assumedColumns: boolean;
+}
+
+export interface AppendixTableModel {
+  rows: ModelRow[];
+  /** Source lines (1-based) that are page furniture inside a table: not prose, not rows. */
+  furnitureLines: Set<number>;
+  /** Tables that had no header: the line of their first row. */
+  headerlessAt: number[];
+}
+
+// A page break leaves a page number, a running title, perhaps a footnote line: a few short lines.
+const MAX_FURNITURE_LINES = 4;
+const MAX_FURNITURE_CHARS = 160;
+
+/**
+ * Reads the tab-separated lines of a text into the table model. Non-tab lines between two rows of
+ * one table are page furniture (a page number, a running title): a PDF or Word conversion puts
+ * them where a page ended, so they mark a page break just like a repeated header does.
+ */
+export function readAppendixTable(lines: readonly string[]): AppendixTableModel {
+  const rows: ModelRow[] = [];
+  const furnitureLines = new Set<number>();
+  const headerlessAt: number[] = [];
+  let columns: TableColumns | null = null;
+  let assumed = false;
+  let brokeSince = false;
+  let pendingFurniture: number[] = [];
+  lines.forEach((line, index) => {
+    const number = index + 1;
+    if (!line.includes('\t')) {
+      // Only lines between two rows of a table can be furniture; the rest is the plan's prose.
+      // A longer run, or a long line, is prose between two tables.
+      if (columns !== null && line.trim().length > 0) {
+        pendingFurniture.push(line.length <= MAX_FURNITURE_CHARS ? number : Number.NaN);
+      }
+      return;
+    }
+    const raw = line.split('\t');
+    const flat = raw.map(cleanInline);
+    if (flat.every((cell) => cell.length === 0)) return;
+    if (pendingFurniture.length > 0 && pendingFurniture.length <= MAX_FURNITURE_LINES && !pendingFurniture.some(Number.isNaN)) {
+      for (const furniture of pendingFurniture) furnitureLines.add(furniture);
+      brokeSince = true;
+    }
+    pendingFurniture = [];
+    if (isHeaderRow(flat)) {
+      brokeSince ||= columns !== null;
+      columns = columnsFromHeader(flat);
+      assumed = false;
+      return;
+    }
+    if (columns === null) {
+      headerlessAt.push(number);
+      columns = DEFAULT_COLUMNS;
+      assumed = true;
+    }
+    rows.push({ cells: alignCells(raw, columns), line: number, columns, afterBreak: brokeSince, assumedColumns: assumed });
+    brokeSince = false;
+  });
+  return { rows, furnitureLines, headerlessAt };
+}
+
+// A row missing exactly its ordinal cell has its text shifted one column to the left.
+function alignCells(rawCells: string[], columns: TableColumns): string[] {
+  const shifted = rawCells.length === columns.width - 1 && columns.index.ordinal === 0 && cleanInline(rawCells[0]).length > 20;
+  return shifted ? ['', ...rawCells] : rawCells;
+}
+
+/** The text lines with the table's page furniture blanked, for the prose readers. */
+export function withoutFurniture(lines: readonly string[], furniture: ReadonlySet<number>): string[] {
+  if (furniture.size === 0) return [...lines];
+  return lines.map((line, index) => (furniture.has(index + 1) ? '' : line));
+}
