@@ -29,7 +29,9 @@ export function parsePlanText(text: string, options: ParsePlanOptions = {}): Dra
   const normalized = text
     .replace(/^\ufeff/u, '')
     .normalize('NFC')
-    .replace(/\r\n?/gu, '\n');
+    .replace(/\r\n?/gu, '\n')
+    // no-break and narrow spaces from Word/PDF conversion read as spaces everywhere
+    .replace(/[\u00a0\u2007\u202f]/gu, ' ');
   const table = readAppendixTable(normalized.split('\n'));
   // Page numbers and running titles inside the appendix are neither prose nor rows.
   const lines = withoutFurniture(normalized.split('\n'), table.furnitureLines);

@@ -89,8 +89,8 @@ class TableReader {
   private read(model: ModelRow, index: number): void {
     const kind = this.kinds[index];
     if (kind.type === 'section') return this.openSection(kind.ordinal, kind.title ?? cleanInline(cellOf(model, 'title')));
-    // The rest of a heading cut by a page break: text only, right after the heading.
-    if (kind.type !== 'numbered' && this.lastSection !== null && model.afterBreak && !hasRoles(model)) {
+    // The rest of a heading wrapped or cut by a page break: text only, right after the heading.
+    if (this.lastSection !== null && !hasRoles(model) && !(kind.type === 'numbered' && hasText(model, 'title'))) {
       const text = model.cells.map(cleanInline).filter((cell) => cell.length > 0);
       this.lastSection.title = joinText(this.lastSection.title, text.join(' '));
       return;
@@ -108,16 +108,16 @@ class TableReader {
 
   // An empty ordinal: the rest of the row before a page break, or a row whose number was lost.
   // The numbering decides when it can ("5", "", "7": the row is 6; "5", "", "6": it is the rest
-  // of 5). Otherwise a row after a page break continues the row before it unless it reads as a
-  // whole row of its own after a complete row; elsewhere, own agencies or timeframe after a
-  // complete row make a row of its own.
+  // of 5). Otherwise it continues the row before it (a wrapped line, or the rest after a page
+  // break) unless it reads as a whole row of its own (task text, agency, timeframe) after a
+  // complete row.
   private readUnnumbered(model: ModelRow, verdict: Verdict): void {
     const previous = this.open.length > 0 ? this.open[this.open.length - 1] : null;
     const sameSection = previous !== null && previous.row.section === this.section;
     const inferred = nextOrdinal(sameSection ? previous.row : null);
     if (previous && sameSection && verdict !== 'row') {
       const complete = previous.hasLead && previous.hasTimeframe;
-      const ownRoles = model.afterBreak ? rowLikeness(model) === 3 : hasRoles(model);
+      const ownRoles = rowLikeness(model) === 3;
       if (verdict === 'continuation' || !ownRoles || !complete) {
         this.merge(previous, model, verdict === 'continuation' || !hasRoles(model) || !complete);
         return;
