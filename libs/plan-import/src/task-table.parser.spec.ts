@@ -78,6 +78,62 @@ describe(parseTaskTables.name, () => {
     });
   });
 
+  it('does join every cell of a row cut by a page break, a word cut in two included, when the next row is numbered in sequence', () => {
+    const result = parseTaskTables(
+      lines(
+        HEADER,
+        ['1', 'Đối thoại định kỳ với doanh nghiệp', 'Sở Kế hoạch', 'Hiệp hội Doanh nghiệp tỉnh;', 'Thường', ''],
+        ['', ...HEADER.slice(1)],
+        ['', 'về thủ tục đầu tư', 'và Đầu tư', 'Sở Tư pháp', 'xuyên', 'Ưu tiên'],
+        ['2', 'Đào tạo cán bộ một cửa', 'Sở Nội vụ', '', 'Quý III/2023', ''],
+      ),
+    );
+    expect(result.rows.map((row) => [row.ordinal, row.title, row.lead, row.coordinating, row.timeframe, row.note])).toEqual([
+      [
+        '1',
+        'Đối thoại định kỳ với doanh nghiệp về thủ tục đầu tư',
+        'Sở Kế hoạch và Đầu tư',
+        'Hiệp hội Doanh nghiệp tỉnh; Sở Tư pháp',
+        'Thường xuyên',
+        'Ưu tiên',
+      ],
+      ['2', 'Đào tạo cán bộ một cửa', 'Sở Nội vụ', '', 'Quý III/2023', null],
+    ]);
+  });
+
+  it('does tell a cut row from a row that lost its ordinal by the numbering when both follow page breaks', () => {
+    const result = parseTaskTables(
+      lines(
+        HEADER,
+        ['5', 'Thành lập mới 900 doanh nghiệp và thu hút', 'Sở Kế hoạch và Đầu tư', '', 'Năm 2023', ''],
+        HEADER,
+        ['', 'thêm 10 dự án đầu tư', '', '', '', ''],
+        HEADER,
+        ['', 'Rút ngắn thời gian cấp điện', 'Công ty Điện lực tỉnh', 'Sở Công Thương', 'Năm 2023', ''],
+        ['7', 'Tập huấn hóa đơn điện tử', 'Cục Thuế tỉnh', '', 'Quý II/2023', ''],
+      ),
+    );
+    expect(result.rows.map((row) => [row.ordinal, row.title])).toEqual([
+      ['5', 'Thành lập mới 900 doanh nghiệp và thu hút thêm 10 dự án đầu tư'],
+      ['6', 'Rút ngắn thời gian cấp điện'],
+      ['7', 'Tập huấn hóa đơn điện tử'],
+    ]);
+    expect(result.rows[1].issues).toEqual(['ordinal missing; inferred 6 from the row before']);
+  });
+
+  it('does join the wrapped rest of a section heading to the heading when it has no agencies', () => {
+    const result = parseTaskTables(
+      lines(
+        HEADER,
+        ['I. Đẩy mạnh cải cách thủ tục hành chính', '', '', '', '', ''],
+        ['trong lĩnh vực đất đai', '', '', '', '', ''],
+        ['1', 'Rà soát thủ tục đất đai', 'Sở Tài nguyên và Môi trường', '', 'Năm 2023', ''],
+      ),
+    );
+    expect(result.sections).toEqual([{ ordinal: 'I', title: 'Đẩy mạnh cải cách thủ tục hành chính trong lĩnh vực đất đai' }]);
+    expect(result.rows.map((row) => [row.section, row.ordinal])).toEqual([['I', '1']]);
+  });
+
   it('does keep a complete row that lost its ordinal and infer the next number when the previous row is complete', () => {
     const result = parseTaskTables(
       lines(
