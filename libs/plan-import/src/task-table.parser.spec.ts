@@ -200,6 +200,16 @@ describe(parseTaskTables.name, () => {
     });
   });
 
+  it('does split a lead column whose cells label both roles, without the labels in the names', () => {
+    const result = parseTaskTables(
+      lines(
+        ['STT', 'Nhiệm vụ', 'Đơn vị chủ trì', 'Thời gian'],
+        ['1', 'Rà soát quy hoạch', '- CQ chủ trì: Sở Xây dựng - CQ phối hợp: Sở Tài chính, các đơn vị liên quan', 'Năm 2024'],
+      ),
+    );
+    expect(result.rows[0]).toMatchObject({ lead: 'Sở Xây dựng', coordinating: 'Sở Tài chính, các đơn vị liên quan' });
+  });
+
   it('does read the target when the table has an extra "Mục tiêu phấn đấu" column', () => {
     const result = parseTaskTables(
       lines(
@@ -272,6 +282,12 @@ describe(splitRoles.name, () => {
     ['Đơn vị phối hợp: Sở Nội vụ; Chủ trì: Sở Tư pháp', { lead: 'Sở Tư pháp', coordinating: 'Sở Nội vụ' }],
     ['Chủ trì: Sở Tư pháp - Phối hợp: các cơ quan, đơn vị', { lead: 'Sở Tư pháp', coordinating: 'các cơ quan, đơn vị' }],
     ['Sở Xây dựng', { lead: 'Sở Xây dựng', coordinating: '' }],
+    ['Cơ quan phối hợp: Sở Nội vụ - Cơ quan chủ trì: Sở Tư pháp', { lead: 'Sở Tư pháp', coordinating: 'Sở Nội vụ' }],
+    [
+      '- CQ chủ trì: Sở Xây dựng\n- CQ phối hợp: Sở Tài chính, các đơn vị liên quan',
+      { lead: 'Sở Xây dựng', coordinating: 'Sở Tài chính, các đơn vị liên quan' },
+    ],
+    ['+ Đơn vị chủ trì thực hiện: Sở Y tế; + Đơn vị phối hợp: Sở Tài chính.', { lead: 'Sở Y tế', coordinating: 'Sở Tài chính' }],
   ])('does separate %j into lead and coordinating when the roles are labelled', (cell, expected) => {
     expect(splitRoles(cell)).toEqual(expected);
   });

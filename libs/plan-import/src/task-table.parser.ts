@@ -3,7 +3,7 @@ import { readAppendixTable, type AppendixTableModel, type ModelRow } from './app
 import { assertTaskCount } from './plan-limits';
 import type { DraftSection } from './draft-plan.types';
 import type { ColumnRole, TableColumns } from './table-columns.parser';
-import { cleanInline, cleanMultiline, isWhitespace, trimEndWhere } from './text-cleanup.util';
+import { cleanInline, cleanMultiline, isWhitespace, lowerNfc, trimEndWhere } from './text-cleanup.util';
 import { parseTimeframe } from './timeframe.parser';
 
 /** One task row of an appendix table, cells as written (agency cells keep their line breaks). */
@@ -242,13 +242,15 @@ function rowFields(parts: readonly string[][], columns: TableColumns): Omit<Tabl
 }
 
 function toRow(cell: (role: ColumnRole) => string, columns: TableColumns): Omit<TableRow, 'ordinal' | 'section' | 'line' | 'issues'> {
-  const roles = splitRoles(cell('both'));
+  // A lead column whose cells label both roles is read like a column for both.
+  const labelledLead = hasRoleLabels(cell('lead'));
+  const roles = splitRoles(labelledLead ? `${cell('lead')}\n${cell('both')}` : cell('both'));
   const title = cleanInline(cell('title'));
   const target = cleanInline(columns.titleIsTarget ? cell('title') : cell('target'));
   const note = cleanInline(cell('note'));
   return {
     title,
-    lead: [cleanMultiline(cell('lead')), roles.lead].filter((text) => text.length > 0).join('\n'),
+    lead: [labelledLead ? '' : cleanMultiline(cell('lead')), roles.lead].filter((text) => text.length > 0).join('\n'),
     coordinating: [cleanMultiline(cell('coordinating')), roles.coordinating].filter((text) => text.length > 0).join('\n'),
     timeframe: cleanInline(cell('timeframe')),
     target: target.length > 0 ? target : null,
@@ -256,18 +258,49 @@ function toRow(cell: (role: ColumnRole) => string, columns: TableColumns): Omit<
   };
 }
 
-// One column for both roles: "- lead agency: A - coordinating agencies: B, C".
+// One column for both roles: "- lead agency: A - coordinating agencies: B, C", in either order.
+// Labels are found by their role word alone (a literal, so the search stays linear) and then
+// widened backwards over a short prefix ("CQ", "Cơ quan", "Đơn vị"), so no label leaks into a name.
 export function splitRoles(cell: string): { lead: string; coordinating: string } {
   const text = cleanMultiline(cell);
-  const lead = /chủ trì\s*:\s*/iu.exec(text);
-  const coordinating = /(?:^|[\s-])(?:(?:CQ|cơ quan|đơn vị|ĐV)\s*)?phối hợp\s*:\s*/iu.exec(text);
-  if (!lead && !coordinating) return { lead: text, coordinating: '' };
-  const part = (from: RegExpExecArray | null, other: RegExpExecArray | null) => {
-    if (!from) return '';
-    const end = other && other.index > from.index ? other.index : text.length;
-    return trimEndWhere(text.slice(from.index + from[0].length, end), (char) => '-;,'.includes(char) || isWhitespace(char)).trim();
-  };
-  return { lead: part(lead, coordinating), coordinating: part(coordinating, lead) };
+  const labels = [...text.matchAll(ROLE_LABEL)].map((match) => ({
+    role: lowerNfc(match[1]) === 'chủ trì' ? ('lead' as const) : ('coordinating' as const),
+    start: labelStart(text, match.index),
+    end: match.index + match[0].length,
+  }));
+  if (labels.length === 0) return { lead: text, coordinating: '' };
+  const parts = { lead: [] as string[], coordinating: [] as string[] };
+  const before = tidyRolePart(text.slice(0, labels[0].start));
+  if (before.length > 0 && !labels.some((label) => label.role === 'lead')) parts.lead.push(before);
+  labels.forEach((label, i) => {
+    const part = tidyRolePart(text.slice(label.end, i + 1 < labels.length ? labels[i + 1].start : text.length));
+    if (part.length > 0) parts[label.role].push(part);
+  });
+  return { lead: parts.lead.join('\n'), coordinating: parts.coordinating.join('\n') };
+}
+
+const ROLE_LABEL = /(chủ trì|phối hợp)(?:\s+thực hiện)?\s*:/giu;
+const LABEL_PREFIX = /(?:cơ quan|cq|đơn vị|đv)\s*$/iu;
+
+/** True when an agency cell labels its roles ("chủ trì: …", "phối hợp: …"). */
+export function hasRoleLabels(cell: string): boolean {
+  return HAS_ROLE_LABEL.test(cell.normalize('NFC'));
+}
+const HAS_ROLE_LABEL = new RegExp(ROLE_LABEL.source, 'iu');
+
+// A label's prefix word sits just before the role word; only a few characters are looked at.
+function labelStart(text: string, roleAt: number): number {
+  const from = Math.max(0, roleAt - 12);
+  const prefix = LABEL_PREFIX.exec(text.slice(from, roleAt));
+  return prefix ? from + prefix.index : roleAt;
+}
+
+function tidyRolePart(part: string): string {
+  const isSeparator = (char: string) => '-–•+;,.'.includes(char) || isWhitespace(char);
+  const end = trimEndWhere(part, isSeparator);
+  let start = 0;
+  while (start < end.length && isSeparator(end[start])) start++;
+  return end.slice(start);
 }
 
 function joinText(a: string, b: string): string {
