@@ -1,5 +1,5 @@
 import { columnsFromHeader, DEFAULT_COLUMNS, isHeaderRow, type TableColumns } from './table-columns.parser';
-import { cleanInline } from './text-cleanup.util';
+import { cleanInline, cleanMultiline } from './text-cleanup.util';
 
 // The appendix as a table before any meaning is read into it: every format (plain text, DOCX
 // tables and XLSX sheets, both rendered as one tab-separated line per table row) arrives here as
@@ -16,6 +16,8 @@ export interface ModelRow {
   afterBreak: boolean;
   /** The table had no header row: columns were assumed. */
   assumedColumns: boolean;
+  /** What the reader should check about this physical row (conversion leftovers). */
+  notes: string[];
 }
 
 export interface AppendixTableModel {
@@ -72,7 +74,15 @@ export function readAppendixTable(lines: readonly string[]): AppendixTableModel 
       columns = DEFAULT_COLUMNS;
       assumed = true;
     }
-    rows.push({ cells: alignCells(raw, columns), line: number, columns, afterBreak: brokeSince, assumedColumns: assumed });
+    const row: ModelRow = {
+      cells: alignCells(raw, columns),
+      line: number,
+      columns,
+      afterBreak: brokeSince,
+      assumedColumns: assumed,
+      notes: [],
+    };
+    for (const part of splitRunTogether(row)) rows.push(part);
     brokeSince = false;
   });
   return { rows, furnitureLines, headerlessAt };
@@ -82,6 +92,38 @@ export function readAppendixTable(lines: readonly string[]): AppendixTableModel 
 function alignCells(rawCells: string[], columns: TableColumns): string[] {
   const shifted = rawCells.length === columns.width - 1 && columns.index.ordinal === 0 && cleanInline(rawCells[0]).length > 20;
   return shifted ? ['', ...rawCells] : rawCells;
+}
+
+// A conversion that lost a row boundary leaves two tasks in one row, each cell holding their
+// paragraphs (<p>…</p><p>…</p> or <br>). When the ordinal cell holds as many numbers as the text
+// cell holds paragraphs, the document clearly has that many tasks: the row is split, cells with
+// as many paragraphs giving one to each, other cells shared. Several paragraphs of text under one
+// number may be one task or more: the row is kept and a note asks to check it.
+function splitRunTogether(row: ModelRow): ModelRow[] {
+  const title = row.columns.index.title;
+  if (title === undefined || row.cells[title] === undefined) return [row];
+  const texts = paragraphsOf(row.cells[title]);
+  if (texts.length < 2) return [row];
+  const ordinals = paragraphsOf(row.cells[row.columns.index.ordinal ?? -1] ?? '');
+  if (ordinals.length !== texts.length || !ordinals.every((ordinal) => ORDINAL.test(ordinal))) {
+    const note = `the task text holds ${texts.length} paragraphs run together in one cell; check whether it is more than one task`;
+    return [{ ...row, notes: [note] }];
+  }
+  const cells = row.cells.map(paragraphsOf);
+  return texts.map((_, i) => ({
+    ...row,
+    cells: cells.map((paragraphs, column) => (paragraphs.length === texts.length ? paragraphs[i] : row.cells[column])),
+    notes: [`split from one table row that held ${texts.length} tasks (line ${row.line})`],
+  }));
+}
+
+const ORDINAL = /^\d{1,3}(?:\.\d{1,3})*[.)]?$/u;
+
+function paragraphsOf(cell: string): string[] {
+  if (!cell.includes('<')) return cell.trim().length > 0 ? [cell] : [];
+  return cleanMultiline(cell)
+    .split('\n')
+    .filter((paragraph) => paragraph.length > 0);
 }
 
 /** The text lines with the table's page furniture blanked, for the prose readers. */

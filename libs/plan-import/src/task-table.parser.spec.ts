@@ -210,6 +210,34 @@ describe(parseTaskTables.name, () => {
     expect(result.rows[0]).toMatchObject({ lead: 'Sở Xây dựng', coordinating: 'Sở Tài chính, các đơn vị liên quan' });
   });
 
+  it('does split one row into two tasks when a conversion left two numbers and two task texts in its cells', () => {
+    const result = parseTaskTables(
+      lines(HEADER, [
+        '<p>3</p><p>4</p>',
+        '<p>Công khai thủ tục đầu tư</p><p>Tập huấn cán bộ một cửa</p>',
+        'Sở Kế hoạch và Đầu tư',
+        '',
+        '<p>Quý I/2024</p><p>Thường xuyên</p>',
+        '',
+      ]),
+    );
+    expect(result.rows.map((row) => [row.ordinal, row.title, row.lead, row.timeframe])).toEqual([
+      ['3', 'Công khai thủ tục đầu tư', 'Sở Kế hoạch và Đầu tư', 'Quý I/2024'],
+      ['4', 'Tập huấn cán bộ một cửa', 'Sở Kế hoạch và Đầu tư', 'Thường xuyên'],
+    ]);
+    expect(result.rows[1].issues).toEqual(['split from one table row that held 2 tasks (line 2)']);
+  });
+
+  it('does keep a row whose one number heads two paragraphs of text and ask to check it', () => {
+    const result = parseTaskTables(
+      lines(HEADER, ['5', '<p>Rà soát thủ tục đất đai</p><p>Công khai kết quả rà soát</p>', 'Sở Tư pháp', '', 'Năm 2024', '']),
+    );
+    expect(result.rows.map((row) => [row.ordinal, row.title])).toEqual([['5', 'Rà soát thủ tục đất đai Công khai kết quả rà soát']]);
+    expect(result.rows[0].issues).toEqual([
+      'the task text holds 2 paragraphs run together in one cell; check whether it is more than one task',
+    ]);
+  });
+
   it('does read the target when the table has an extra "Mục tiêu phấn đấu" column', () => {
     const result = parseTaskTables(
       lines(

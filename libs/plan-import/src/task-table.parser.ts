@@ -132,13 +132,14 @@ class TableReader {
     previous.hasTimeframe ||= hasText(model, 'timeframe');
     const where = model.afterBreak ? ' (after a page break)' : '';
     previous.row.issues.push(`text continued on line ${model.line}${where} was merged into it`);
+    previous.row.issues.push(...model.notes);
     if (!evident) {
       previous.row.issues.push(`the row on line ${model.line} has its own agencies and timeframe; check that it is not a separate task`);
     }
   }
 
   private add(model: ModelRow, ordinal: string, issues: string[]): void {
-    const row: TableRow = { ...EMPTY_ROW, ordinal, section: this.section, line: model.line, issues };
+    const row: TableRow = { ...EMPTY_ROW, ordinal, section: this.section, line: model.line, issues: [...issues, ...model.notes] };
     const hasLead = hasText(model, 'lead') || hasText(model, 'both');
     this.open.push({ row, columns: model.columns, parts: [model.cells], hasLead, hasTimeframe: hasText(model, 'timeframe') });
     this.lastSection = null;
