@@ -6,7 +6,7 @@ import { PlanImportError } from './plan-import.error';
 import { MAX_AGENCY_CELL_CHARS } from './plan-limits';
 import type { ProseTask } from './prose-task.parser';
 import type { TableRow } from './task-table.parser';
-import { parseTimeframe } from './timeframe.parser';
+import { parseTimeframe, refersElsewhere } from './timeframe.parser';
 
 export interface BuildContext {
   resolver: AgencyAliasResolver;
@@ -107,7 +107,11 @@ function checkTask(task: DraftTask, notes: TaskNotes, context: BuildContext): vo
   if (task.leadAgencies.length === 0) notes.add('no lead agency', 0.4);
   if (parseTimeframe(task.timeframe, context.planYear).kind !== 'unknown') return;
   const due = context.planYear === null ? 'no due date' : `due at the end of ${context.planYear}`;
-  const what = task.timeframe ? `timeframe "${task.timeframe}" not understood` : 'no timeframe';
+  const what = !task.timeframe
+    ? 'no timeframe'
+    : refersElsewhere(task.timeframe)
+      ? `timeframe "${task.timeframe}" follows another document's schedule, which the importer cannot date`
+      : `timeframe "${task.timeframe}" not understood`;
   notes.add(`${what}; ${due}`, 0.3);
 }
 
