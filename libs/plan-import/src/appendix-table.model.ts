@@ -56,7 +56,7 @@ export function readAppendixTable(lines: readonly string[]): AppendixTableModel 
       return;
     }
     const raw = line.split('\t');
-    const flat = raw.map(cleanInline);
+    const flat = raw.map((cell) => (cell.length === 0 ? '' : cleanInline(cell)));
     if (flat.every((cell) => cell.length === 0)) return;
     if (pendingFurniture.length > 0 && pendingFurniture.length <= MAX_FURNITURE_LINES && !pendingFurniture.some(Number.isNaN)) {
       for (const furniture of pendingFurniture) furnitureLines.add(furniture);

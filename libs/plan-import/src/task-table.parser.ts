@@ -117,8 +117,7 @@ class TableReader {
     const inferred = nextOrdinal(sameSection ? previous.row : null);
     if (previous && sameSection && verdict !== 'row') {
       const complete = previous.hasLead && previous.hasTimeframe;
-      const ownRoles = rowLikeness(model) === 3;
-      if (verdict === 'continuation' || !ownRoles || !complete) {
+      if (verdict === 'continuation' || !complete || rowLikeness(model) < 3) {
         this.merge(previous, model, verdict === 'continuation' || !hasRoles(model) || !complete);
         return;
       }
@@ -156,7 +155,8 @@ function judgeUnnumbered(rows: readonly ModelRow[], kinds: readonly Kind[]): Ver
   let run: number[] = [];
   kinds.forEach((kind, index) => {
     if (kind.type === 'unnumbered') return void run.push(index);
-    if (kind.type === 'numbered' && previous !== null && run.length > 0) {
+    // (a run longer than any real page break leaves is not scored: the rows then speak for themselves)
+    if (kind.type === 'numbered' && previous !== null && run.length > 0 && run.length <= MAX_JUDGED_RUN) {
       const missing = missingBetween(previous, kind.ordinal);
       if (missing !== null) {
         const score = new Map(run.map((at) => [at, rowLikeness(rows[at])]));
@@ -181,6 +181,7 @@ function missingBetween(from: string, to: string): number | null {
   return null;
 }
 const MAX_MISSING_ORDINALS = 20;
+const MAX_JUDGED_RUN = 100;
 
 // 0..3: text that starts like a task, an agency that starts like one, a timeframe read on its own.
 function rowLikeness(model: ModelRow): number {
