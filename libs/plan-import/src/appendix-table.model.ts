@@ -45,6 +45,15 @@ export function readAppendixTable(lines: readonly string[]): AppendixTableModel 
   let assumed = false;
   let brokeSince = false;
   let pendingFurniture: number[] = [];
+  let lastHeader: string | null = null;
+  // The non-tab lines since the last row: a page's furniture when they are few and short.
+  const takeFurniture = () => {
+    if (pendingFurniture.length > 0 && pendingFurniture.length <= MAX_FURNITURE_LINES && !pendingFurniture.some(Number.isNaN)) {
+      for (const furniture of pendingFurniture) furnitureLines.add(furniture);
+      brokeSince = true;
+    }
+    pendingFurniture = [];
+  };
   lines.forEach((line, index) => {
     const number = index + 1;
     if (!line.includes('\t')) {
@@ -55,17 +64,20 @@ export function readAppendixTable(lines: readonly string[]): AppendixTableModel 
       }
       return;
     }
+    // A header repeated on every page is the same line: its columns are read once.
+    if (columns !== null && line === lastHeader) {
+      takeFurniture();
+      brokeSince = true;
+      return;
+    }
     const raw = line.split('\t');
     const flat = raw.map((cell) => (cell.length === 0 ? '' : cleanInline(cell)));
     if (flat.every((cell) => cell.length === 0)) return;
-    if (pendingFurniture.length > 0 && pendingFurniture.length <= MAX_FURNITURE_LINES && !pendingFurniture.some(Number.isNaN)) {
-      for (const furniture of pendingFurniture) furnitureLines.add(furniture);
-      brokeSince = true;
-    }
-    pendingFurniture = [];
+    takeFurniture();
     if (isHeaderRow(flat)) {
       brokeSince ||= columns !== null;
       columns = columnsFromHeader(flat);
+      lastHeader = line;
       assumed = false;
       return;
     }
