@@ -75,7 +75,7 @@ function readTasks(
   paragraphs: readonly Paragraph[],
   context: BuildContext,
 ): { sections: DraftSection[]; tasks: DraftTask[] } {
-  const table = readTaskTables(model);
+  const table = readTaskTables(model, context.resolver);
   const chapter = chapterParagraphs(paragraphs, TASKS_CHAPTER) ?? bodyParagraphs(paragraphs);
   const prose = parseProseTasks(chapter, context.resolver);
   if (table.rows.length > 0) {

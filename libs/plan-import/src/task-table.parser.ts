@@ -1,3 +1,4 @@
+import { AgencyAliasResolver } from './agency-alias.resolver';
 import { startsLikeAgency } from './agency-prefix.matcher';
 import { readAppendixTable, type AppendixTableModel, type ModelRow } from './appendix-table.model';
 import { assertTaskCount } from './plan-limits';
@@ -28,6 +29,7 @@ export interface TaskTables {
 }
 
 const SECTION_ORDINAL = /^([IVXLC]+|[A-Z])\s*[.)]?(?:\s+(.*))?$/u;
+const DEFAULT_RESOLVER = new AgencyAliasResolver();
 const TASK_ORDINAL = /^(\d+(?:\.\d+)*)[.)]?$/u;
 
 /** Reads the tab-separated task tables of a plan's appendix (through the table model). */
@@ -36,8 +38,8 @@ export function parseTaskTables(lines: readonly string[]): TaskTables {
 }
 
 /** Reads task rows out of the table model: sections, numbered rows, continuations. */
-export function readTaskTables(model: AppendixTableModel): TaskTables {
-  const reader = new TableReader(model.rows);
+export function readTaskTables(model: AppendixTableModel, resolver: AgencyAliasResolver = DEFAULT_RESOLVER): TaskTables {
+  const reader = new TableReader(model.rows, resolver);
   const warnings = model.headerlessAt.map(
     (line) => `table at line ${line}: no header row; columns assumed to be STT, task, lead, coordinating, timeframe, note`,
   );
@@ -73,7 +75,10 @@ class TableReader {
   private readonly kinds: Kind[];
   private readonly verdicts: Verdict[];
 
-  constructor(private readonly rows: readonly ModelRow[]) {
+  constructor(
+    private readonly rows: readonly ModelRow[],
+    private readonly resolver: AgencyAliasResolver,
+  ) {
     this.kinds = rows.map(kindOf);
     this.verdicts = judgeUnnumbered(rows, this.kinds);
   }
@@ -83,7 +88,7 @@ class TableReader {
   }
 
   finish(): TableRow[] {
-    return this.open.map(({ row, columns, parts }) => ({ ...row, ...rowFields(parts, columns) }));
+    return this.open.map(({ row, columns, parts }) => ({ ...row, ...rowFields(parts, columns, this.resolver) }));
   }
 
   private read(model: ModelRow, index: number): void {
@@ -229,19 +234,51 @@ function kindOf(model: ModelRow): Kind {
   return ordinal.length > 0 ? { type: 'other', ordinal } : { type: 'unnumbered' };
 }
 
-/** The fields of a row from its parts: each cell's parts joined by a space, then read. */
-function rowFields(parts: readonly string[][], columns: TableColumns): Omit<TableRow, 'ordinal' | 'section' | 'line' | 'issues'> {
+/**
+ * The fields of a row from its parts: each cell's parts joined by a space (a page break or a wrap
+ * cuts text anywhere, "Thường" | "xuyên"), except in agency columns where the part above ends
+ * with a whole known agency and the part below starts another: there the cut fell between two
+ * names on their own lines, and a line break keeps them apart.
+ */
+function rowFields(
+  parts: readonly string[][],
+  columns: TableColumns,
+  resolver: AgencyAliasResolver,
+): Omit<TableRow, 'ordinal' | 'section' | 'line' | 'issues'> {
+  const agencyColumns = new Set([columns.index.lead, columns.index.coordinating, columns.index.both]);
   const joined: string[] = [];
   for (let i = 0; i < columns.width; i++) {
-    joined.push(
-      parts
-        .map((cells) => cells[i] ?? '')
-        .filter((cell) => cell.trim().length > 0)
-        .join(' '),
-    );
+    const pieces = parts.map((cells) => cells[i] ?? '').filter((cell) => cell.trim().length > 0);
+    if (!agencyColumns.has(i) || pieces.length < 2) {
+      joined.push(pieces.join(' '));
+      continue;
+    }
+    let text = pieces[0];
+    for (let k = 1; k < pieces.length; k++) text += namesApart(pieces[k - 1], pieces[k], resolver) ? `\n${pieces[k]}` : ` ${pieces[k]}`;
+    joined.push(text);
   }
   return toRow((role) => joined[columns.index[role] ?? -1] ?? '', columns);
 }
+
+// The part above ends with a name the registry knows, the part below starts like another name,
+// and the two read together are not one known name ("Ngân hàng Nhà nước" | "Chi nhánh tỉnh …").
+function namesApart(above: string, below: string, resolver: AgencyAliasResolver): boolean {
+  // a separator already ends the part above (most cut lists): nothing to decide
+  const tail = trimEndWhere(above, isWhitespace);
+  if (tail.length === 0 || ';,'.includes(tail[tail.length - 1])) return false;
+  const upper = cleanMultiline(above);
+  let start = upper.length;
+  while (start > 0 && !'\n;,'.includes(upper[start - 1])) start--;
+  const last = upper.slice(start).trim();
+  const lower = cleanMultiline(below);
+  let end = 0;
+  while (end < lower.length && !'\n;,'.includes(lower[end])) end++;
+  const first = lower.slice(0, end).trim();
+  if (last.length === 0 || first.length === 0 || last.length + first.length > MAX_AGENCY_NAME) return false;
+  if (!startsLikeAgency(first) || !resolver.resolve(last).confident) return false;
+  return !resolver.resolve(`${last} ${first}`).confident;
+}
+const MAX_AGENCY_NAME = 300;
 
 function toRow(cell: (role: ColumnRole) => string, columns: TableColumns): Omit<TableRow, 'ordinal' | 'section' | 'line' | 'issues'> {
   // A lead column whose cells label both roles is read like a column for both.
