@@ -135,6 +135,15 @@ const DOCUMENTS: [string, () => string][] = [
       ),
   ],
   [
+    'as many rows as allowed, each continuing the lead cell with a known agency and no separator',
+    () =>
+      withTable(
+        taskRow({}),
+        manyLines(() => row('', '', 'Sở Tư pháp', '', '', '')),
+        taskRow({ ordinal: '2' }),
+      ),
+  ],
+  [
     'as many rows as allowed, unnumbered rows that look like whole rows between two numbers',
     () =>
       withTable(

@@ -1,7 +1,7 @@
 import { AgencyAliasResolver } from './agency-alias.resolver';
 import { startsLikeAgency } from './agency-prefix.matcher';
 import { readAppendixTable, type AppendixTableModel, type ModelRow } from './appendix-table.model';
-import { assertTaskCount } from './plan-limits';
+import { assertTaskCount, MAX_AGENCY_CELL_CHARS } from './plan-limits';
 import type { DraftSection } from './draft-plan.types';
 import type { ColumnRole, TableColumns } from './table-columns.parser';
 import { cleanInline, cleanMultiline, isWhitespace, lowerNfc, trimEndWhere } from './text-cleanup.util';
@@ -254,15 +254,23 @@ function rowFields(
       continue;
     }
     let text = pieces[0];
-    for (let k = 1; k < pieces.length; k++) text += namesApart(pieces[k - 1], pieces[k], resolver) ? `\n${pieces[k]}` : ` ${pieces[k]}`;
+    for (let k = 1; k < pieces.length; k++) {
+      // past the size an agency cell may have, the row is refused anyway: no names to tell apart
+      if (text.length > MAX_AGENCY_CELL_CHARS) {
+        text += ` ${pieces.slice(k).join(' ')}`;
+        break;
+      }
+      text += namesApart(pieces[k - 1], pieces.slice(k, k + MAX_NAME_PIECES), resolver) ? `\n${pieces[k]}` : ` ${pieces[k]}`;
+    }
     joined.push(text);
   }
   return toRow((role) => joined[columns.index[role] ?? -1] ?? '', columns);
 }
 
-// The part above ends with a name the registry knows, the part below starts like another name,
-// and the two read together are not one known name ("Ngân hàng Nhà nước" | "Chi nhánh tỉnh …").
-function namesApart(above: string, below: string, resolver: AgencyAliasResolver): boolean {
+// The part above ends with a name the registry knows, the parts below start with another known
+// name (read across the parts a wrap made of it), and the two read together are not one known
+// name ("Ngân hàng Nhà nước" | "Chi nhánh tỉnh Sóc Trăng" is one agency; "Sở Tư pháp" | "Sở Nội vụ" two).
+function namesApart(above: string, below: readonly string[], resolver: AgencyAliasResolver): boolean {
   // a separator already ends the part above (most cut lists): nothing to decide
   const tail = trimEndWhere(above, isWhitespace);
   if (tail.length === 0 || ';,'.includes(tail[tail.length - 1])) return false;
@@ -270,14 +278,26 @@ function namesApart(above: string, below: string, resolver: AgencyAliasResolver)
   let start = upper.length;
   while (start > 0 && !'\n;,'.includes(upper[start - 1])) start--;
   const last = upper.slice(start).trim();
-  const lower = cleanMultiline(below);
-  let end = 0;
-  while (end < lower.length && !'\n;,'.includes(lower[end])) end++;
-  const first = lower.slice(0, end).trim();
-  if (last.length === 0 || first.length === 0 || last.length + first.length > MAX_AGENCY_NAME) return false;
-  if (!startsLikeAgency(first) || !resolver.resolve(last).confident) return false;
+  if (last.length === 0 || last.length > MAX_AGENCY_NAME || !resolver.resolve(last).confident) return false;
+  const first = firstName(below);
+  if (first.length === 0 || last.length + first.length > MAX_AGENCY_NAME) return false;
+  if (!startsLikeAgency(first) || !resolver.resolve(first).confident) return false;
   return !resolver.resolve(`${last} ${first}`).confident;
 }
+
+// The first name of the text below, up to its first separator, across at most a few parts.
+function firstName(parts: readonly string[]): string {
+  let name = '';
+  for (const part of parts) {
+    const text = cleanMultiline(part);
+    let end = 0;
+    while (end < text.length && !'\n;,'.includes(text[end])) end++;
+    name = name ? `${name} ${text.slice(0, end)}` : text.slice(0, end);
+    if (end < text.length || name.length > MAX_AGENCY_NAME) break;
+  }
+  return name.trim();
+}
+const MAX_NAME_PIECES = 8;
 const MAX_AGENCY_NAME = 300;
 
 function toRow(cell: (role: ColumnRole) => string, columns: TableColumns): Omit<TableRow, 'ordinal' | 'section' | 'line' | 'issues'> {
