@@ -25,6 +25,8 @@ export interface Variation {
   breaks: PageBreak[];
   /** Every table row's cells wrapped over several lines at this width; null: not wrapped. */
   wrapWidth: number | null;
+  /** Page numbers put on lines of their own between prose lines (0..1 of the way through the text). */
+  prosePageNumbers: number[];
   /** Every n-th space becomes a no-break space; 0: none. */
   nbspEvery: number;
   form: 'NFC' | 'NFD';
@@ -71,6 +73,7 @@ export function variationOf(rowCount: number): fc.Arbitrary<Variation> {
   return fc.record({
     breaks: rowCount === 0 ? fc.constant([]) : fc.array(pageBreak, { maxLength: 6 }),
     wrapWidth: fc.option(fc.integer({ min: 12, max: 90 }), { freq: 3 }),
+    prosePageNumbers: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 4 }),
     nbspEvery: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 })),
     form: fc.constantFrom('NFC' as const, 'NFD' as const),
     crlf: fc.boolean(),
@@ -109,6 +112,14 @@ export function applyVariation(text: string, variation: Variation): string {
     }
     if (data.row.followed) breaks.filter((b) => !b.inside).forEach(pageBreak);
   });
+  // A page number between two prose lines (never inside the table: there it is a page break).
+  for (const at of variation.prosePageNumbers) {
+    const index = Math.round(at * out.length);
+    if (!(out[index - 1] ?? '').includes('\t') && !(out[index] ?? '').includes('\t')) {
+      page += 1;
+      out.splice(index, 0, '', String(page), '');
+    }
+  }
   let result = out.join('\n');
   if (variation.nbspEvery > 0) {
     let count = 0;
