@@ -28,6 +28,7 @@ const IMPORT = `mutation Import($input: ImportPlanInput!) {
       number issuedOn provinceCode provinceName title resolution year monitoringAgency
       reportingDeadlines { period dueMonthDay } consolidationDeadlines { period dueMonthDay }
       tasks { ordinal section title leadAgencies coordinatingAgencies timeframe target note sourceLine fromProse }
+      reviewFirst { ordinal rowIndex confidence warnings }
     }
   }
 }`;
@@ -72,6 +73,12 @@ interface DraftTask {
   sourceLine: number;
   fromProse: boolean;
 }
+interface ReviewedTask {
+  ordinal: string;
+  rowIndex: number;
+  confidence: number;
+  warnings: string[];
+}
 interface ImportResult {
   status: string;
   tasksCreated: number;
@@ -89,6 +96,7 @@ interface ImportResult {
     reportingDeadlines: Deadline[];
     consolidationDeadlines: Deadline[];
     tasks: DraftTask[];
+    reviewFirst: ReviewedTask[];
   };
 }
 interface AgencyRef {
@@ -554,6 +562,10 @@ describe('plan import over GraphQL', () => {
       });
       expect(result.tasksCreated).toBe(13);
       expect(result.warnings).toContain('row 6 (line 284): ordinal missing; inferred 6 from the row before');
+      // the one doubtful row comes first for review, with its own warning and a lowered confidence
+      expect(result.draft.reviewFirst).toEqual([
+        { ordinal: '6', rowIndex: 5, confidence: 0.7, warnings: ['row 6 (line 284): ordinal missing; inferred 6 from the row before'] },
+      ]);
       expect(result.warnings).toEqual(
         expect.arrayContaining([
           expect.stringMatching(/^the text also assigns \d+ tasks in prose; only the appendix table was imported$/u),

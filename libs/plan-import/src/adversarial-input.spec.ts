@@ -124,6 +124,50 @@ const DOCUMENTS: [string, () => string][] = [
   ['deeply nested parentheses in a cell', () => withTable(taskRow({ coordinating: `${'('.repeat(SIZE / 2)}${')'.repeat(SIZE / 2)}` }))],
   ['deeply nested parentheses in prose', () => withProse(`a) Sở Tư pháp chủ trì: ${'('.repeat(SIZE / 2)}${')'.repeat(SIZE / 2)}`)],
   ['unclosed tags in a cell', () => withTable(taskRow({ coordinating: fill('<a') }))],
+  // The table model: page breaks, continuations, furniture, labels and paragraphs run together.
+  [
+    'as many rows as allowed, each an unnumbered continuation after a repeated header, then a numbered row',
+    () =>
+      withTable(
+        taskRow({}),
+        manyLines((i) => (i % 2 === 0 ? TABLE_HEADER : row('', 'x', '', '', '', 'x'))),
+        taskRow({ ordinal: '2' }),
+      ),
+  ],
+  [
+    'as many rows as allowed, each continuing the lead cell with a known agency and no separator',
+    () =>
+      withTable(
+        taskRow({}),
+        manyLines(() => row('', '', 'Sở Tư pháp', '', '', '')),
+        taskRow({ ordinal: '2' }),
+      ),
+  ],
+  [
+    'as many rows as allowed, unnumbered rows that look like whole rows between two numbers',
+    () =>
+      withTable(
+        taskRow({}),
+        manyLines(() => row('', 'Rà soát', 'Sở Tư pháp', '', 'Năm 2023', '')),
+        taskRow({ ordinal: '3' }),
+      ),
+  ],
+  [
+    'as many lines as allowed, page furniture between rows',
+    () => withTable(manyLines((i) => (i % 3 === 2 ? taskRow({ ordinal: String(i) }) : `- ${i} -`))),
+  ],
+  ['a lead cell of 1 MB of role labels', () => withTable(taskRow({ lead: fill('- CQ chủ trì: Sở Tư pháp - CQ phối hợp: ') }))],
+  [
+    'a both-roles cell of 1 MB of label prefixes without a role',
+    () => [HEADER, 'PHỤ LỤC', BOTH_HEADER, row('1', 'Rà soát', fill('Cơ quan '), '2023')].join('\n'),
+  ],
+  [
+    '1 MB of paragraphs in a task cell under as many numbers',
+    () => withTable(taskRow({ ordinal: '<p>1</p>'.repeat(SIZE / 16 + 1), title: '<p>x</p>'.repeat(SIZE / 16 + 1) })),
+  ],
+  ['1 MB of paragraphs in a task cell under one number', () => withTable(taskRow({ title: fill('<p>x</p>') }))],
+  ['1 MB of day/month fragments in a timeframe cell', () => withTable(taskRow({ timeframe: fill('1 / ', 'x') }))],
+  ['1 MB of "theo" in a timeframe cell', () => withTable(taskRow({ timeframe: fill('theo ') }))],
   ['unclosed tags in prose', () => withProse(fill('<p '))],
   ['1 MB of asterisks', () => withProse(fill('*'))],
 ];

@@ -28,10 +28,24 @@ export class AgencyAliasResolver {
 
   resolve(raw: string): ResolvedAgency {
     const key = agencyKey(raw);
-    const found = this.lookup(key);
+    const found = this.cachedLookup(key);
     if (found) return { name: found.name, code: slugify(found.name), isGroup: found.isGroup, confident: true };
     const name = tidyAgencyName(raw);
     return { name, code: slugify(name), isGroup: looksLikeGroup(key), confident: false };
+  }
+
+  // One plan asks for the same few dozen keys hundreds of times (prose fragments, cells).
+  private readonly found = new Map<string, Canonical | null>();
+
+  private cachedLookup(key: string): Canonical | null {
+    const cached = this.found.get(key);
+    if (cached !== undefined) return cached;
+    const hit = this.lookup(key);
+    if (key.length <= MAX_CACHED_KEY) {
+      if (this.found.size >= MAX_CACHED_LOOKUPS) this.found.clear();
+      this.found.set(key, hit);
+    }
+    return hit;
   }
 
   private lookup(key: string): Canonical | null {
@@ -51,6 +65,9 @@ export class AgencyAliasResolver {
     }
   }
 }
+
+const MAX_CACHED_LOOKUPS = 10_000;
+const MAX_CACHED_KEY = 300;
 
 function matchPattern(key: string): Canonical | null {
   const hit = BUILT_IN_PATTERNS.find((entry) => entry.pattern.test(key));

@@ -23,6 +23,21 @@ const isTrailingPunctuation = (char: string): boolean => '.,;:'.includes(char) |
  * abbreviation do not matter.
  */
 export function agencyKey(raw: string): string {
+  const cached = KEYS.get(raw);
+  if (cached !== undefined) return cached;
+  const key = keyOf(raw);
+  // The same spellings are keyed again and again (registry, cells, prose fragments); bounded.
+  if (raw.length > MAX_CACHED_RAW) return key;
+  if (KEYS.size >= MAX_CACHED_KEYS) KEYS.clear();
+  KEYS.set(raw, key);
+  return key;
+}
+
+const KEYS = new Map<string, string>();
+const MAX_CACHED_KEYS = 20_000;
+const MAX_CACHED_RAW = 300;
+
+function keyOf(raw: string): string {
   const spelled = tidyAgencyName(raw).replace(/\s*&\s*/g, ' và ');
   return slugify(spelled).replace(/(^|-)uy-ban-nhan-dan(?=-|$)/g, '$1ubnd');
 }

@@ -25,6 +25,10 @@ export interface DraftTask {
   note: string | null;
   sourceLine: number;
   fromProse: boolean;
+  /** The importer's confidence in this task, 0..1 (1: nothing doubtful); review the lowest first. */
+  confidence: number;
+  /** The warnings that concern this task (also in the plan's warnings), at most 20. */
+  warnings: string[];
 }
 
 export interface DraftSection {

@@ -6,7 +6,7 @@ import { PlanImportError } from './plan-import.error';
 import { MAX_AGENCY_CELL_CHARS } from './plan-limits';
 import type { ProseTask } from './prose-task.parser';
 import type { TableRow } from './task-table.parser';
-import { parseTimeframe } from './timeframe.parser';
+import { parseTimeframe, refersElsewhere } from './timeframe.parser';
 
 export interface BuildContext {
   resolver: AgencyAliasResolver;
@@ -21,51 +21,98 @@ export function rowLabel(kind: 'row' | 'prose task', section: string | null, ord
 
 export function taskFromTableRow(row: TableRow, context: BuildContext): DraftTask {
   const label = rowLabel('row', row.section, row.ordinal, row.line);
-  for (const issue of row.issues) context.warnings.push(`${label}: ${issue}`);
+  const notes = new TaskNotes(label, context);
+  for (const issue of row.issues) notes.add(issue, issuePenalty(issue));
   const task: DraftTask = {
     ordinal: row.ordinal,
     section: row.section,
     title: row.title,
-    leadAgencies: agencyRefs(checkedCell(row.lead, 'lead', label), label, context),
-    coordinatingAgencies: agencyRefs(checkedCell(row.coordinating, 'coordinating', label), label, context),
+    leadAgencies: agencyRefs(checkedCell(row.lead, 'lead', label), notes, context),
+    coordinatingAgencies: agencyRefs(checkedCell(row.coordinating, 'coordinating', label), notes, context),
     timeframe: row.timeframe,
     target: row.target,
     note: row.note,
     sourceLine: row.line,
     fromProse: false,
+    confidence: 1,
+    warnings: [],
   };
-  checkTask(task, label, context);
-  return task;
+  checkTask(task, notes, context);
+  return notes.settle(task);
 }
 
 export function taskFromProse(prose: ProseTask, context: BuildContext): DraftTask {
   const label = rowLabel('prose task', prose.section, prose.ordinal, prose.line);
+  const notes = new TaskNotes(label, context);
   const due = parseTimeframe(prose.timeframe, context.planYear).dueDate;
   const when = prose.timeframe ? `timeframe "${prose.timeframe}"` : `no timeframe given (due ${due ?? 'unknown'})`;
-  context.warnings.push(`${label}: read from prose, not from a table; check its agencies and ${when}`);
+  notes.add(`read from prose, not from a table; check its agencies and ${when}`, prose.timeframe ? 0.3 : 0.4);
   const task: DraftTask = {
     ordinal: prose.ordinal,
     section: prose.section,
     title: prose.title,
-    leadAgencies: agencyRefs(prose.lead.join('\n'), label, context),
-    coordinatingAgencies: agencyRefs(prose.coordinating.join('\n'), label, context),
+    leadAgencies: agencyRefs(prose.lead.join('\n'), notes, context),
+    coordinatingAgencies: agencyRefs(prose.coordinating.join('\n'), notes, context),
     timeframe: prose.timeframe,
     target: null,
     note: null,
     sourceLine: prose.line,
     fromProse: true,
+    confidence: 1,
+    warnings: [],
   };
-  if (task.leadAgencies.length === 0) context.warnings.push(`${label}: no lead agency found`);
-  return task;
+  if (task.leadAgencies.length === 0) notes.add('no lead agency found', 0.4);
+  return notes.settle(task);
 }
 
-function checkTask(task: DraftTask, label: string, context: BuildContext): void {
-  if (task.title.length === 0) context.warnings.push(`${label}: the task text is empty`);
-  if (task.leadAgencies.length === 0) context.warnings.push(`${label}: no lead agency`);
+/**
+ * The warnings about one task, each with what it costs the importer's confidence (1: nothing
+ * doubtful; 0: check everything). They go both to the plan's warnings and to the task.
+ */
+class TaskNotes {
+  private readonly warnings: string[] = [];
+  private doubt = 0;
+
+  constructor(
+    private readonly label: string,
+    private readonly context: BuildContext,
+  ) {}
+
+  add(warning: string, penalty: number): void {
+    const labelled = `${this.label}: ${warning}`;
+    this.context.warnings.push(labelled);
+    if (this.warnings.length < MAX_TASK_WARNINGS) this.warnings.push(labelled);
+    this.doubt += penalty;
+  }
+
+  settle(task: DraftTask): DraftTask {
+    const confidence = Math.round(Math.max(0, 1 - this.doubt) * 100) / 100;
+    return { ...task, confidence, warnings: this.warnings };
+  }
+}
+
+const MAX_TASK_WARNINGS = 20;
+
+// A continuation joined on the numbering's word costs little; a guess costs more.
+function issuePenalty(issue: string): number {
+  if (issue.startsWith('ordinal missing')) return 0.3;
+  if (issue.includes('check that it is not a separate task')) return 0.35;
+  if (issue.startsWith('ordinal "')) return 0.2;
+  if (issue.startsWith('text continued')) return 0.05;
+  return 0.2;
+}
+
+function checkTask(task: DraftTask, notes: TaskNotes, context: BuildContext): void {
+  if (task.title.length === 0) notes.add('the task text is empty', 0.4);
+  if (task.leadAgencies.length === 0) notes.add('no lead agency', 0.4);
   if (parseTimeframe(task.timeframe, context.planYear).kind !== 'unknown') return;
   const due = context.planYear === null ? 'no due date' : `due at the end of ${context.planYear}`;
-  const what = task.timeframe ? `timeframe "${task.timeframe}" not understood` : 'no timeframe';
-  context.warnings.push(`${label}: ${what}; ${due}`);
+  const what = !task.timeframe
+    ? 'no timeframe'
+    : refersElsewhere(task.timeframe)
+      ? `timeframe "${task.timeframe}" follows another document's schedule, which the importer cannot date`
+      : `timeframe "${task.timeframe}" not understood`;
+  notes.add(`${what}; ${due}`, 0.3);
 }
 
 // Refused before any splitting: no agency cell of a real plan comes near the bound.
@@ -77,17 +124,17 @@ function checkedCell(cell: string, role: 'lead' | 'coordinating', label: string)
   );
 }
 
-function agencyRefs(cell: string, label: string, context: BuildContext): DraftAgencyRef[] {
+function agencyRefs(cell: string, notes: TaskNotes, context: BuildContext): DraftAgencyRef[] {
   const { parts, ranTogether } = splitAgenciesDetailed(cell, context.resolver);
   if (ranTogether) {
     const written = cell.replace(/\s+/gu, ' ');
-    context.warnings.push(`${label}: agency names ran together without separators and were split by guess: "${written}"`);
+    notes.add(`agency names ran together without separators and were split by guess: "${written}"`, 0.25);
   }
   const refs: DraftAgencyRef[] = [];
   const codes = new Set<string>();
   for (const raw of parts) {
     const resolved = context.resolver.resolve(raw);
-    if (!resolved.confident) context.warnings.push(`${label}: agency "${raw}" is not in the registry; kept as written`);
+    if (!resolved.confident) notes.add(`agency "${raw}" is not in the registry; kept as written`, 0.1);
     if (codes.has(resolved.code)) continue; // named twice in one cell
     codes.add(resolved.code);
     refs.push({ raw: tidyAgencyName(raw), name: resolved.name, code: resolved.code, isGroup: resolved.isGroup });

@@ -106,12 +106,30 @@ describe(parsePlanText.name, () => {
       note: null,
       sourceLine: 29,
       fromProse: false,
+      confidence: 1,
+      warnings: [],
     });
     expect(plan.tasks[1]).toMatchObject({
       title: 'Số hóa hồ sơ đất đai và kết nối với cơ quan thuế',
       leadAgencies: [expect.objectContaining({ name: 'Sở Tài nguyên và Môi trường' })],
       coordinatingAgencies: [expect.objectContaining({ name: 'UBND các huyện, thị xã, thành phố', isGroup: true })],
     });
+  });
+
+  it("does attach each warning to its task and lower that task's confidence when a row was doubtful", () => {
+    const plan = parsePlanText(TABLE_PLAN);
+    expect(plan.tasks.map((task) => [task.ordinal, task.confidence, task.warnings.length])).toEqual([
+      ['1', 1, 0],
+      ['2', 0.95, 1],
+      ['3', 0.7, 1],
+      ['1', 0.6, 2],
+    ]);
+    expect(plan.tasks[3].warnings).toEqual([
+      'row II.1 (line 36): agency "Ban Xúc tiến đầu tư Thái Bình" is not in the registry; kept as written',
+      'row II.1 (line 36): timeframe "Khi có yêu cầu" not understood; due at the end of 2023',
+    ]);
+    const prose = parsePlanText(PROSE_PLAN);
+    expect(prose.tasks.every((task) => task.confidence <= 0.7 && task.warnings.length > 0)).toBe(true);
   });
 
   it('does name the row in a warning when a row or agency could not be read with confidence', () => {

@@ -1,4 +1,5 @@
 import { AgencyAliasResolver } from './agency-alias.resolver';
+import { readAppendixTable, withoutFurniture, type AppendixTableModel } from './appendix-table.model';
 import type { KnownAgency } from './agency-registry.data';
 import { bodyParagraphs, chapterParagraphs, IMPLEMENTATION_CHAPTER, TASKS_CHAPTER } from './document-outline.parser';
 import type { DraftPlan, DraftSection, DraftTask } from './draft-plan.types';
@@ -12,7 +13,7 @@ import { assertReadablePlanText } from './plan-input.guard';
 import { parseProseTasks } from './prose-task.parser';
 import { findReportingDeadlines } from './reporting-deadline.parser';
 import { slugify } from './slug';
-import { parseTaskTables } from './task-table.parser';
+import { readTaskTables } from './task-table.parser';
 
 export interface ParsePlanOptions {
   /** Agencies already known for the province (with their aliases); they win over the built-in registry. */
@@ -28,14 +29,18 @@ export function parsePlanText(text: string, options: ParsePlanOptions = {}): Dra
   const normalized = text
     .replace(/^\ufeff/u, '')
     .normalize('NFC')
-    .replace(/\r\n?/gu, '\n');
-  const lines = normalized.split('\n');
+    .replace(/\r\n?/gu, '\n')
+    // no-break and narrow spaces from Word/PDF conversion read as spaces everywhere
+    .replace(/[\u00a0\u2007\u202f]/gu, ' ');
+  const table = readAppendixTable(normalized.split('\n'));
+  // Page numbers and running titles inside the appendix are neither prose nor rows.
+  const lines = withoutFurniture(normalized.split('\n'), table.furnitureLines);
   const paragraphs = reflowParagraphs(lines);
   const header = parsePlanHeader(lines, paragraphs, normalized);
   const context: BuildContext = { resolver: new AgencyAliasResolver(options.knownAgencies), planYear: header.year, warnings: [] };
   warnAboutHeader(header, context.warnings);
   const { monitoringAgency, tiers } = readOversight(paragraphs, context);
-  const { sections, tasks } = readTasks(lines, paragraphs, context);
+  const { sections, tasks } = readTasks(table, paragraphs, context);
   return {
     number: header.number,
     issuedOn: header.issuedOn,
@@ -66,11 +71,11 @@ function readOversight(paragraphs: readonly Paragraph[], context: BuildContext) 
 
 // The appendix table is authoritative; prose assignments are read only when there is no table.
 function readTasks(
-  lines: readonly string[],
+  model: AppendixTableModel,
   paragraphs: readonly Paragraph[],
   context: BuildContext,
 ): { sections: DraftSection[]; tasks: DraftTask[] } {
-  const table = parseTaskTables(lines);
+  const table = readTaskTables(model, context.resolver);
   const chapter = chapterParagraphs(paragraphs, TASKS_CHAPTER) ?? bodyParagraphs(paragraphs);
   const prose = parseProseTasks(chapter, context.resolver);
   if (table.rows.length > 0) {

@@ -29,6 +29,7 @@ export const DEFAULT_COLUMNS: TableColumns = {
 };
 
 function roleOf(cell: string): ColumnRole | null {
+  if (cell.length === 0 || cell.length > 240) return null; // before normalizing: most cells are long or empty
   const text = lowerNfc(cell).trim();
   if (text.length === 0 || text.length > 60) return null;
   return HEADER_WORDS.find(([, pattern]) => pattern.test(text))?.[0] ?? null;

@@ -78,6 +78,62 @@ describe(parseTaskTables.name, () => {
     });
   });
 
+  it('does join every cell of a row cut by a page break, a word cut in two included, when the next row is numbered in sequence', () => {
+    const result = parseTaskTables(
+      lines(
+        HEADER,
+        ['1', 'Đối thoại định kỳ với doanh nghiệp', 'Sở Kế hoạch', 'Hiệp hội Doanh nghiệp tỉnh;', 'Thường', ''],
+        ['', ...HEADER.slice(1)],
+        ['', 'về thủ tục đầu tư', 'và Đầu tư', 'Sở Tư pháp', 'xuyên', 'Ưu tiên'],
+        ['2', 'Đào tạo cán bộ một cửa', 'Sở Nội vụ', '', 'Quý III/2023', ''],
+      ),
+    );
+    expect(result.rows.map((row) => [row.ordinal, row.title, row.lead, row.coordinating, row.timeframe, row.note])).toEqual([
+      [
+        '1',
+        'Đối thoại định kỳ với doanh nghiệp về thủ tục đầu tư',
+        'Sở Kế hoạch và Đầu tư',
+        'Hiệp hội Doanh nghiệp tỉnh; Sở Tư pháp',
+        'Thường xuyên',
+        'Ưu tiên',
+      ],
+      ['2', 'Đào tạo cán bộ một cửa', 'Sở Nội vụ', '', 'Quý III/2023', null],
+    ]);
+  });
+
+  it('does tell a cut row from a row that lost its ordinal by the numbering when both follow page breaks', () => {
+    const result = parseTaskTables(
+      lines(
+        HEADER,
+        ['5', 'Thành lập mới 900 doanh nghiệp và thu hút', 'Sở Kế hoạch và Đầu tư', '', 'Năm 2023', ''],
+        HEADER,
+        ['', 'thêm 10 dự án đầu tư', '', '', '', ''],
+        HEADER,
+        ['', 'Rút ngắn thời gian cấp điện', 'Công ty Điện lực tỉnh', 'Sở Công Thương', 'Năm 2023', ''],
+        ['7', 'Tập huấn hóa đơn điện tử', 'Cục Thuế tỉnh', '', 'Quý II/2023', ''],
+      ),
+    );
+    expect(result.rows.map((row) => [row.ordinal, row.title])).toEqual([
+      ['5', 'Thành lập mới 900 doanh nghiệp và thu hút thêm 10 dự án đầu tư'],
+      ['6', 'Rút ngắn thời gian cấp điện'],
+      ['7', 'Tập huấn hóa đơn điện tử'],
+    ]);
+    expect(result.rows[1].issues).toEqual(['ordinal missing; inferred 6 from the row before']);
+  });
+
+  it('does join the wrapped rest of a section heading to the heading when it has no agencies', () => {
+    const result = parseTaskTables(
+      lines(
+        HEADER,
+        ['I. Đẩy mạnh cải cách thủ tục hành chính', '', '', '', '', ''],
+        ['trong lĩnh vực đất đai', '', '', '', '', ''],
+        ['1', 'Rà soát thủ tục đất đai', 'Sở Tài nguyên và Môi trường', '', 'Năm 2023', ''],
+      ),
+    );
+    expect(result.sections).toEqual([{ ordinal: 'I', title: 'Đẩy mạnh cải cách thủ tục hành chính trong lĩnh vực đất đai' }]);
+    expect(result.rows.map((row) => [row.section, row.ordinal])).toEqual([['I', '1']]);
+  });
+
   it('does keep a complete row that lost its ordinal and infer the next number when the previous row is complete', () => {
     const result = parseTaskTables(
       lines(
@@ -142,6 +198,44 @@ describe(parseTaskTables.name, () => {
       coordinating: 'Sở Tư pháp, Sở Tài chính',
       timeframe: 'Quý II/2023',
     });
+  });
+
+  it('does split a lead column whose cells label both roles, without the labels in the names', () => {
+    const result = parseTaskTables(
+      lines(
+        ['STT', 'Nhiệm vụ', 'Đơn vị chủ trì', 'Thời gian'],
+        ['1', 'Rà soát quy hoạch', '- CQ chủ trì: Sở Xây dựng - CQ phối hợp: Sở Tài chính, các đơn vị liên quan', 'Năm 2024'],
+      ),
+    );
+    expect(result.rows[0]).toMatchObject({ lead: 'Sở Xây dựng', coordinating: 'Sở Tài chính, các đơn vị liên quan' });
+  });
+
+  it('does split one row into two tasks when a conversion left two numbers and two task texts in its cells', () => {
+    const result = parseTaskTables(
+      lines(HEADER, [
+        '<p>3</p><p>4</p>',
+        '<p>Công khai thủ tục đầu tư</p><p>Tập huấn cán bộ một cửa</p>',
+        'Sở Kế hoạch và Đầu tư',
+        '',
+        '<p>Quý I/2024</p><p>Thường xuyên</p>',
+        '',
+      ]),
+    );
+    expect(result.rows.map((row) => [row.ordinal, row.title, row.lead, row.timeframe])).toEqual([
+      ['3', 'Công khai thủ tục đầu tư', 'Sở Kế hoạch và Đầu tư', 'Quý I/2024'],
+      ['4', 'Tập huấn cán bộ một cửa', 'Sở Kế hoạch và Đầu tư', 'Thường xuyên'],
+    ]);
+    expect(result.rows[1].issues).toEqual(['split from one table row that held 2 tasks (line 2)']);
+  });
+
+  it('does keep a row whose one number heads two paragraphs of text and ask to check it', () => {
+    const result = parseTaskTables(
+      lines(HEADER, ['5', '<p>Rà soát thủ tục đất đai</p><p>Công khai kết quả rà soát</p>', 'Sở Tư pháp', '', 'Năm 2024', '']),
+    );
+    expect(result.rows.map((row) => [row.ordinal, row.title])).toEqual([['5', 'Rà soát thủ tục đất đai Công khai kết quả rà soát']]);
+    expect(result.rows[0].issues).toEqual([
+      'the task text holds 2 paragraphs run together in one cell; check whether it is more than one task',
+    ]);
   });
 
   it('does read the target when the table has an extra "Mục tiêu phấn đấu" column', () => {
@@ -216,6 +310,12 @@ describe(splitRoles.name, () => {
     ['Đơn vị phối hợp: Sở Nội vụ; Chủ trì: Sở Tư pháp', { lead: 'Sở Tư pháp', coordinating: 'Sở Nội vụ' }],
     ['Chủ trì: Sở Tư pháp - Phối hợp: các cơ quan, đơn vị', { lead: 'Sở Tư pháp', coordinating: 'các cơ quan, đơn vị' }],
     ['Sở Xây dựng', { lead: 'Sở Xây dựng', coordinating: '' }],
+    ['Cơ quan phối hợp: Sở Nội vụ - Cơ quan chủ trì: Sở Tư pháp', { lead: 'Sở Tư pháp', coordinating: 'Sở Nội vụ' }],
+    [
+      '- CQ chủ trì: Sở Xây dựng\n- CQ phối hợp: Sở Tài chính, các đơn vị liên quan',
+      { lead: 'Sở Xây dựng', coordinating: 'Sở Tài chính, các đơn vị liên quan' },
+    ],
+    ['+ Đơn vị chủ trì thực hiện: Sở Y tế; + Đơn vị phối hợp: Sở Tài chính.', { lead: 'Sở Y tế', coordinating: 'Sở Tài chính' }],
   ])('does separate %j into lead and coordinating when the roles are labelled', (cell, expected) => {
     expect(splitRoles(cell)).toEqual(expected);
   });

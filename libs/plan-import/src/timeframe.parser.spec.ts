@@ -1,4 +1,4 @@
-import { parseTimeframe } from './timeframe.parser';
+import { parseTimeframe, refersElsewhere } from './timeframe.parser';
 
 describe(parseTimeframe.name, () => {
   it.each([
@@ -56,6 +56,26 @@ describe(parseTimeframe.name, () => {
       expect(parseTimeframe(timeframe, 2022)).toEqual({ kind: 'unknown', dueDate: '2022-12-31' });
     },
   );
+
+  it.each([
+    ['Trước 30/6', '2022-06-30'],
+    ['30/9 năm 2023', '2023-09-30'],
+    ['Cuối năm', '2022-12-31'],
+    ['Trong năm', '2022-12-31'],
+  ])('does read %j as a fixed date when the day or the year is left to the plan', (timeframe, dueDate) => {
+    expect(parseTimeframe(timeframe, 2022)).toEqual({ kind: 'fixed', dueDate });
+  });
+
+  it("does not take another document's date for the due date when the timeframe defers to that document", () => {
+    const timeframe = 'Theo tiến độ của Kế hoạch số 12/KH-UBND ngày 20/01/2022';
+    expect(parseTimeframe(timeframe, 2022)).toEqual({ kind: 'unknown', dueDate: '2022-12-31' });
+    expect(refersElsewhere(timeframe)).toBe(true);
+    expect(refersElsewhere('Quý II/2022')).toBe(false);
+  });
+
+  it('does not read an impossible day and month such as 31/2 as a date', () => {
+    expect(parseTimeframe('Trước 31/2', 2022)).toEqual({ kind: 'unknown', dueDate: '2022-12-31' });
+  });
 
   it('does give no due date when the timeframe is unreadable and the plan year is unknown', () => {
     expect(parseTimeframe('Khi có yêu cầu', null)).toEqual({ kind: 'unknown', dueDate: null });

@@ -22,6 +22,9 @@ export function parseTimeframe(timeframe: string, planYear: number | null): Pars
   // A multi-year span repeats every year but still has a final date.
   if (range && Number(range[2]) >= Number(range[1])) return { kind: 'recurring', dueDate: `${range[2]}-12-31` };
   if (RECURRING.test(text)) return { kind: 'recurring', dueDate: null };
+  // "According to the schedule of Plan No. 12/KH-UBND of 20/01/2022": that date is the other
+  // document's, not this task's due date.
+  if (refersElsewhere(text)) return { kind: 'unknown', dueDate: planYear === null ? null : `${planYear}-12-31` };
   const fixed = hasImpossibleDate(text) ? null : fixedDate(text, planYear);
   if (fixed) return { kind: 'fixed', dueDate: fixed };
   return { kind: 'unknown', dueDate: planYear === null ? null : `${planYear}-12-31` };
@@ -29,7 +32,37 @@ export function parseTimeframe(timeframe: string, planYear: number | null): Pars
 
 // Most specific first: a day, a month, a quarter, a half year, then a bare year.
 function fixedDate(text: string, planYear: number | null): string | null {
-  return dayDate(text) ?? monthEnd(text, planYear) ?? quarterEnd(text, planYear) ?? halfYearEnd(text, planYear) ?? yearEnd(text);
+  return (
+    dayDate(text) ??
+    dayMonth(text, planYear) ??
+    monthEnd(text, planYear) ??
+    quarterEnd(text, planYear) ??
+    halfYearEnd(text, planYear) ??
+    yearEnd(text) ??
+    endOfPlanYear(text, planYear)
+  );
+}
+
+const REFERENCE = /^(?:thực hiện\s+)?theo\s+(?:tiến độ|kế hoạch|lộ trình|quyết định|văn bản|công văn|chương trình|đề án|thời gian)/u;
+
+/** The timeframe defers to another document's schedule ("Theo tiến độ của Kế hoạch số …"). */
+export function refersElsewhere(timeframe: string): boolean {
+  return REFERENCE.test(lowerNfc(cleanInline(timeframe)));
+}
+
+// "Trước 30/6" or "30/6 năm 2024": a day and month, the year from the text or the plan.
+function dayMonth(text: string, planYear: number | null): string | null {
+  const match = new RegExp(`(?:^|\\D)(\\d{1,2})\\s*/\\s*(\\d{1,2})(?![\\d/])(?:\\s+năm\\s+${YEAR})?`, 'u').exec(text);
+  if (!match) return null;
+  const year = match[3] ? Number(match[3]) : planYear;
+  const [day, month] = [Number(match[1]), Number(match[2])];
+  if (year === null || month < 1 || month > 12 || day < 1 || day > lastDayOfMonth(year, month)) return null;
+  return formatDate(year, month, day);
+}
+
+// "Cuối năm", "Trong năm", "Hết năm" with no year written: the end of the plan's year.
+function endOfPlanYear(text: string, planYear: number | null): string | null {
+  return planYear !== null && /(?:cuối|trong|hết)\s+năm(?!\s*\d)/u.test(text) ? `${planYear}-12-31` : null;
 }
 
 // "Month 13/2022" is a typo, not the end of 2022.

@@ -80,8 +80,13 @@ function printSummary(outcome: ImportOutcome): void {
       'phối hợp': task.coordinatingAgencies.length,
       'thời gian': task.timeframe.slice(0, 24),
       title: task.title.slice(0, 50),
+      confidence: task.confidence,
     })),
   );
+  const doubtful = draft.tasks.filter((task) => task.confidence < 1).sort((a, b) => a.confidence - b.confidence);
+  console.log(`\nReview first (${doubtful.length} tasks with doubts, least confident first):`);
+  for (const task of doubtful)
+    console.log(`  ${task.section ?? ''}.${task.ordinal} (line ${task.sourceLine}): confidence ${task.confidence}`);
   console.log(`\nWarnings (${outcome.warnings.length}):`);
   for (const warning of outcome.warnings) console.log(`  - ${warning}`);
 }

@@ -27,6 +27,8 @@ function draftTask(overrides: Partial<DraftTask> = {}): DraftTask {
     note: null,
     sourceLine: 10,
     fromProse: false,
+    confidence: 1,
+    warnings: [],
     ...overrides,
   };
 }

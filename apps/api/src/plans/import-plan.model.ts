@@ -1,4 +1,4 @@
-import { Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, Float, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { DateScalar } from '../graphql/date.scalar';
 import { PlanFormatEnum } from '../graphql/enums';
 import { Plan, ReportingDeadline } from './plan.model';
@@ -29,6 +29,10 @@ export class DraftTaskPreview {
   @Field(() => String, { nullable: true }) note: string | null;
   @Field(() => Int) sourceLine: number;
   @Field() fromProse: boolean;
+  @Field(() => Int, { description: "The task's position in the draft's tasks (0-based)" }) rowIndex: number;
+  @Field(() => Float, { description: "The importer's confidence in this task, 0..1 (1: nothing doubtful); review the lowest first" })
+  confidence: number;
+  @Field(() => [String], { description: 'The warnings that concern this task (also listed in the result warnings)' }) warnings: string[];
 }
 
 @ObjectType({ description: 'What the importer read from the document' })
@@ -44,6 +48,8 @@ export class DraftPlanPreview {
   @Field(() => [ReportingDeadline]) reportingDeadlines: ReportingDeadline[];
   @Field(() => [ReportingDeadline]) consolidationDeadlines: ReportingDeadline[];
   @Field(() => [DraftTaskPreview]) tasks: DraftTaskPreview[];
+  @Field(() => [DraftTaskPreview], { description: 'The tasks with any doubt (confidence below 1), least confident first' })
+  reviewFirst: DraftTaskPreview[];
 }
 
 @ObjectType()

@@ -18,14 +18,17 @@ export class ImportResolver {
 }
 
 function preview(draft: DraftPlan): DraftPlanPreview {
+  const tasks = draft.tasks.map((task, rowIndex) => ({
+    ...task,
+    rowIndex,
+    leadAgencies: task.leadAgencies.map((a) => a.name),
+    coordinatingAgencies: task.coordinatingAgencies.map((a) => a.name),
+  }));
   return {
     ...draft,
     resolution: draft.resolution?.number ?? null,
     monitoringAgency: draft.monitoringAgency?.name ?? null,
-    tasks: draft.tasks.map((task) => ({
-      ...task,
-      leadAgencies: task.leadAgencies.map((a) => a.name),
-      coordinatingAgencies: task.coordinatingAgencies.map((a) => a.name),
-    })),
+    tasks,
+    reviewFirst: tasks.filter((task) => task.confidence < 1).sort((a, b) => a.confidence - b.confidence || a.rowIndex - b.rowIndex),
   };
 }
