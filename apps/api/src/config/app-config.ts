@@ -57,6 +57,11 @@ export function loadConfig(
 ): AppConfig {
   const e = parseEnv(env, EnvSchema);
   const production = e.NODE_ENV === 'production';
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === (e.PORT ?? 3000)) {
+    throw new ConfigError([
+      { variable: 'METRICS_PORT', expected: `a port other than PORT (${e.PORT ?? 3000})`, given: String(e.METRICS_PORT) },
+    ]);
+  }
   return {
     databaseUrl: e.DATABASE_URL ?? null,
     port: e.PORT ?? 3000,

@@ -40,6 +40,18 @@ function postgresUrl(value: string): boolean {
 }
 
 const POSTGRES_URL = 'a postgres:// or postgresql:// URL';
+
+// The first thing wrong with a replica list, naming the item by position (never its text: it may
+// hold a password).
+function replicaUrlsProblem(urls: string[]): string | null {
+  if (urls.length > MAX_REPLICAS) return `it lists ${urls.length} URLs; at most ${MAX_REPLICAS}`;
+  for (const [index, url] of urls.entries()) {
+    if (url === '') return `item ${index + 1} is empty`;
+    if (url.length > 2048) return `item ${index + 1} is longer than 2048 characters`;
+    if (!postgresUrl(url)) return `item ${index + 1} is not ${POSTGRES_URL}`;
+  }
+  return null;
+}
 const MAX_REPLICAS = 16;
 
 export const MIN_JWT_SECRET_BYTES = 32;
@@ -102,14 +114,11 @@ export const EnvSchema = z.object({
   }),
   DATABASE_REPLICA_URLS: setting(
     text(MAX_REPLICAS * 2048)
-      .transform((value) =>
-        value
-          .split(',')
-          .map((url) => url.trim())
-          .filter((url) => url !== ''),
-      )
-      .refine((urls) => urls.length <= MAX_REPLICAS, { error: `at most ${MAX_REPLICAS} comma-separated ${POSTGRES_URL}s` })
-      .refine((urls) => urls.every(postgresUrl), { error: `comma-separated ${POSTGRES_URL}s` }),
+      .transform((value) => (value.trim() === '' ? [] : value.split(',').map((url) => url.trim())))
+      .superRefine((urls, ctx) => {
+        const problem = replicaUrlsProblem(urls);
+        if (problem) ctx.addIssue({ code: 'custom', message: `comma-separated postgres:// or postgresql:// URLs (${problem})` });
+      }),
     {
       group: DATABASE,
       description: 'Comma-separated streaming replicas for reads that may lag.',

@@ -112,10 +112,12 @@ describe('observability settings', () => {
 
   it('does refuse a short METRICS_TOKEN without repeating it, a bad LOG_FORMAT and a METRICS_PORT equal to PORT', () => {
     expect(() => loadConfig({ METRICS_TOKEN: 'short-token' })).toThrow(ConfigError);
-    expect(() => loadConfig({ METRICS_TOKEN: 'short-token' })).toThrow(/METRICS_TOKEN must be at least 16 characters \(it has 11\)/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short-token' })).toThrow(
+      /METRICS_TOKEN must be at least 16 characters, got a secret of 11 bytes/,
+    );
     expect(() => loadConfig({ METRICS_TOKEN: 'short-token' })).not.toThrow(/short-token/);
     expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT must be json or pretty, got "xml"/);
-    expect(() => loadConfig({ METRICS_PORT: '3000' })).toThrow(/METRICS_PORT must differ from PORT/);
+    expect(() => loadConfig({ METRICS_PORT: '3000' })).toThrow(/METRICS_PORT must be a port other than PORT \(3000\)/);
     expect(() => loadConfig({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT must be an integer between 1 and 65535/);
   });
 });
