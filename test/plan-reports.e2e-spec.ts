@@ -162,7 +162,7 @@ describe('plan reports over GraphQL', () => {
       expect(await states()).toEqual(ALL_ASSIGNED);
     });
 
-    it("does mark every past-due leaf task OVERDUE and leave the split parent's own row alone when this province's ADMIN runs it", async () => {
+    it("does mark every past-due leaf task OVERDUE (6, the sweep's count) and roll the split parent's row up to OVERDUE with them when this province's ADMIN runs it", async () => {
       const result = await sweep('admin');
       expect(result.errors).toBeUndefined();
       expect(result.data!.runDeadlineSweep).toBe(6);
@@ -171,7 +171,7 @@ describe('plan reports over GraphQL', () => {
         '2': 'OVERDUE',
         '3': 'OVERDUE',
         '4': 'OVERDUE',
-        '5': 'ASSIGNED',
+        '5': 'OVERDUE', // rolled up from 5.1 and 5.2 (a ROLL_UP event, not a DEADLINE_PASSED of its own)
         '5.1': 'OVERDUE',
         '5.2': 'OVERDUE',
       });
