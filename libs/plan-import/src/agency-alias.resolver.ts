@@ -1,6 +1,7 @@
 import { agencyKey, agencyKeyVariants, tidyAgencyName } from './agency-key.util';
 import { BUILT_IN_AGENCIES, BUILT_IN_PATTERNS, type KnownAgency } from './agency-registry.data';
 import { slugify } from './slug';
+import { boundedMemo } from './bounded-memo';
 
 export interface ResolvedAgency {
   name: string;
@@ -35,18 +36,7 @@ export class AgencyAliasResolver {
   }
 
   // One plan asks for the same few dozen keys hundreds of times (prose fragments, cells).
-  private readonly found = new Map<string, Canonical | null>();
-
-  private cachedLookup(key: string): Canonical | null {
-    const cached = this.found.get(key);
-    if (cached !== undefined) return cached;
-    const hit = this.lookup(key);
-    if (key.length <= MAX_CACHED_KEY) {
-      if (this.found.size >= MAX_CACHED_LOOKUPS) this.found.clear();
-      this.found.set(key, hit);
-    }
-    return hit;
-  }
+  private readonly cachedLookup = boundedMemo((key) => this.lookup(key), MAX_CACHED_LOOKUPS, MAX_CACHED_KEY);
 
   private lookup(key: string): Canonical | null {
     if (key.length === 0) return null;

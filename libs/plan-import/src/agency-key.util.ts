@@ -1,3 +1,4 @@
+import { boundedMemo } from './bounded-memo';
 import { PROVINCE_NAMES } from './provinces.data';
 import { slugify } from './slug';
 import { cleanInline, isWhitespace, trimEndWhere } from './text-cleanup.util';
@@ -23,19 +24,11 @@ const isTrailingPunctuation = (char: string): boolean => '.,;:'.includes(char) |
  * abbreviation do not matter.
  */
 export function agencyKey(raw: string): string {
-  const cached = KEYS.get(raw);
-  if (cached !== undefined) return cached;
-  const key = keyOf(raw);
-  // The same spellings are keyed again and again (registry, cells, prose fragments); bounded.
-  if (raw.length > MAX_CACHED_RAW) return key;
-  if (KEYS.size >= MAX_CACHED_KEYS) KEYS.clear();
-  KEYS.set(raw, key);
-  return key;
+  return memoKey(raw);
 }
 
-const KEYS = new Map<string, string>();
-const MAX_CACHED_KEYS = 20_000;
-const MAX_CACHED_RAW = 300;
+// The same spellings are keyed again and again (registry, cells, prose fragments).
+const memoKey = boundedMemo(keyOf, 20_000, 300);
 
 function keyOf(raw: string): string {
   const spelled = tidyAgencyName(raw).replace(/\s*&\s*/g, ' và ');

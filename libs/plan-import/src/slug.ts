@@ -1,3 +1,5 @@
+import { boundedMemo } from './bounded-memo';
+
 // Letters whose base letter NFD does not expose (d with stroke is a letter, not d + mark).
 const SPECIAL_LETTERS: Readonly<Record<string, string>> = { đ: 'd', Đ: 'd' };
 
@@ -6,19 +8,11 @@ const SPECIAL_LETTERS: Readonly<Record<string, string>> = { đ: 'd', Đ: 'd' };
  * NFD first, so precomposed and decomposed input give the same slug.
  */
 export function slugify(name: string): string {
-  const cached = SLUGS.get(name);
-  if (cached !== undefined) return cached;
-  const slug = slugOf(name);
-  // Names repeat (the registry, every cell, every re-import): bounded, so hostile input cannot grow it.
-  if (name.length > MAX_CACHED_NAME) return slug;
-  if (SLUGS.size >= MAX_CACHED) SLUGS.clear();
-  SLUGS.set(name, slug);
-  return slug;
+  return memoSlug(name);
 }
 
-const SLUGS = new Map<string, string>();
-const MAX_CACHED = 20_000;
-const MAX_CACHED_NAME = 300;
+// Names repeat (the registry, every cell, every re-import).
+const memoSlug = boundedMemo(slugOf, 20_000, 300);
 
 function slugOf(name: string): string {
   return name
