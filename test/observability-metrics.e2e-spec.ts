@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import { gql, startApiServer, token, type ApiServer } from './support/api-server';
 import { AGENCIES, seedPlan, testPlan, uniqueProvince } from './support/fixtures';
 import { postGraphql } from './support/raw-graphql';
+import { freePort } from './support/owned-postgres';
 
 // GET /metrics (README "Logs and metrics"): Prometheus text behind METRICS_TOKEN, or on a port of
 // its own, or nowhere; the counters move with what the service did.
@@ -136,17 +136,6 @@ describe('GET /metrics without METRICS_TOKEN and METRICS_PORT', () => {
     expect((await scrape(server.url, `Bearer ${METRICS_TOKEN}`)).status).toBe(404);
   });
 });
-
-// a port the system just gave out, so that no other test's server holds it
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
 
 describe('GET /metrics on METRICS_PORT', () => {
   let port: number;

@@ -8,7 +8,8 @@ import { AGENCY_CODES } from '../../apps/api/src/test-support/int-helpers';
 import { script, seedScriptedPlan, type ScriptedPlan } from '../../apps/api/src/test-support/scripted-plan';
 import { gql, startApiServer, token, type ApiServer } from '../support/api-server';
 import { fire } from '../support/e2e-helpers';
-import { PgServer, serverUser, tool } from './support/pg-cluster';
+import { PgServer, tool } from './support/pg-cluster';
+import { serverUser } from '../support/owned-postgres';
 
 // The backup and restore drill of docs/OPERATIONS.md, step by step: a database with history (the
 // scripted plan's transitions by four agencies and the People's Committee, two approved

@@ -135,15 +135,17 @@ function binary(name: string): string {
   return path;
 }
 
-// PostgreSQL refuses to run as root: then it runs as the unprivileged "postgres" OS user.
-function serverUser(): { uid?: number; gid?: number } {
+// PostgreSQL refuses to run as root: then it (and the tools that write its files) runs as the
+// unprivileged "postgres" OS user.
+export function serverUser(): { uid?: number; gid?: number } {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return {};
   const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
   return { uid, gid };
 }
 
-function freePort(): Promise<number> {
+// a port the system just gave out, so that no other test's server holds it
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', reject);

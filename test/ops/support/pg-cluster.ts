@@ -1,9 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { freePort, serverUser } from '../../support/owned-postgres';
 
 // PostgreSQL servers the operations tests own: a primary, a streaming replica of it, a server to
 // restore a dump into. pg_dump and pg_basebackup refuse a server of a newer major version, so
@@ -42,15 +42,6 @@ function majorOf(dir: string): number {
 
 export function tool(name: PgTool): string {
   return join(pgBinaries().dir, name);
-}
-
-// PostgreSQL refuses to run as root: then servers and the tools that write their files run as the
-// unprivileged "postgres" OS user.
-export function serverUser(): { uid?: number; gid?: number } {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return {};
-  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-  return { uid, gid };
 }
 
 export class PgServer {
@@ -157,16 +148,4 @@ function ownedRoot(name: string): string {
   const ids = serverUser();
   if (ids.uid !== undefined) chownSync(root, ids.uid, ids.gid!);
   return root;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
