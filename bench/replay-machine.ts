@@ -111,6 +111,8 @@ export function generate(count: number, seed: number): History[] {
         DENY_EXTENSION: { type, at, by, comment: 'không' },
         WAIVE_COORDINATION: { type, at, by, comment: 'gấp' },
         ROLL_UP: { type, at, state: 'IN_PROGRESS' },
+        WITHDRAW: { type, at, reason: 'rút' },
+        AMEND: { type, at, dueAt: later },
       }[type] as TaskEvent;
       const outcome = applyTaskEventCompiled(stored, event);
       if (!outcome.taken) continue;

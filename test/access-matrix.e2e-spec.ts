@@ -198,6 +198,9 @@ const PAYLOAD: Record<TaskEventType, Partial<TransitionVars>> = {
   WAIVE_COORDINATION: { comment: 'Miễn ý kiến phối hợp kỳ này' },
   // the system's alone: every user is refused by rule roll-up-system-only
   ROLL_UP: {},
+  // an amended plan's import alone: every user is refused by rule amendment-import-only
+  WITHDRAW: { comment: 'Rút nhiệm vụ' },
+  AMEND: {},
 };
 
 // The same event as the machine sees it (what the service builds from PAYLOAD).

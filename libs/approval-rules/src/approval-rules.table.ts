@@ -54,12 +54,27 @@ const RULES: ApprovalRule[] = [
     conditions: ['system-actor'],
     description: "The system records a split task's move to the state its children roll up to, with the child's transition.",
   },
+  // WITHDRAW and AMEND likewise: only an amended plan's import withdraws or reschedules a task.
+  ...forEvents(['WITHDRAW', 'AMEND'], {
+    id: 'amendment-import-only',
+    effect: 'deny',
+    conditions: ['user-actor'],
+    description:
+      'Only the import of an amended plan withdraws a task or changes its schedule or text; users may not ' +
+      '(an agency asks for more time with REQUEST_EXTENSION).',
+  }),
+  ...forEvents(['WITHDRAW', 'AMEND'], {
+    id: 'system-amendment',
+    effect: 'allow',
+    conditions: ['system-actor'],
+    description: 'The system records what an amended plan changed: a task it no longer holds is withdrawn, a changed one amended.',
+  }),
   {
     id: 'system-actor-only-deadline',
     event: '*',
     effect: 'deny',
     conditions: ['system-actor'],
-    description: 'The system may fire only DEADLINE_PASSED and ROLL_UP.',
+    description: 'The system may fire only DEADLINE_PASSED, ROLL_UP, WITHDRAW and AMEND.',
   },
   {
     id: 'other-province',

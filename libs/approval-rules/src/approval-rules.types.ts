@@ -15,10 +15,12 @@ export const RULE_EVENT_TYPES = [
   'DENY_EXTENSION',
   'WAIVE_COORDINATION',
   'ROLL_UP',
+  'WITHDRAW',
+  'AMEND',
 ] as const;
 export type RuleEventType = (typeof RULE_EVENT_TYPES)[number];
 
-// provinceCode '*' = national ADMIN/AUDITOR token; kind 'system' = the deadline sweep and the roll-up.
+// provinceCode '*' = national ADMIN/AUDITOR token; kind 'system' = the deadline sweep, the roll-up and an amended plan's import.
 export interface RuleActor {
   kind: 'user' | 'system';
   userId: string | null;

@@ -43,11 +43,11 @@ describe(`${authorize.name} (properties)`, () => {
     );
   });
 
-  it('does allow the system actor exactly DEADLINE_PASSED and ROLL_UP when it holds no AUDITOR role', () => {
+  it('does allow the system actor exactly DEADLINE_PASSED, ROLL_UP, WITHDRAW and AMEND when it holds no AUDITOR role', () => {
     const systemArb = actorArb.map((a) => ({ ...a, kind: 'system' as const, roles: a.roles.filter((r) => r !== 'AUDITOR') }));
     fc.assert(
       fc.property(systemArb, relationsArb, eventArb, (actor, relations, event) => {
-        expect(authorize(actor, relations, event).allowed).toBe(event === 'DEADLINE_PASSED' || event === 'ROLL_UP');
+        expect(authorize(actor, relations, event).allowed).toBe(['DEADLINE_PASSED', 'ROLL_UP', 'WITHDRAW', 'AMEND'].includes(event));
       }),
     );
   });
@@ -58,6 +58,8 @@ describe(`${authorize.name} (properties)`, () => {
       fc.property(userArb, relationsArb, (actor, relations) => {
         expect(authorize(actor, relations, 'DEADLINE_PASSED').allowed).toBe(false);
         expect(authorize(actor, relations, 'ROLL_UP').allowed).toBe(false);
+        expect(authorize(actor, relations, 'WITHDRAW').allowed).toBe(false);
+        expect(authorize(actor, relations, 'AMEND').allowed).toBe(false);
       }),
     );
   });

@@ -91,10 +91,16 @@ const deny = (event: RuleEventType, rule: string, when: string, actor: RuleActor
   allowed: false,
 });
 
-// Users never fire DEADLINE_PASSED nor ROLL_UP, so those events are decided before any per-actor rule.
-const SYSTEM_EVENTS: readonly RuleEventType[] = ['DEADLINE_PASSED', 'ROLL_UP'];
-const userRule = (event: RuleEventType, rule: string): string =>
-  event === 'DEADLINE_PASSED' ? 'deadline-passed-system-only' : event === 'ROLL_UP' ? 'roll-up-system-only' : rule;
+// Users never fire DEADLINE_PASSED, ROLL_UP, WITHDRAW nor AMEND, so those events are decided before any
+// per-actor rule.
+const SYSTEM_EVENTS: readonly RuleEventType[] = ['DEADLINE_PASSED', 'ROLL_UP', 'WITHDRAW', 'AMEND'];
+const SYSTEM_ONLY_RULE: Partial<Record<RuleEventType, string>> = {
+  DEADLINE_PASSED: 'deadline-passed-system-only',
+  ROLL_UP: 'roll-up-system-only',
+  WITHDRAW: 'amendment-import-only',
+  AMEND: 'amendment-import-only',
+};
+const userRule = (event: RuleEventType, rule: string): string => SYSTEM_ONLY_RULE[event] ?? rule;
 
 const LEAD_EVENTS: RuleEventType[] = ['START', 'SUBMIT_REPORT', 'REQUEST_EXTENSION'];
 const REVIEW_EVENTS: RuleEventType[] = ['VERIFY', 'REJECT'];
@@ -104,6 +110,8 @@ const ALLOWED_CASES: Case[] = [
   allow('DEADLINE_PASSED', 'system-sweep', 'the deadline sweep fires it', system),
   allow('DEADLINE_PASSED', 'system-sweep', 'the sweep carries the task province', { ...system, provinceCode: 'thai-binh' }),
   allow('ROLL_UP', 'system-roll-up', "the system rolls a split task up to its children's state", system),
+  allow('WITHDRAW', 'system-amendment', 'the import of an amended plan withdraws a task it no longer holds', system),
+  allow('AMEND', 'system-amendment', 'the import of an amended plan reschedules a task', { ...system, provinceCode: 'thai-binh' }),
   ...LEAD_EVENTS.map((e) => allow(e, 'lead-agency-member', 'an officer of the lead agency fires it', leadOfficer)),
   allow('START', 'lead-agency-member', 'a supervisor of the lead agency fires it', leadSupervisor),
   allow('START', 'lead-agency-member', 'an officer of a member of the lead group fires it', user(UNRELATED, ['OFFICER']), {
@@ -210,11 +218,14 @@ const DENIED_CASES: Case[] = [
     deny(e, userRule(e, NO_RULE_ALLOWS), 'an officer of an unrelated agency fires it', unrelatedOfficer),
   ]),
   ...RULE_EVENT_TYPES.filter((e) => !SYSTEM_EVENTS.includes(e)).map((e) =>
-    deny(e, 'system-actor-only-deadline', 'the system fires anything but DEADLINE_PASSED and ROLL_UP', system),
+    deny(e, 'system-actor-only-deadline', 'the system fires anything but DEADLINE_PASSED, ROLL_UP, WITHDRAW and AMEND', system),
   ),
   deny('DEADLINE_PASSED', 'deadline-passed-system-only', 'a LEADER of the province fires it', leader),
   deny('ROLL_UP', 'roll-up-system-only', 'a LEADER of the province fires it', leader),
   deny('ROLL_UP', 'roll-up-system-only', 'an officer of the lead agency fires it', leadOfficer),
+  deny('WITHDRAW', 'amendment-import-only', 'a LEADER of the province withdraws a task', leader),
+  deny('AMEND', 'amendment-import-only', 'a LEADER of the province reschedules a task', leader),
+  deny('AMEND', 'amendment-import-only', 'an ADMIN of the province reschedules a task', user(COMMITTEE, ['ADMIN', 'LEADER'])),
   ...LEAD_EVENTS.flatMap((e) => [
     deny(e, NO_RULE_ALLOWS, 'a coordinating agency fires a lead-agency event', coordinatingOfficer),
     deny(e, NO_RULE_ALLOWS, 'an ADMIN-only token of the lead agency fires it', user(LEAD, ['ADMIN'])),

@@ -6,8 +6,8 @@
 import type { AnyStateMachine } from 'xstate';
 import { compileMachine, type CompiledMachine } from './compiled-machine';
 import { IncompatibleSnapshotError } from './task.errors';
-import { taskMachine, taskMachineV1, taskMachineV2 } from './task.machine';
-import { upgradeV1ToV2, upgradeV2ToV3 } from './task-snapshot-upgrade';
+import { taskMachine, taskMachineV1, taskMachineV2, taskMachineV3 } from './task.machine';
+import { upgradeV1ToV2, upgradeV2ToV3, upgradeV3ToV4 } from './task-snapshot-upgrade';
 import { StoredTaskSnapshot, TASK_MACHINE_ID, TASK_MACHINE_VERSION, TaskContext, TaskEvent, TaskInput } from './task.types';
 
 export type CompiledTaskMachine = CompiledMachine<TaskContext, TaskEvent, TaskInput>;
@@ -106,7 +106,8 @@ export class TaskMachineVersions {
 export const taskMachineVersions = new TaskMachineVersions([
   { version: 1, machine: taskMachineV1 },
   { version: 2, machine: taskMachineV2, upgradeFromPrevious: upgradeV1ToV2 },
-  { version: 3, machine: taskMachine, upgradeFromPrevious: upgradeV2ToV3 },
+  { version: 3, machine: taskMachineV3, upgradeFromPrevious: upgradeV2ToV3 },
+  { version: 4, machine: taskMachine, upgradeFromPrevious: upgradeV3ToV4 },
 ]);
 
 if (taskMachineVersions.latest.version !== TASK_MACHINE_VERSION || taskMachineVersions.latest.machine !== taskMachine) {

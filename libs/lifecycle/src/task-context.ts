@@ -167,3 +167,53 @@ export function withExtension(context: TaskContext, event: TaskEventOf<'APPROVE_
     pendingExtension: null,
   };
 }
+
+// An amendment may name at most this many period due dates (a monthly task over a long plan stays far below).
+export const MAX_AMENDED_PERIODS = 400;
+export const MAX_AMENDMENT_CHANGES = 50;
+
+export interface AmendedSchedule {
+  dueAt: string | null;
+  periodDueDates: string[];
+}
+
+// The schedule an AMEND event leaves the task with, or null when the event is not a valid amendment
+// of this context: undefined = it reschedules nothing (its changes are recorded only). Periods already
+// reached keep their dates; the current period takes the new one.
+export function amendedSchedule(context: TaskContext, event: TaskEventOf<'AMEND'>): AmendedSchedule | null | undefined {
+  const changes = event.changes;
+  if (changes !== undefined && (!Array.isArray(changes) || changes.length > MAX_AMENDMENT_CHANGES)) return null;
+  if (changes?.some((c) => typeof c?.field !== 'string' || c.field === '')) return null;
+  const period = context.period;
+  if (event.periodDueDates !== undefined) {
+    const dates = event.periodDueDates;
+    if (!Array.isArray(dates) || dates.length === 0 || dates.length > MAX_AMENDED_PERIODS || dates.length <= period) return null;
+    if (!dates.every((d) => isValidInstant(d)) || dates.some((d, i) => i > 0 && !isAfter(d, dates[i - 1]))) return null;
+    if (event.dueAt !== undefined && parseInstant(event.dueAt) !== parseInstant(dates[period])) return null;
+    return { dueAt: dates[period], periodDueDates: [...dates] };
+  }
+  if (event.dueAt === undefined) return changes !== undefined && changes.length > 0 ? undefined : null;
+  const dueAt = event.dueAt;
+  if (dueAt === null) {
+    // no date any more: only a task still in its first period, whose later dates go with it
+    return period === 0 ? { dueAt: null, periodDueDates: [] } : null;
+  }
+  if (!isValidInstant(dueAt)) return null;
+  const dates = context.periodDueDates.slice(0, period);
+  dates.push(dueAt, ...context.periodDueDates.slice(period + 1));
+  if (dates.some((d, i) => i > 0 && !isAfter(d, dates[i - 1]))) return null;
+  return { dueAt, periodDueDates: dates };
+}
+
+// AMEND: the plan's own date moves, so originalDueAt moves with dueAt (on-time scoring follows the
+// amended plan); an extension already granted is superseded by the amended date.
+export function withAmendment(context: TaskContext, event: TaskEventOf<'AMEND'>): Partial<TaskContext> {
+  const schedule = amendedSchedule(context, event);
+  if (!schedule) return {};
+  return {
+    dueAt: schedule.dueAt,
+    originalDueAt: schedule.dueAt,
+    periodDueDates: schedule.periodDueDates,
+    periods: updateCurrentPeriod(context, { dueAt: schedule.dueAt }),
+  };
+}

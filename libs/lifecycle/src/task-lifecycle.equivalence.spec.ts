@@ -59,6 +59,13 @@ const WALK: TaskEvent[] = [
   { type: 'DENY_EXTENSION', at: EARLY, by, comment: 'no' },
   { type: 'WAIVE_COORDINATION', at: EARLY, by, comment: '' },
   { type: 'WAIVE_COORDINATION', at: EARLY, by, comment: 'urgent' },
+  // version 4: withdrawn with and without a reason; amended ahead of the event, behind it, badly, text only
+  { type: 'WITHDRAW', at: MID, by: null, reason: ' ' },
+  { type: 'WITHDRAW', at: MID, by: null, reason: 'removed by the amended plan' },
+  { type: 'AMEND', at: MID, by: null, dueAt: '2024-08-31T17:00:00.000Z' },
+  { type: 'AMEND', at: LATE, by: null, dueAt: '2024-10-15T17:00:00.000Z' },
+  { type: 'AMEND', at: EARLY, by: null, dueAt: 'end of year' },
+  { type: 'AMEND', at: EARLY, by: null, changes: [{ field: 'title', from: 'a', to: 'b' }] },
 ];
 
 // Also tried at the end of every path: refused before the machine, outside its vocabulary, malformed.

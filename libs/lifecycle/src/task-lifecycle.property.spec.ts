@@ -34,9 +34,19 @@ const event: fc.Arbitrary<TaskEvent> = fc
     s: text,
     d: instant,
     state: fc.constantFrom(...TASK_STATES),
+    // AMEND: a new date, a whole new schedule (sometimes not ascending), no date, or changes only
+    amendKind: fc.constantFrom('dueAt', 'schedule', 'none', 'changes'),
+    schedule: fc.array(instant, { minLength: 1, maxLength: 4 }),
   })
-  .map(({ type, at, by, s, d, state }): TaskEvent => {
+  .map(({ type, at, by, s, d, state, amendKind, schedule }): TaskEvent => {
     switch (type) {
+      case 'WITHDRAW':
+        return { type, at, by: null, reason: s };
+      case 'AMEND':
+        if (amendKind === 'dueAt') return { type, at, by: null, dueAt: d };
+        if (amendKind === 'schedule') return { type, at, by: null, periodDueDates: schedule };
+        if (amendKind === 'none') return { type, at, by: null, dueAt: null };
+        return { type, at, by: null, changes: s === '' ? [] : [{ field: 'title', from: 'a', to: s }] };
       case 'ROLL_UP':
         return { type, at, by: null, state };
       case 'SUBMIT_REPORT':
@@ -61,7 +71,7 @@ const event: fc.Arbitrary<TaskEvent> = fc
 const leafEvent = event.filter((e) => e.type !== 'ROLL_UP');
 
 // What version 1 knew: no waiver events, and snapshots without the version 2 fields.
-const version1Event = event.filter((e) => e.type !== 'WAIVE_COORDINATION' && e.type !== 'ROLL_UP');
+const version1Event = event.filter((e) => !['WAIVE_COORDINATION', 'ROLL_UP', 'WITHDRAW', 'AMEND'].includes(e.type));
 
 function asVersion1(s: StoredTaskSnapshot): StoredTaskSnapshot {
   const { coordinationWaivedPeriods: _waived, periods, ...rest } = s.context;
@@ -138,10 +148,39 @@ describe(applyTaskEvent.name, () => {
     );
   });
 
-  it('does take nothing once VERIFIED', () => {
+  it('does keep the schedule ascending, reached periods dated as they were, and an amended date the original one', () => {
+    fc.assert(
+      fc.property(input, fc.array(event, { maxLength: 40 }), (i, events) => {
+        let current = createTaskSnapshot(i);
+        for (const e of events) {
+          const outcome = applyTaskEvent(current, e);
+          if (!outcome.taken) continue;
+          const next = outcome.snapshot.context;
+          const dates = next.periodDueDates;
+          expect(dates.every((d, n) => n === 0 || Date.parse(d) > Date.parse(dates[n - 1]))).toBe(true);
+          if (e.type === 'AMEND') {
+            // periods before the current one keep their dates; the current one takes the amended date
+            expect(next.periods.slice(0, -1)).toStrictEqual(current.context.periods.slice(0, -1));
+            if (e.periodDueDates || e.dueAt !== undefined) {
+              expect(next.dueAt).toBe(dates[next.period] ?? null);
+              expect(next.originalDueAt).toBe(next.dueAt);
+              expect(next.periods[next.periods.length - 1].dueAt).toBe(next.dueAt);
+            } else {
+              // a recorded change of text only: the context is untouched
+              expect(next).toStrictEqual(current.context);
+            }
+          }
+          current = outcome.snapshot;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each(['VERIFIED', 'WITHDRAWN'] as const)('does take nothing once %s', (final) => {
     const finished = fc
       .tuple(input, fc.array(event, { maxLength: 60 }))
-      .map(([i, events]) => foldLenient(createTaskSnapshot(i), events).find((s) => s.state === 'VERIFIED'))
+      .map(([i, events]) => foldLenient(createTaskSnapshot(i), events).find((s) => s.state === final))
       .filter((s): s is StoredTaskSnapshot => s !== undefined);
     fc.assert(
       fc.property(finished, fc.array(event, { minLength: 1, maxLength: 10 }), (verified, more) => {

@@ -26,8 +26,8 @@ function expectTaken(from: StoredTaskSnapshot, event: TaskEvent): StoredTaskSnap
 describe(createTaskSnapshot.name, () => {
   it('does start in ASSIGNED with one open period when created', () => {
     const s = createTaskSnapshot({ dueAt: DUE });
-    expect(s).toMatchObject({ machineId: 'task', machineVersion: 3, state: 'ASSIGNED' });
-    expect(TASK_MACHINE_VERSION).toBe(3);
+    expect(s).toMatchObject({ machineId: 'task', machineVersion: 4, state: 'ASSIGNED' });
+    expect(TASK_MACHINE_VERSION).toBe(4);
     expect(s.context).toMatchObject({
       dueAt: DUE,
       originalDueAt: DUE,
@@ -285,7 +285,7 @@ describe('stored snapshot', () => {
 
   it.each([
     ['machine version 0', { machineVersion: 0 }],
-    ['machine version 4 (newer than this code)', { machineVersion: 4 }],
+    ['machine version 5 (newer than this code)', { machineVersion: 5 }],
     ['a fractional machine version', { machineVersion: 1.5 }],
     ['a machine version that is a string', { machineVersion: '2' as unknown as number }],
     ['no machine version', { machineVersion: undefined as unknown as number }],
@@ -311,35 +311,51 @@ describe('stored snapshot', () => {
 
 describe(acceptedEventTypes.name, () => {
   it.each<[string, StoredTaskSnapshot, string, string[]]>([
-    ['ASSIGNED before due', taskIn('ASSIGNED'), BEFORE_DUE, ['START', 'CONTRIBUTE', 'REQUEST_EXTENSION', 'WAIVE_COORDINATION']],
+    [
+      'ASSIGNED before due',
+      taskIn('ASSIGNED'),
+      BEFORE_DUE,
+      ['START', 'CONTRIBUTE', 'REQUEST_EXTENSION', 'WAIVE_COORDINATION', 'WITHDRAW', 'AMEND'],
+    ],
     [
       'ASSIGNED after due',
       taskIn('ASSIGNED'),
       AFTER_DUE,
-      ['START', 'DEADLINE_PASSED', 'CONTRIBUTE', 'REQUEST_EXTENSION', 'WAIVE_COORDINATION'],
+      ['START', 'DEADLINE_PASSED', 'CONTRIBUTE', 'REQUEST_EXTENSION', 'WAIVE_COORDINATION', 'WITHDRAW', 'AMEND'],
     ],
     [
       'IN_PROGRESS before due',
       taskIn('IN_PROGRESS'),
       BEFORE_DUE,
-      ['SUBMIT_REPORT', 'CONTRIBUTE', 'REQUEST_EXTENSION', 'WAIVE_COORDINATION'],
+      ['SUBMIT_REPORT', 'CONTRIBUTE', 'REQUEST_EXTENSION', 'WAIVE_COORDINATION', 'WITHDRAW', 'AMEND'],
     ],
     [
       'IN_PROGRESS with a pending request',
       taskIn('IN_PROGRESS', true),
       AFTER_DUE,
-      ['SUBMIT_REPORT', 'DEADLINE_PASSED', 'CONTRIBUTE', 'APPROVE_EXTENSION', 'DENY_EXTENSION', 'WAIVE_COORDINATION'],
+      ['SUBMIT_REPORT', 'DEADLINE_PASSED', 'CONTRIBUTE', 'APPROVE_EXTENSION', 'DENY_EXTENSION', 'WAIVE_COORDINATION', 'WITHDRAW', 'AMEND'],
     ],
     [
       'IN_PROGRESS with the period already waived',
       applyAll(taskIn('IN_PROGRESS'), [ev.waive(BEFORE_DUE)]),
       BEFORE_DUE,
-      ['SUBMIT_REPORT', 'CONTRIBUTE', 'REQUEST_EXTENSION'],
+      ['SUBMIT_REPORT', 'CONTRIBUTE', 'REQUEST_EXTENSION', 'WITHDRAW', 'AMEND'],
     ],
-    ['REPORTED', taskIn('REPORTED'), AFTER_DUE, ['VERIFY', 'REJECT']],
-    ['REPORTED with a pending request', taskIn('REPORTED', true), AFTER_DUE, ['VERIFY', 'REJECT', 'APPROVE_EXTENSION', 'DENY_EXTENSION']],
+    ['REPORTED', taskIn('REPORTED'), AFTER_DUE, ['VERIFY', 'REJECT', 'WITHDRAW', 'AMEND']],
+    [
+      'REPORTED with a pending request',
+      taskIn('REPORTED', true),
+      AFTER_DUE,
+      ['VERIFY', 'REJECT', 'APPROVE_EXTENSION', 'DENY_EXTENSION', 'WITHDRAW', 'AMEND'],
+    ],
     ['VERIFIED', taskIn('VERIFIED'), AFTER_DUE, []],
-    ['OVERDUE', taskIn('OVERDUE'), AFTER_DUE, ['SUBMIT_REPORT', 'CONTRIBUTE', 'REQUEST_EXTENSION', 'WAIVE_COORDINATION']],
+    ['WITHDRAWN', taskIn('WITHDRAWN'), AFTER_DUE, []],
+    [
+      'OVERDUE',
+      taskIn('OVERDUE'),
+      AFTER_DUE,
+      ['SUBMIT_REPORT', 'CONTRIBUTE', 'REQUEST_EXTENSION', 'WAIVE_COORDINATION', 'WITHDRAW', 'AMEND'],
+    ],
   ])('does list the events the machine takes when %s', (_why, snapshot, at, expected) => {
     expect(acceptedEventTypes(snapshot, at)).toEqual(expected);
   });
@@ -476,5 +492,83 @@ describe(missingCoordinators.name, () => {
       ev.contribute('2024-04-01T00:00:00.000Z', 'a-co2'),
     ]);
     expect(missingCoordinators(s.context, COORDINATORS)).toEqual(['a-co', 'a-co3']);
+  });
+});
+
+// Version 4: what an amended plan does to a task it already holds.
+describe('WITHDRAW and AMEND', () => {
+  const Q = ['2024-03-31T17:00:00.000Z', '2024-06-30T17:00:00.000Z', '2024-09-30T17:00:00.000Z'];
+  const amend = (at: string, patch: Record<string, unknown>): TaskEvent => ({ type: 'AMEND', at, by: null, ...patch }) as TaskEvent;
+
+  it('does withdraw with a reason, clearing a pending extension, and take nothing after', () => {
+    const s = expectTaken(taskIn('IN_PROGRESS', true), ev.withdraw(AFTER_DUE));
+    expect(s.state).toBe('WITHDRAWN');
+    expect(s.context.pendingExtension).toBeNull();
+    expect(applyTaskEvent(s, ev.start(AFTER_DUE))).toEqual({ taken: false, reason: expect.stringContaining('final') });
+    expect(applyTaskEvent(taskIn('ASSIGNED'), ev.withdraw(AFTER_DUE, '  ')).taken).toBe(false);
+    expect(applyTaskEvent(taskIn('ASSIGNED'), { type: 'WITHDRAW', at: AFTER_DUE } as unknown as TaskEvent).taken).toBe(false);
+  });
+
+  it('does move the due time and the original one together, keeping the state', () => {
+    const s = expectTaken(taskIn('ASSIGNED'), ev.amend(BEFORE_DUE, FAR_FUTURE));
+    expect(s.state).toBe('ASSIGNED');
+    expect(s.context).toMatchObject({ dueAt: FAR_FUTURE, originalDueAt: FAR_FUTURE, periodDueDates: [FAR_FUTURE] });
+    expect(s.context.periods).toEqual([expect.objectContaining({ index: 0, dueAt: FAR_FUTURE })]);
+  });
+
+  it('does bring an overdue task back in progress only when the amended due time lies ahead', () => {
+    expect(expectTaken(taskIn('OVERDUE'), ev.amend(AFTER_DUE, FAR_FUTURE)).state).toBe('IN_PROGRESS');
+    const stillLate = expectTaken(taskIn('OVERDUE'), ev.amend(AFTER_DUE, '2024-07-10T17:00:00.000Z'));
+    expect(stillLate.state).toBe('OVERDUE');
+    expect(stillLate.context.dueAt).toBe('2024-07-10T17:00:00.000Z');
+  });
+
+  it('does reschedule a recurring task from its current period on, leaving reached periods as they were', () => {
+    const start = createTaskSnapshot({ dueAt: Q[0], periodDueDates: Q });
+    const second = applyAll(start, [ev.start(BEFORE_DUE), ev.submit('2024-03-20T03:00:00.000Z'), ev.verify('2024-03-25T03:00:00.000Z')]);
+    expect(second.context.period).toBe(1);
+    const moved = ['2024-03-31T17:00:00.000Z', '2024-07-31T17:00:00.000Z', '2024-10-31T17:00:00.000Z', '2024-12-31T17:00:00.000Z'];
+    const s = expectTaken(second, amend('2024-04-10T03:00:00.000Z', { periodDueDates: moved }));
+    expect(s.context.periods[0]).toStrictEqual(second.context.periods[0]);
+    expect(s.context).toMatchObject({ dueAt: moved[1], originalDueAt: moved[1], periodDueDates: moved, period: 1 });
+    expect(s.context.periods[1].dueAt).toBe(moved[1]);
+    // a new date for the current period alone must stay between its neighbours
+    expect(expectTaken(second, amend('2024-04-10T03:00:00.000Z', { dueAt: '2024-08-15T17:00:00.000Z' })).context.periodDueDates).toEqual([
+      Q[0],
+      '2024-08-15T17:00:00.000Z',
+      Q[2],
+    ]);
+    expect(applyTaskEvent(second, amend('2024-04-10T03:00:00.000Z', { dueAt: '2024-10-15T17:00:00.000Z' })).taken).toBe(false);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['nothing to change', {}],
+    ['an empty list of changes', { changes: [] }],
+    ['a due time that is not an instant', { dueAt: 'end of year' }],
+    ['a schedule not ascending', { periodDueDates: [FAR_FUTURE, DUE] }],
+    [
+      'a schedule of 401 periods',
+      { periodDueDates: Array.from({ length: 401 }, (_, i) => new Date(Date.UTC(2025, 0, 1 + i)).toISOString()) },
+    ],
+    ['a dueAt that is not the schedule’s current date', { periodDueDates: [DUE, FAR_FUTURE], dueAt: FAR_FUTURE }],
+    ['51 changes', { changes: Array.from({ length: 51 }, () => ({ field: 'title', from: 'a', to: 'b' })) }],
+    ['a change naming no field', { changes: [{ field: '', from: 'a', to: 'b' }] }],
+  ])('does refuse an amendment with %s, changing nothing', (_why, patch) => {
+    const from = taskIn('IN_PROGRESS');
+    expect(applyTaskEvent(from, amend(BEFORE_DUE, patch))).toEqual({ taken: false, reason: expect.stringContaining('AMEND') });
+  });
+
+  it('does record changed text alone without touching the schedule', () => {
+    const from = taskIn('REPORTED');
+    const s = expectTaken(from, amend(AFTER_DUE, { changes: [{ field: 'target', from: '90%', to: '95%' }] }));
+    expect(s).toStrictEqual(from);
+  });
+
+  it('does drop the date of a task still in its first period, and refuse that later', () => {
+    const s = expectTaken(taskIn('OVERDUE'), ev.amend(AFTER_DUE, null));
+    expect(s).toMatchObject({ state: 'IN_PROGRESS', context: { dueAt: null, originalDueAt: null, periodDueDates: [] } });
+    const start = createTaskSnapshot({ dueAt: Q[0], periodDueDates: Q });
+    const second = applyAll(start, [ev.start(BEFORE_DUE), ev.submit('2024-03-20T03:00:00.000Z'), ev.verify('2024-03-25T03:00:00.000Z')]);
+    expect(applyTaskEvent(second, ev.amend('2024-04-10T03:00:00.000Z', null)).taken).toBe(false);
   });
 });

@@ -158,6 +158,10 @@ function representativeEvent(type: TaskEventType, at: string, stored: StoredTask
     case 'ROLL_UP':
       // the system's alone, never offered: a roll-up to the state the task is in is refused
       return { type, at, state: stored.state };
+    case 'WITHDRAW':
+      return { type, at, reason: 'x' };
+    case 'AMEND':
+      return { type, at, changes: [{ field: 'title', from: 'x', to: 'y' }] };
     default:
       return { type, at };
   }

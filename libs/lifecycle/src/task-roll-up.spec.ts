@@ -21,28 +21,33 @@ const rec = (event: TaskEvent, fromState: TaskState, toState: TaskState, machine
 });
 
 describe('ROLL_UP', () => {
-  it('is taken by version 3 only, which is the version new events are recorded under', () => {
-    expect(TASK_MACHINE_VERSION).toBe(3);
-    expect(taskMachineVersions.latest.version).toBe(3);
+  it('is taken from version 3 on; new events are recorded under the latest version', () => {
+    expect(TASK_MACHINE_VERSION).toBe(4);
+    expect(taskMachineVersions.latest.version).toBe(4);
+    expect(taskMachineVersions.get(3)!.compiled.declares('IN_PROGRESS', 'ROLL_UP')).toBe(true);
     for (const version of [1, 2]) {
       for (const state of TASK_STATES) expect(taskMachineVersions.get(version)!.compiled.declares(state, 'ROLL_UP')).toBe(false);
     }
   });
 
-  it.each(TASK_STATES.filter((state) => state !== 'VERIFIED'))('does move a task in %s to every other state it names', (from) => {
-    const stored: StoredTaskSnapshot = { ...createTaskSnapshot(INPUT), state: from };
-    for (const to of TASK_STATES) {
-      const event = ev.rollUp(BEFORE_DUE, to);
-      const outcome = applyTaskEvent(stored, event);
-      expect(applyTaskEventCompiled(stored, event)).toStrictEqual(outcome);
-      if (to === from) {
-        expect(outcome).toEqual({ taken: false, reason: `ROLL_UP is not allowed in ${from} now: its conditions are not met` });
-      } else {
-        // the state only: the context (due time, periods) stays what the plan gave the task
-        expect(outcome).toEqual({ taken: true, snapshot: { ...stored, state: to, machineVersion: 3 } });
+  it.each(TASK_STATES.filter((state) => state !== 'VERIFIED' && state !== 'WITHDRAWN'))(
+    'does move a task in %s to every other state it names',
+    (from) => {
+      const stored: StoredTaskSnapshot = { ...createTaskSnapshot(INPUT), state: from };
+      // a roll-up never withdraws: WITHDRAWN comes from the amended plan alone
+      for (const to of TASK_STATES.filter((state) => state !== 'WITHDRAWN')) {
+        const event = ev.rollUp(BEFORE_DUE, to);
+        const outcome = applyTaskEvent(stored, event);
+        expect(applyTaskEventCompiled(stored, event)).toStrictEqual(outcome);
+        if (to === from) {
+          expect(outcome).toEqual({ taken: false, reason: `ROLL_UP is not allowed in ${from} now: its conditions are not met` });
+        } else {
+          // the state only: the context (due time, periods) stays what the plan gave the task
+          expect(outcome).toEqual({ taken: true, snapshot: { ...stored, state: to, machineVersion: 4 } });
+        }
       }
-    }
-  });
+    },
+  );
 
   it('does refuse a roll-up out of VERIFIED, to a state that does not exist, or without one', () => {
     const verified: StoredTaskSnapshot = { ...createTaskSnapshot(INPUT), state: 'VERIFIED' };
@@ -56,11 +61,18 @@ describe('ROLL_UP', () => {
     }
   });
 
-  it('does lift a version 2 snapshot to version 3 when it takes a roll-up', () => {
+  it('does refuse a roll-up to WITHDRAWN from every state', () => {
+    for (const from of TASK_STATES) {
+      const stored: StoredTaskSnapshot = { ...createTaskSnapshot(INPUT), state: from };
+      expect(applyTaskEvent(stored, ev.rollUp(BEFORE_DUE, 'WITHDRAWN'))).toMatchObject({ taken: false });
+    }
+  });
+
+  it('does lift a version 2 snapshot to the latest version when it takes a roll-up', () => {
     const v2: StoredTaskSnapshot = { ...createTaskSnapshot(INPUT), machineVersion: 2 };
     expect(applyTaskEvent(v2, ev.rollUp(BEFORE_DUE, 'IN_PROGRESS'))).toEqual({
       taken: true,
-      snapshot: { ...v2, machineVersion: 3, state: 'IN_PROGRESS' },
+      snapshot: { ...v2, machineVersion: 4, state: 'IN_PROGRESS' },
     });
   });
 
@@ -74,7 +86,7 @@ describe('ROLL_UP', () => {
     ];
     const states: TaskState[] = [];
     const result = replayRecordedTask(INPUT, history, (_i, state) => states.push(state));
-    expect(result).toMatchObject({ applied: 4, rejectedAt: null, snapshot: { machineVersion: 3, state: 'VERIFIED' } });
+    expect(result).toMatchObject({ applied: 4, rejectedAt: null, snapshot: { machineVersion: 4, state: 'VERIFIED' } });
     expect(states).toEqual(['IN_PROGRESS', 'REPORTED', 'OVERDUE', 'VERIFIED']);
     expect(result).toStrictEqual(replayRecordedTaskWithXState(INPUT, history));
     // the same event stored as version 2's is not one version 2 took

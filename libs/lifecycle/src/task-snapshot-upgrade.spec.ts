@@ -8,6 +8,7 @@ import {
   replayTask,
   taskMachineVersions,
   upgradeV2ToV3,
+  upgradeV3ToV4,
   restoreTaskSnapshot,
   StoredTaskSnapshot,
   TaskEvent,
@@ -69,12 +70,12 @@ function version1InProgress(): StoredTaskSnapshot {
 const HISTORY: TaskEvent[] = [ev.start('2024-06-01T03:00:00.000Z'), ev.contribute(CONTRIBUTED_AT), ev.submit(REPORTED_AT)];
 
 describe(upgradeTaskSnapshot.name, () => {
-  it('does lift a version 1 row to version 2: no waivers, reliesOn on every period; and on to 3, the context unchanged', () => {
+  it('does lift a version 1 row to version 2: no waivers, reliesOn on every period; and on to 3 and 4, the context unchanged', () => {
     const toV2 = taskMachineVersions.upgrade(version1Reported(), 2);
     expect(toV2.machineVersion).toBe(2);
     const upgraded = upgradeTaskSnapshot(version1Reported());
-    expect(upgraded).toStrictEqual({ ...toV2, machineVersion: 3 });
-    expect(upgradeV2ToV3(toV2)).toStrictEqual(upgraded);
+    expect(upgraded).toStrictEqual({ ...toV2, machineVersion: 4 });
+    expect(upgradeV3ToV4(upgradeV2ToV3(toV2))).toStrictEqual(upgraded);
     expect(upgraded.context.coordinationWaivedPeriods).toEqual([]);
     expect(upgraded.context.periods[0].reliesOn).toEqual([{ agencyId: 'a-co', at: CONTRIBUTED_AT }]);
     expect(upgradeTaskSnapshot(version1InProgress()).context.periods[0].reliesOn).toEqual([]);
@@ -109,7 +110,7 @@ describe(upgradeTaskSnapshot.name, () => {
     expect(() => applyTaskEvent(bad, ev.verify(AFTER_DUE))).toThrow(IncompatibleSnapshotError);
   });
 
-  it.each([0, 4, -1, 1.5, Number.NaN])('does throw IncompatibleSnapshotError for machine version %p', (machineVersion) => {
+  it.each([0, 5, -1, 1.5, Number.NaN])('does throw IncompatibleSnapshotError for machine version %p', (machineVersion) => {
     expect(() => upgradeTaskSnapshot({ ...version1Reported(), machineVersion })).toThrow(IncompatibleSnapshotError);
   });
 
@@ -125,10 +126,10 @@ describe('a stored version 1 row', () => {
     expect(restored.context).toStrictEqual(upgradeTaskSnapshot(version1Reported()).context);
   });
 
-  it('does take an event and come back at the latest version, 3', () => {
+  it('does take an event and come back at the latest version, 4', () => {
     const outcome = applyTaskEvent(version1Reported(), ev.verify(AFTER_DUE));
     expect(outcome).toEqual({ taken: true, snapshot: applyAll(replayTask({ dueAt: DUE }, HISTORY).snapshot, [ev.verify(AFTER_DUE)]) });
-    expect(outcome.taken && outcome.snapshot).toMatchObject({ machineVersion: 3, state: 'VERIFIED' });
+    expect(outcome.taken && outcome.snapshot).toMatchObject({ machineVersion: 4, state: 'VERIFIED' });
   });
 
   it('does take a waiver and a report resting on the contribution it already had', () => {
@@ -151,15 +152,17 @@ describe('a stored version 1 row', () => {
       'CONTRIBUTE',
       'REQUEST_EXTENSION',
       'WAIVE_COORDINATION',
+      'WITHDRAW',
+      'AMEND',
     ]);
-    expect(acceptedEventTypes(version1Reported(), AFTER_DUE)).toEqual(['VERIFY', 'REJECT']);
+    expect(acceptedEventTypes(version1Reported(), AFTER_DUE)).toEqual(['VERIFY', 'REJECT', 'WITHDRAW', 'AMEND']);
   });
 });
 
 describe(`${replayTask.name} of a version 1 history`, () => {
   it('does replay into a snapshot of the latest version from scratch', () => {
     const result = replayTask({ dueAt: DUE }, JSON.parse(JSON.stringify(HISTORY)));
-    expect(result).toMatchObject({ applied: 3, rejectedAt: null, snapshot: { machineVersion: 3, state: 'REPORTED' } });
+    expect(result).toMatchObject({ applied: 3, rejectedAt: null, snapshot: { machineVersion: 4, state: 'REPORTED' } });
     expect(result.snapshot).toStrictEqual(applyAll(createTaskSnapshot({ dueAt: DUE }), HISTORY));
   });
 });

@@ -35,3 +35,12 @@ export function upgradeV2ToV3(stored: StoredTaskSnapshot): StoredTaskSnapshot {
   }
   return { ...stored, machineVersion: 3 };
 }
+
+// v3 → v4: WITHDRAW, AMEND and the final state WITHDRAWN are new; a version-3 snapshot is in one of
+// the old states with the same context, so only the version changes.
+export function upgradeV3ToV4(stored: StoredTaskSnapshot): StoredTaskSnapshot {
+  if (stored?.context === null || typeof stored?.context !== 'object') {
+    throw new IncompatibleSnapshotError('version 3 snapshot has no context to upgrade');
+  }
+  return { ...stored, machineVersion: 4 };
+}

@@ -1,8 +1,8 @@
 // Pure predicates behind the machine's named guards. Events arrive from storage and from user
 // input, so payload fields are checked at runtime, not trusted from the type.
 import { isAfter, isValidInstant } from './iso-time';
-import { isCoordinationWaived } from './task-context';
-import { TaskContext, TaskEvent } from './task.types';
+import { amendedSchedule, isCoordinationWaived } from './task-context';
+import { TaskContext, TaskEvent, TaskEventOf } from './task.types';
 
 export interface GuardArgs {
   context: TaskContext;
@@ -36,6 +36,17 @@ export const taskGuards = {
   rollUpToReported: ({ event }: GuardArgs): boolean => field(event, 'state') === 'REPORTED',
   rollUpToVerified: ({ event }: GuardArgs): boolean => field(event, 'state') === 'VERIFIED',
   rollUpToOverdue: ({ event }: GuardArgs): boolean => field(event, 'state') === 'OVERDUE',
+  // WITHDRAW / AMEND (version 4)
+  hasReason: ({ event }: GuardArgs): boolean => nonEmpty(field(event, 'reason')),
+  amendmentValid: ({ context, event }: GuardArgs): boolean =>
+    event.type === 'AMEND' && amendedSchedule(context, event as TaskEventOf<'AMEND'>) !== null,
+  // the amended due time lies ahead of the event: an overdue task is back in progress
+  amendedDueInFuture: ({ context, event }: GuardArgs): boolean => {
+    if (event.type !== 'AMEND') return false;
+    const schedule = amendedSchedule(context, event as TaskEventOf<'AMEND'>);
+    // no date any more: nothing can be overdue
+    return schedule !== null && schedule !== undefined && (schedule.dueAt === null || isAfter(schedule.dueAt, event.at));
+  },
 };
 
 export type TaskGuardName = keyof typeof taskGuards;

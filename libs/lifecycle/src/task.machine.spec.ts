@@ -1,4 +1,4 @@
-import { AFTER_DUE, ev, taskIn } from '../test/task-fixtures';
+import { AFTER_DUE, ev, FAR_FUTURE, taskIn } from '../test/task-fixtures';
 import { applyTaskEvent, canApply, TASK_EVENT_TYPES, TASK_STATES, TaskEvent, TaskEventType, TaskState } from './index';
 
 // Every state × event pair, written out by hand from CONTRACT.md (not derived from the machine).
@@ -66,6 +66,35 @@ const EXPECTED: ReadonlyArray<[TaskState, TaskEventType, TaskState | null]> = [
   ['REPORTED', 'ROLL_UP', 'OVERDUE'],
   ['VERIFIED', 'ROLL_UP', null],
   ['OVERDUE', 'ROLL_UP', null],
+  ['WITHDRAWN', 'ROLL_UP', null],
+
+  // WITHDRAW (version 4): an amended plan no longer holds the task; from any state but the final ones
+  ['ASSIGNED', 'WITHDRAW', 'WITHDRAWN'],
+  ['IN_PROGRESS', 'WITHDRAW', 'WITHDRAWN'],
+  ['REPORTED', 'WITHDRAW', 'WITHDRAWN'],
+  ['VERIFIED', 'WITHDRAW', null],
+  ['OVERDUE', 'WITHDRAW', 'WITHDRAWN'],
+  ['WITHDRAWN', 'WITHDRAW', null],
+
+  // AMEND to a due time after the event: the state stays, an overdue task is back in progress
+  ['ASSIGNED', 'AMEND', 'ASSIGNED'],
+  ['IN_PROGRESS', 'AMEND', 'IN_PROGRESS'],
+  ['REPORTED', 'AMEND', 'REPORTED'],
+  ['VERIFIED', 'AMEND', null],
+  ['OVERDUE', 'AMEND', 'IN_PROGRESS'],
+  ['WITHDRAWN', 'AMEND', null],
+
+  // WITHDRAWN is final: nothing more is taken
+  ['WITHDRAWN', 'START', null],
+  ['WITHDRAWN', 'SUBMIT_REPORT', null],
+  ['WITHDRAWN', 'VERIFY', null],
+  ['WITHDRAWN', 'REJECT', null],
+  ['WITHDRAWN', 'DEADLINE_PASSED', null],
+  ['WITHDRAWN', 'CONTRIBUTE', null],
+  ['WITHDRAWN', 'REQUEST_EXTENSION', null],
+  ['WITHDRAWN', 'APPROVE_EXTENSION', null],
+  ['WITHDRAWN', 'DENY_EXTENSION', null],
+  ['WITHDRAWN', 'WAIVE_COORDINATION', null],
 ];
 
 const EVENTS: Record<TaskEventType, TaskEvent> = {
@@ -80,6 +109,8 @@ const EVENTS: Record<TaskEventType, TaskEvent> = {
   DENY_EXTENSION: ev.deny(AFTER_DUE),
   WAIVE_COORDINATION: ev.waive(AFTER_DUE),
   ROLL_UP: ev.rollUp(AFTER_DUE, 'OVERDUE'),
+  WITHDRAW: ev.withdraw(AFTER_DUE),
+  AMEND: ev.amend(AFTER_DUE, FAR_FUTURE),
 };
 
 const NEEDS_PENDING_REQUEST: ReadonlySet<TaskEventType> = new Set(['APPROVE_EXTENSION', 'DENY_EXTENSION']);
@@ -88,7 +119,7 @@ describe(applyTaskEvent.name, () => {
   it('covers every state × event pair exactly once', () => {
     const pairs = EXPECTED.map(([state, type]) => `${state}/${type}`);
     expect(new Set(pairs).size).toBe(TASK_STATES.length * TASK_EVENT_TYPES.length);
-    expect(pairs).toHaveLength(55);
+    expect(pairs).toHaveLength(78);
   });
 
   it.each(EXPECTED)('does %s + %s → %s', (state, type, expected) => {

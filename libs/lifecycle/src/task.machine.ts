@@ -10,6 +10,7 @@ import {
   withNextPeriod,
   withRejection,
   withReport,
+  withAmendment,
   withVerification,
 } from './task-context';
 import { taskGuards } from './task.guards';
@@ -48,6 +49,10 @@ export const taskSetup = setup({
       return withExtension(context, event);
     }),
     clearPendingExtension: assign({ pendingExtension: null }),
+    applyAmendment: assign(({ context, event }) => {
+      assertEvent(event, 'AMEND');
+      return withAmendment(context, event);
+    }),
   },
 });
 
@@ -168,8 +173,8 @@ function withRollUp<N extends { on: object }>(
   return { ...node, on: { ...node.on, ROLL_UP: rollUp } };
 }
 
-// The definition of the current version (TASK_MACHINE_VERSION); machine-versions.ts registers it.
-export const taskMachineConfig = {
+// The definition of version 3; version 4 (taskMachineConfig) adds WITHDRAW, AMEND and WITHDRAWN.
+export const taskMachineConfigV3 = {
   ...taskMachineConfigV2,
   states: {
     ASSIGNED: withRollUp('ASSIGNED', taskMachineConfigV2.states.ASSIGNED),
@@ -177,6 +182,41 @@ export const taskMachineConfig = {
     REPORTED: withRollUp('REPORTED', taskMachineConfigV2.states.REPORTED),
     VERIFIED: taskMachineConfigV2.states.VERIFIED,
     OVERDUE: withRollUp('OVERDUE', taskMachineConfigV2.states.OVERDUE),
+  },
+} as const;
+
+export const taskMachineV3 = taskSetup.createMachine(taskMachineConfigV3);
+
+// WITHDRAW and AMEND (version 4): what an amended plan ("sửa đổi, bổ sung") does to a task it
+// already holds. Only the system sends them (the amendment import); the approval rules deny users.
+// WITHDRAW: the amended plan no longer holds the task; it ends in WITHDRAWN, a final state, from
+// any state but VERIFIED (a verified task's history is complete; the import leaves it and says so).
+const withdraw = { target: 'WITHDRAWN', guard: 'hasReason', actions: 'clearPendingExtension' } as const;
+// AMEND: a reschedule or a recorded change of text; the state stays, except that an overdue task
+// whose amended due time lies ahead is back in progress.
+const amend = { guard: 'amendmentValid', actions: 'applyAmendment' } as const;
+
+function withAmendments<N extends { on: object }, A>(
+  node: N,
+  amendTransition: A,
+): N & { on: N['on'] & { WITHDRAW: typeof withdraw; AMEND: A } } {
+  return { ...node, on: { ...node.on, WITHDRAW: withdraw, AMEND: amendTransition } };
+}
+
+// The definition of the current version (TASK_MACHINE_VERSION); machine-versions.ts registers it.
+export const taskMachineConfig = {
+  ...taskMachineConfigV3,
+  states: {
+    ASSIGNED: withAmendments(taskMachineConfigV3.states.ASSIGNED, amend),
+    IN_PROGRESS: withAmendments(taskMachineConfigV3.states.IN_PROGRESS, amend),
+    REPORTED: withAmendments(taskMachineConfigV3.states.REPORTED, amend),
+    VERIFIED: taskMachineConfigV3.states.VERIFIED,
+    OVERDUE: withAmendments(taskMachineConfigV3.states.OVERDUE, [
+      { target: 'IN_PROGRESS', guard: and(['amendmentValid', 'amendedDueInFuture']), actions: 'applyAmendment' },
+      amend,
+    ] as const),
+    // rút khỏi kế hoạch: the amended plan no longer holds the task
+    WITHDRAWN: { type: 'final' },
   },
 } as const;
 

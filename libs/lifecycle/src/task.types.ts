@@ -8,9 +8,12 @@ export const TASK_MACHINE_ID = 'task';
 // task-snapshot-upgrade.ts, which lifts a stored version-1 snapshot to this version).
 // Version 2 → 3: ROLL_UP, the system moving a task split per lead agency to its children's roll-up
 // (the context is unchanged; upgradeV2ToV3 only names the new version).
-export const TASK_MACHINE_VERSION = 3;
+// Version 3 → 4: plan amendments. WITHDRAWN, a new final state for a task an amended plan removed
+// (WITHDRAW), and AMEND, the system rescheduling a task (or recording its changed text) because the
+// plan was amended. The context is unchanged; upgradeV3ToV4 only names the new version.
+export const TASK_MACHINE_VERSION = 4;
 
-export const TASK_STATES = ['ASSIGNED', 'IN_PROGRESS', 'REPORTED', 'VERIFIED', 'OVERDUE'] as const;
+export const TASK_STATES = ['ASSIGNED', 'IN_PROGRESS', 'REPORTED', 'VERIFIED', 'OVERDUE', 'WITHDRAWN'] as const;
 export type TaskState = (typeof TASK_STATES)[number];
 
 export const TASK_EVENT_TYPES = [
@@ -25,6 +28,8 @@ export const TASK_EVENT_TYPES = [
   'DENY_EXTENSION',
   'WAIVE_COORDINATION',
   'ROLL_UP',
+  'WITHDRAW',
+  'AMEND',
 ] as const;
 export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
 
@@ -92,6 +97,21 @@ export interface TaskContext {
   coordinationWaivedPeriods: number[];
 }
 
+// One field of a task an amendment changed, as the plan's text gave it before and after (strings as
+// written, agency lists joined by "; "); recorded on AMEND and WITHDRAW events for the history.
+export interface TaskFieldChange {
+  field: string;
+  from: string | null;
+  to: string | null;
+}
+
+// What an amendment event names about the plan version that caused it.
+export interface AmendmentRef {
+  // the plan version number (1 = the first import) and the amended document's number/date as read
+  version: number;
+  label?: string | null;
+}
+
 export interface EventActor {
   userId?: string | null;
   agencyId?: string | null;
@@ -111,7 +131,22 @@ export type TaskEvent =
   | { type: 'WAIVE_COORDINATION'; at: string; by?: EventActor; comment: string }
   // the system only: a task split per lead agency moves to `state`, its children's roll-up, because
   // of a change of the child `childTaskId`
-  | { type: 'ROLL_UP'; at: string; by?: null; state: TaskState; childTaskId?: string };
+  | { type: 'ROLL_UP'; at: string; by?: null; state: TaskState; childTaskId?: string }
+  // the system only (version 4): an amended plan no longer holds the task; it leaves the lifecycle
+  // for good, its history kept. reason: why, in words an officer reads.
+  | { type: 'WITHDRAW'; at: string; by?: null; reason: string; amendment?: AmendmentRef | null; changes?: TaskFieldChange[] }
+  // the system only (version 4): an amended plan changed the task. dueAt / periodDueDates reschedule
+  // it (the plan's own date moves, so originalDueAt moves too; the previous dates stay in the
+  // history and in `changes`); changes alone records a changed title, target or agency list.
+  | {
+      type: 'AMEND';
+      at: string;
+      by?: null;
+      dueAt?: string | null;
+      periodDueDates?: string[];
+      changes?: TaskFieldChange[];
+      amendment?: AmendmentRef | null;
+    };
 
 export type TaskEventOf<T extends TaskEventType> = Extract<TaskEvent, { type: T }>;
 

@@ -42,6 +42,8 @@ export const ev = {
     newDueAt,
   }),
   deny: (at: string, comment = 'no'): TaskEvent => ({ type: 'DENY_EXTENSION', at, comment }),
+  withdraw: (at: string, reason = 'the amended plan no longer holds the task'): TaskEvent => ({ type: 'WITHDRAW', at, by: null, reason }),
+  amend: (at: string, dueAt: string | null = FAR_FUTURE): TaskEvent => ({ type: 'AMEND', at, by: null, dueAt }),
   waive: (at: string, comment = 'the coordinating agency has no data this period'): TaskEvent => ({
     type: 'WAIVE_COORDINATION',
     at,
@@ -72,6 +74,7 @@ export function taskIn(state: TaskState, withPendingRequest = false, input: Task
       ev.verify('2024-06-28T03:00:00.000Z'),
     ],
     OVERDUE: [ev.start('2024-06-01T03:00:00.000Z'), ev.deadline('2024-07-01T03:00:00.000Z'), ...requestAt('2024-07-02T03:00:00.000Z')],
+    WITHDRAWN: [ev.start('2024-06-01T03:00:00.000Z'), ...request, ev.withdraw('2024-06-12T03:00:00.000Z')],
   };
   return applyAll(createTaskSnapshot(input), paths[state]);
 }

@@ -13,6 +13,7 @@ export const STATE_LABELS: Record<TaskState, string> = {
   REPORTED: 'Đã báo cáo, chờ đánh giá',
   VERIFIED: 'Hoàn thành',
   OVERDUE: 'Quá hạn',
+  WITHDRAWN: 'Đã rút khỏi kế hoạch',
 };
 
 export const APPENDIX_HEADERS = [

@@ -66,6 +66,8 @@ function eventData(command: TransitionCommand, now: Date): Record<string, unknow
       };
     case 'DEADLINE_PASSED':
     case 'ROLL_UP':
+    case 'WITHDRAW':
+    case 'AMEND':
     case 'START':
     case 'VERIFY':
       return comment === null ? {} : { comment };
