@@ -10,6 +10,7 @@ import { DeadlineSweepService } from './deadlines/deadline-sweep.service';
 import { DeadlinesService } from './deadlines/deadlines.service';
 import { PlanReportsService } from './deadlines/plan-reports.service';
 import { PlanImportService } from './plans/plan-import.service';
+import { PlanAmendmentService } from './plans/amendment/plan-amendment.service';
 import { PlanSettingsService } from './plans/plan-settings.service';
 import { PlanWriterService } from './plans/plan-writer.service';
 import { PlansService } from './plans/plans.service';
@@ -62,7 +63,15 @@ export function createServices({ dataSource, clock, jwt = null, logger = null }:
     agencies: agenciesService,
     plans: new PlansService(plans),
     planWriter: writer,
-    planImport: new PlanImportService({ agencies, plans, transactions, writer, denials }),
+    planImport: new PlanImportService({
+      agencies,
+      plans,
+      transactions,
+      writer,
+      denials,
+      clock,
+      amendments: new PlanAmendmentService({ agencies, plans, tasks, writer, transitions }),
+    }),
     planSettings: new PlanSettingsService(plans, denials),
     taskQueries: new TaskQueryService({ tasks, plans, agencies }),
     transitions,

@@ -60,7 +60,12 @@ export async function main(argv: string[]): Promise<number> {
 
 function printSummary(outcome: ImportOutcome): void {
   const { draft } = outcome;
-  const status = { CREATED: 'imported', ALREADY_IMPORTED: 'already imported, nothing changed', DRY_RUN: 'dry run, nothing written' };
+  const status = {
+    CREATED: 'imported',
+    AMENDED: 'amended (sửa đổi, bổ sung)',
+    ALREADY_IMPORTED: 'already imported, nothing changed',
+    DRY_RUN: 'dry run, nothing written',
+  };
   console.log(
     `\nPlan ${outcome.plan?.number ?? draft.number ?? '(no number)'} of ${draft.issuedOn ?? '?'}, province ${outcome.provinceCode}: ${status[outcome.status]}`,
   );
@@ -83,6 +88,19 @@ function printSummary(outcome: ImportOutcome): void {
       confidence: task.confidence,
     })),
   );
+  const amendment = outcome.amendment;
+  if (amendment) {
+    console.log(
+      `\nAmendment: version ${amendment.fromVersion} → ${amendment.toVersion}: ${amendment.added.length} added, ` +
+        `${amendment.removed.length} removed (withdrawn), ${amendment.changed.length} changed, ${amendment.unchanged} unchanged`,
+    );
+    for (const [sign, list] of [['+', amendment.added], ['-', amendment.removed], ['~', amendment.changed]] as const) {
+      for (const task of list) {
+        const fields = task.changes.map((c) => c.field).join(', ');
+        console.log(`  ${sign} ${task.section ?? ''}.${task.ordinal} ${task.title.slice(0, 60)}${fields ? ` [${fields}]` : ''}${task.note ? ` (${task.note})` : ''}`);
+      }
+    }
+  }
   const doubtful = draft.tasks.filter((task) => task.confidence < 1).sort((a, b) => a.confidence - b.confidence);
   console.log(`\nReview first (${doubtful.length} tasks with doubts, least confident first):`);
   for (const task of doubtful)

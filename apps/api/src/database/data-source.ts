@@ -23,6 +23,7 @@ import { IdempotencyPerActor1764600000000 } from './migrations/1764600000000-ide
 import { AccessDenials1764610000000 } from './migrations/1764610000000-access-denials';
 import { OpenDueIndex1764700000000 } from './migrations/1764700000000-open-due-index';
 import { PeriodCloses1764800000000 } from './migrations/1764800000000-period-closes';
+import { PlanVersions1764900000000 } from './migrations/1764900000000-plan-versions';
 import { AccessDenialEntity } from './entities/access-denial.entity';
 
 export const ENTITIES = [
@@ -50,6 +51,7 @@ export const MIGRATIONS = [
   AccessDenials1764610000000,
   OpenDueIndex1764700000000,
   PeriodCloses1764800000000,
+  PlanVersions1764900000000,
 ];
 
 // The pool's bounds, and the streaming replicas reads may be routed to (none: every read on `url`).

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Actor } from '../auth/actor';
 import { Scope } from '../common/scope';
 import type { AgencyEntity, ProvinceEntity } from '../repositories/agency.repository';
-import type { PlanEntity, PlanProgress, SectionEntity } from '../repositories/plan.repository';
+import type { PlanEntity, PlanProgress, PlanVersionRow, SectionEntity } from '../repositories/plan.repository';
 import type { Repositories } from '../repositories/repositories';
 import type { TaskEventEntity } from '../repositories/task-event.repository';
 import type { TaskAuthorizationRow, TaskEntity, TaskPage } from '../repositories/task.repository';
@@ -21,6 +21,7 @@ export class Loaders {
   readonly province: DataLoader<string, ProvinceEntity | null>;
   readonly plan: DataLoader<string, PlanEntity | null>;
   readonly progress: DataLoader<string, PlanProgress>;
+  readonly planVersions: DataLoader<string, PlanVersionRow[]>;
   readonly section: DataLoader<string, SectionEntity | null>;
   readonly task: DataLoader<string, TaskEntity | null>;
   readonly children: DataLoader<string, TaskEntity[]>;
@@ -45,6 +46,10 @@ export class Loaders {
       (ids) => plans.byIds(scope, ids),
       (p) => p.id,
     );
+    this.planVersions = new DataLoader(async (ids) => {
+      const versions = await plans.versionsOf(scope, ids);
+      return ids.map((id) => versions.get(id) ?? []);
+    });
     this.progress = new DataLoader(async (ids) => {
       const progress = await plans.progress(scope, ids);
       return ids.map((id) => progress.get(id)!);
@@ -86,6 +91,7 @@ export class Loaders {
       this.province,
       this.plan,
       this.progress,
+      this.planVersions,
       this.section,
       this.task,
       this.children,

@@ -1,13 +1,41 @@
-import { Field, Float, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { TaskFieldChange } from '../graphql/task-field-change.model';
 import { DateScalar } from '../graphql/date.scalar';
 import { PlanFormatEnum } from '../graphql/enums';
 import { Plan, ReportingDeadline } from './plan.model';
 
-export const ImportStatusEnum = { CREATED: 'CREATED', ALREADY_IMPORTED: 'ALREADY_IMPORTED', DRY_RUN: 'DRY_RUN' } as const;
+export const ImportStatusEnum = { CREATED: 'CREATED', AMENDED: 'AMENDED', ALREADY_IMPORTED: 'ALREADY_IMPORTED', DRY_RUN: 'DRY_RUN' } as const;
 registerEnumType(ImportStatusEnum, {
   name: 'ImportStatus',
-  description: 'CREATED: written; ALREADY_IMPORTED: the same document was imported before, nothing changed; DRY_RUN: nothing written',
+  description:
+    'CREATED: written; AMENDED: a newer version of a plan already imported (same province, number and year), its diff applied; ' +
+    'ALREADY_IMPORTED: the same document (or an earlier version of the plan) was imported before, nothing changed; DRY_RUN: nothing written',
 });
+
+@ObjectType({ description: 'One task of an amendment: added, removed (withdrawn) or changed' })
+export class AmendedTask {
+  @Field(() => ID, { nullable: true, description: 'The task written before (null for an added task)' }) taskId: string | null;
+  @Field() ordinal: string;
+  @Field(() => String, { nullable: true }) section: string | null;
+  @Field() title: string;
+  @Field(() => [TaskFieldChange], { description: 'What changed (changed tasks only)' }) changes: TaskFieldChange[];
+  @Field(() => String, { nullable: true, description: 'Why the task was left as it is, or what was not applied to it' })
+  note: string | null;
+}
+
+@ObjectType({ description: 'What an amended plan (sửa đổi, bổ sung) changes against the version imported before' })
+export class PlanAmendment {
+  @Field(() => Int) fromVersion: number;
+  @Field(() => Int) toVersion: number;
+  @Field(() => [AmendedTask]) added: AmendedTask[];
+  @Field(() => [AmendedTask], { description: 'Tasks the amended plan no longer holds: withdrawn (WITHDRAW), never deleted' })
+  removed: AmendedTask[];
+  @Field(() => [AmendedTask], { description: 'Tasks whose text or dates changed: amended (AMEND), their history kept' })
+  changed: AmendedTask[];
+  @Field(() => Int, { description: 'Tasks the amendment leaves exactly as they were' }) unchanged: number;
+  @Field(() => Int, { description: 'Task rows withdrawn (0 on a dry run)' }) tasksWithdrawn: number;
+  @Field(() => Int, { description: 'Task rows amended (on a dry run: that would be)' }) tasksChanged: number;
+}
 
 @InputType()
 export class ImportPlanInput {
@@ -60,4 +88,6 @@ export class ImportResult {
   @Field(() => [String]) warnings: string[];
   @Field(() => ImportStatusEnum) status: string;
   @Field(() => DraftPlanPreview) draft: DraftPlanPreview;
+  @Field(() => PlanAmendment, { nullable: true, description: 'AMENDED, or DRY_RUN of an amendment: its diff' })
+  amendment: PlanAmendment | null;
 }

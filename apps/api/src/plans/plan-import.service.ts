@@ -11,6 +11,8 @@ import { isUniqueViolation, type Transactions } from '../repositories/transactio
 import { draftToPlan } from './draft-to-plan';
 import type { NewPlan } from './new-plan';
 import type { PlanWriterService } from './plan-writer.service';
+import type { AmendmentOutcome, PlanAmendmentService } from './amendment/plan-amendment.service';
+import type { Clock } from '../common/clock';
 
 export const IMPORT_FORMATS = ['PLAN_TEXT', 'DOCX', 'XLSX'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -23,12 +25,15 @@ export interface ImportCommand {
   dryRun?: boolean | null;
 }
 
-export type ImportStatus = 'CREATED' | 'ALREADY_IMPORTED' | 'DRY_RUN';
+export type ImportStatus = 'CREATED' | 'AMENDED' | 'ALREADY_IMPORTED' | 'DRY_RUN';
 
 export interface ImportOutcome {
   status: ImportStatus;
   plan: PlanEntity | null;
   tasksCreated: number;
+  // a newer version of a plan already imported (same province, number and year): its diff, applied
+  // (AMENDED) or shown (DRY_RUN); null otherwise
+  amendment: AmendmentOutcome | null;
   warnings: string[];
   draft: DraftPlan;
   provinceCode: string;
@@ -41,6 +46,8 @@ export interface PlanImportDeps {
   transactions: Transactions;
   writer: PlanWriterService;
   denials: AccessDenialsService;
+  amendments: PlanAmendmentService;
+  clock: Clock;
 }
 
 export class PlanImportService {
@@ -66,28 +73,83 @@ export class PlanImportService {
     const warnings = [...draft.warnings, ...conversion.warnings];
     if (conversion.plan.tasks.length === 0) throw badInput('No task of the document could be imported', { warnings });
     try {
-      return await this.write(command, conversion.plan, draft, warnings, provinceCode);
+      return await this.write(actor, command, conversion.plan, draft, warnings, provinceCode);
     } catch (error) {
       // the same document imported at the same moment: the other import won the unique index
       if (!isUniqueViolation(error)) throw error;
-      return this.write(command, conversion.plan, draft, warnings, provinceCode);
+      return this.write(actor, command, conversion.plan, draft, warnings, provinceCode);
     }
   }
 
-  private write(command: ImportCommand, plan: NewPlan, draft: DraftPlan, warnings: string[], provinceCode: string): Promise<ImportOutcome> {
+  private write(
+    actor: Actor,
+    command: ImportCommand,
+    plan: NewPlan,
+    draft: DraftPlan,
+    warnings: string[],
+    provinceCode: string,
+  ): Promise<ImportOutcome> {
     const { sourceHash } = plan;
-    return this.deps.transactions.run(async (tx) => {
+    const base = { draft, provinceCode, amendment: null, tasksCreated: 0 };
+    return this.deps.transactions.run(async (tx): Promise<ImportOutcome> => {
       const existing = sourceHash ? await this.deps.plans.findBySourceHash(tx, provinceCode, sourceHash) : null;
       if (existing) {
         const note = `This document was already imported as plan ${existing.number} on ${existing.createdAt.toISOString()}; nothing was changed`;
-        return { status: 'ALREADY_IMPORTED', plan: existing, tasksCreated: 0, warnings: [note, ...warnings], draft, provinceCode };
+        return { ...base, status: 'ALREADY_IMPORTED', plan: existing, warnings: [note, ...warnings] };
       }
       const { number, issuedOn } = plan;
+      // A newer version of a plan already imported (same province, number and year) amends it. Locked:
+      // amendments of one plan apply one after the other, and each sees the versions before it.
+      const amended = await this.deps.plans.lockAmendable(tx, provinceCode, number, plan.year);
+      if (amended) {
+        const versions = await this.deps.plans.versionsIn(tx, provinceCode, amended.id);
+        const earlier = sourceHash ? versions.find((v) => v.sourceHash === sourceHash) : undefined;
+        if (earlier) {
+          const latest = versions[versions.length - 1].version;
+          const note =
+            `This document is version ${earlier.version} of plan ${amended.number}, imported on ${earlier.importedAt.toISOString()}; ` +
+            `the plan is at version ${latest} now; nothing was changed`;
+          return { ...base, status: 'ALREADY_IMPORTED', plan: amended, warnings: [note, ...warnings] };
+        }
+        if (!issuedOn || !amended.issuedOn || issuedOn === amended.issuedOn) {
+          throw conflict(
+            `Plan ${number} of ${issuedOn ?? 'unknown date'} already exists with a different text (id ${amended.id}). ` +
+              `An amended version (sửa đổi, bổ sung) must be dated after ${amended.issuedOn ?? 'the plan it amends'}`,
+          );
+        }
+        if (issuedOn < amended.issuedOn) {
+          throw badInput(
+            `This document (plan ${number} of ${issuedOn}) is older than the imported version of ${amended.issuedOn}: ` +
+              'only a newer version amends a plan; nothing was changed',
+            { field: 'content' },
+          );
+        }
+        const outcome = await this.deps.amendments.amend(tx, actor, amended, versions, plan, this.deps.clock.now(), Boolean(command.dryRun));
+        return {
+          ...base,
+          status: command.dryRun ? 'DRY_RUN' : 'AMENDED',
+          plan: command.dryRun ? null : outcome.plan,
+          tasksCreated: command.dryRun ? 0 : outcome.tasksCreated,
+          amendment: outcome,
+          warnings: [...outcome.warnings, ...warnings],
+        };
+      }
       const clash = await this.deps.plans.findByNumber(tx, provinceCode, number, issuedOn);
       if (clash) throw conflict(`Plan ${number} of ${issuedOn ?? 'unknown date'} already exists with a different text (id ${clash.id})`);
-      if (command.dryRun) return { status: 'DRY_RUN', plan: null, tasksCreated: 0, warnings, draft, provinceCode };
+      if (command.dryRun) return { ...base, status: 'DRY_RUN', plan: null, warnings };
       const written = await this.deps.writer.writeIn(tx, plan);
-      return { status: 'CREATED', plan: written.plan, tasksCreated: written.tasksCreated, warnings, draft, provinceCode };
+      await this.deps.plans.insertVersion(tx, {
+        provinceCode,
+        planId: written.plan.id,
+        version: 1,
+        number,
+        title: plan.title,
+        issuedOn,
+        sourceHash: sourceHash ?? null,
+        importedBy: actor.userId,
+        summary: { tasksCreated: written.tasksCreated },
+      });
+      return { ...base, status: 'CREATED', plan: written.plan, tasksCreated: written.tasksCreated, warnings };
     });
   }
 

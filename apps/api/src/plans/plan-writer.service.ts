@@ -14,7 +14,8 @@ export interface PlanWriterDeps {
   transactions: Transactions;
 }
 
-interface Written {
+// Where tasks are written: the plan, and its agencies and sections by code / ordinal.
+export interface Written {
   plan: PlanEntity;
   agencyIds: Map<string, string>;
   sectionIds: Map<string, string>;
@@ -53,7 +54,8 @@ export class PlanWriterService {
     return { plan: entity, tasksCreated };
   }
 
-  private async insertTask(tx: Tx, written: Written, task: NewTask): Promise<number> {
+  // One task of the plan (and, split per lead agency, its children); also an amendment's added task.
+  async insertTask(tx: Tx, written: Written, task: NewTask): Promise<number> {
     const parentId = await this.insertOne(tx, written, task, null);
     const leads = [task.leadAgencyCode, ...(task.coLeadAgencyCodes ?? [])];
     if (leads.length === 1) return 1;

@@ -29,6 +29,18 @@ export class PlanProgress {
   @Field(() => Int) verifiedLate: number;
 }
 
+@ObjectType({ description: 'One imported version of a plan: 1 = the first import, then each amendment (sửa đổi, bổ sung)' })
+export class PlanVersion {
+  @Field(() => Int) version: number;
+  @Field() number: string;
+  @Field() title: string;
+  @Field(() => DateScalar, { nullable: true }) issuedOn: string | null;
+  @Field({ description: 'When it was imported' }) importedAt: Date;
+  @Field(() => Int, { nullable: true, description: 'Tasks added by this version (null for the first import)' }) added: number | null;
+  @Field(() => Int, { nullable: true, description: 'Tasks it removed, withdrawn (null for the first import)' }) removed: number | null;
+  @Field(() => Int, { nullable: true, description: 'Tasks it changed (null for the first import)' }) changed: number | null;
+}
+
 @ObjectType({ description: 'A provincial plan (Kế hoạch) implementing a Government resolution' })
 export class Plan {
   @Field(() => ID) id: string;

@@ -6,8 +6,8 @@ import type { Actor } from '../auth/actor';
 import { CurrentActor, Loaders as RequestLoaders } from '../graphql/current-actor.decorator';
 import { selectsField } from '../graphql/look-ahead';
 import type { Loaders } from '../graphql/request-context';
-import type { PlanEntity } from '../repositories/plan.repository';
-import { Plan, PlanProgress } from './plan.model';
+import type { PlanEntity, PlanVersionRow } from '../repositories/plan.repository';
+import { Plan, PlanProgress, PlanVersion } from './plan.model';
 import { PlansService } from './plans.service';
 
 @Resolver(() => Plan)
@@ -41,6 +41,18 @@ export class PlansResolver {
   @ResolveField(() => Agency, { nullable: true, description: 'Who consolidates the reports (đầu mối theo dõi)' })
   monitoringAgency(@Parent() plan: PlanEntity, @RequestLoaders() loaders: Loaders) {
     return plan.monitoringAgencyId ? loaders.agency.load(plan.monitoringAgencyId) : null;
+  }
+
+  @ResolveField(() => [PlanVersion], { description: 'Every imported version, oldest first: the first import, then each amendment' })
+  async versions(@Parent() plan: PlanEntity, @RequestLoaders() loaders: Loaders): Promise<PlanVersion[]> {
+    const rows = await loaders.planVersions.load(plan.id);
+    const count = (row: PlanVersionRow, key: string) => (row.version === 1 ? null : Number(row.summary[key] ?? 0));
+    return rows.map((row) => ({
+      ...row,
+      added: count(row, 'added'),
+      removed: count(row, 'removed'),
+      changed: count(row, 'changed'),
+    }));
   }
 
   @ResolveField(() => PlanProgress)

@@ -19,6 +19,20 @@ export interface PlanProgress {
   verifiedLate: number;
 }
 
+// One imported version of a plan (plan_versions): 1 = the first import, then each amendment.
+export interface PlanVersionRow {
+  provinceCode: string;
+  planId: string;
+  version: number;
+  number: string;
+  title: string;
+  issuedOn: string | null;
+  sourceHash: string | null;
+  importedAt: Date;
+  importedBy: string | null;
+  summary: Record<string, unknown>;
+}
+
 export type NewPlanRow = Omit<PlanEntity, 'id' | 'createdAt' | 'coordinatorInputRequired' | 'periodCutoffs'>;
 export type PlanSettingsChanges = Partial<
   Pick<PlanEntity, 'coordinatorInputRequired' | 'reportingDeadlines' | 'consolidationDeadlines' | 'periodCutoffs'>
@@ -110,6 +124,76 @@ FROM plans p WHERE p.id = $1::uuid AND ($2::text IS NULL OR p.province_code = $2
     return managerOf(tx).findOne(PlanEntity, { where: { provinceCode, number, ...(issuedOn ? { issuedOn } : {}) } });
   }
 
+  // Amendment: the plan an amended document amends (same province, number and plan year), locked
+  // FOR UPDATE so two imports of amendments of one plan run one after the other. The oldest such
+  // plan when several exist (a number reused by plans imported before amendments were read).
+  async lockAmendable(tx: Tx, provinceCode: string, number: string, year: number | null): Promise<PlanEntity | null> {
+    const rows: Record<string, unknown>[] = await managerOf(tx).query(
+      `SELECT ${PLAN_COLUMNS} FROM plans p
+       WHERE p.province_code = $1 AND p.number = $2 AND p.year IS NOT DISTINCT FROM $3
+       ORDER BY p.created_at, p.id LIMIT 1 FOR UPDATE`,
+      [provinceCode, number, year],
+    );
+    return rows.length === 0 ? null : toPlan(rows[0]);
+  }
+
+  async versionsIn(tx: Tx, provinceCode: string, planId: string): Promise<PlanVersionRow[]> {
+    const rows: Record<string, unknown>[] = await managerOf(tx).query(
+      `SELECT ${VERSION_COLUMNS} FROM plan_versions v WHERE v.province_code = $1 AND v.plan_id = $2 ORDER BY v.version`,
+      [provinceCode, planId],
+    );
+    return rows.map(toVersion);
+  }
+
+  // Plan.versions: every plan's versions in one statement (a DataLoader batches the plans of a page).
+  async versionsOf(scope: Scope, planIds: readonly string[]): Promise<Map<string, PlanVersionRow[]>> {
+    const byPlan = new Map<string, PlanVersionRow[]>(planIds.map((id) => [id, []]));
+    if (planIds.length === 0) return byPlan;
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT ${VERSION_COLUMNS} FROM plan_versions v
+       WHERE v.plan_id = ANY($1::uuid[]) AND ($2::text IS NULL OR v.province_code = $2) ORDER BY v.plan_id, v.version`,
+      [[...planIds], scope.provinceCode],
+    );
+    for (const row of rows.map(toVersion)) byPlan.get(row.planId)?.push(row);
+    return byPlan;
+  }
+
+  async insertVersion(tx: Tx, row: Omit<PlanVersionRow, 'importedAt'>): Promise<void> {
+    await managerOf(tx).query(
+      `INSERT INTO plan_versions (province_code, plan_id, version, number, title, issued_on, source_hash, imported_by, summary)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
+      [row.provinceCode, row.planId, row.version, row.number, row.title, row.issuedOn, row.sourceHash, row.importedBy, JSON.stringify(row.summary)],
+    );
+  }
+
+  // The amended document becomes the plan's text: its title, date and fingerprint.
+  async applyAmendment(tx: Tx, plan: PlanEntity, changes: Pick<PlanEntity, 'title' | 'issuedOn' | 'sourceHash'>): Promise<PlanEntity> {
+    await managerOf(tx).update(PlanEntity, { provinceCode: plan.provinceCode, id: plan.id }, changes);
+    return Object.assign(new PlanEntity(), plan, changes);
+  }
+
+  // The plan's sections by ordinal, and new ones appended after them.
+  async sectionIdsIn(tx: Tx, plan: PlanEntity): Promise<Map<string, string>> {
+    const rows = await managerOf(tx).find(SectionEntity, { where: { provinceCode: plan.provinceCode, planId: plan.id } });
+    return new Map(rows.map((s) => [s.ordinal, s.id]));
+  }
+
+  async appendSections(tx: Tx, plan: PlanEntity, sections: readonly { ordinal: string; title: string }[], ids: Map<string, string>): Promise<void> {
+    const manager = managerOf(tx);
+    const [{ next }] = (await manager.query(
+      'SELECT coalesce(max(position) + 1, 0) AS next FROM sections WHERE province_code = $1 AND plan_id = $2',
+      [plan.provinceCode, plan.id],
+    )) as { next: number }[];
+    const rows = sections
+      .filter((section) => !ids.has(section.ordinal))
+      .map((section, i) => {
+        const id = randomUUID();
+        ids.set(section.ordinal, id);
+        return { provinceCode: plan.provinceCode, id, planId: plan.id, ordinal: section.ordinal, title: section.title, position: Number(next) + i };
+      });
+    if (rows.length > 0) await manager.insert(SectionEntity, rows);
+  }
+
   async insert(
     tx: Tx,
     plan: NewPlanRow,
@@ -145,6 +229,24 @@ function summarise(rows: ProgressRow[]): PlanProgress {
 
 const PLAN_COLUMNS = `p.province_code, p.id, p.number, p.title, p.issued_on::text AS issued_on, p.year, p.resolution,
   p.monitoring_agency_id, p.reporting_deadlines, p.consolidation_deadlines, p.period_cutoffs, p.coordinator_input_required, p.source_hash, p.created_at`;
+
+const VERSION_COLUMNS = `v.province_code, v.plan_id, v.version, v.number, v.title, v.issued_on::text AS issued_on, v.source_hash,
+  v.imported_at, v.imported_by, v.summary`;
+
+function toVersion(row: Record<string, unknown>): PlanVersionRow {
+  return {
+    provinceCode: row.province_code as string,
+    planId: row.plan_id as string,
+    version: Number(row.version),
+    number: row.number as string,
+    title: row.title as string,
+    issuedOn: (row.issued_on as string | null) ?? null,
+    sourceHash: (row.source_hash as string | null) ?? null,
+    importedAt: row.imported_at as Date,
+    importedBy: (row.imported_by as string | null) ?? null,
+    summary: (row.summary as Record<string, unknown>) ?? {},
+  };
+}
 
 // A raw plans row (snake_case) as the entity TypeORM would have built (issued_on read as text: a date, no time).
 function toPlan(row: Record<string, unknown>): PlanEntity {

@@ -85,6 +85,15 @@ export interface TransitionWrite {
 
 export type NewTaskRow = Omit<TaskEntity, 'sortKey' | 'createdAt' | 'updatedAt' | 'lastHash'>;
 
+export interface PlanTaskRow {
+  task: TaskEntity;
+  sectionOrdinal: string | null;
+  leadCode: string;
+  coordinatorCodes: string[];
+}
+
+export type PlanTextFields = Partial<Pick<TaskEntity, 'ordinal' | 'title' | 'timeframe' | 'target' | 'note' | 'sectionId' | 'leadAgencyId'>>;
+
 export class TaskRepository {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -291,6 +300,44 @@ LEFT JOIN LATERAL (
     const updated = Number(rows[0]?.updated ?? 0);
     if (inserted !== updated) throw new Error(`wrote ${inserted} event(s) for ${updated} task row(s)`);
     return updated;
+  }
+
+  // Amendment: every task of the plan (parents, children, leaves) locked FOR UPDATE in import order,
+  // with what the diff compares: the section's ordinal, the lead's and coordinators' agency codes.
+  // The caller holds the plan row's lock, so transitions wait for the amendment, not the reverse.
+  async lockPlanTasks(tx: Tx, provinceCode: string, planId: string): Promise<PlanTaskRow[]> {
+    const rows: Record<string, unknown>[] = await managerOf(tx).query(
+      `SELECT ${TASK_COLUMNS.replace(/(^|,\s*)([a-z_]+)/gu, '$1t.$2')},
+         s.ordinal AS section_ordinal, a.code AS lead_code,
+         ARRAY(SELECT ca.code FROM task_coordinators c JOIN agencies ca ON ca.province_code = c.province_code AND ca.id = c.agency_id
+               WHERE c.province_code = t.province_code AND c.task_id = t.id ORDER BY c.position, ca.code) AS coordinator_codes
+       FROM tasks t
+       LEFT JOIN sections s ON s.province_code = t.province_code AND s.id = t.section_id
+       JOIN agencies a ON a.province_code = t.province_code AND a.id = t.lead_agency_id
+       WHERE t.province_code = $1 AND t.plan_id = $2
+       ORDER BY t.sort_key
+       FOR UPDATE OF t`,
+      [provinceCode, planId],
+    );
+    return rows.map((row) => ({
+      task: toTask(row),
+      sectionOrdinal: (row.section_ordinal as string | null) ?? null,
+      leadCode: row.lead_code as string,
+      coordinatorCodes: row.coordinator_codes as string[],
+    }));
+  }
+
+  // Amendment: the task's text as the amended plan gives it (its lifecycle moves by events only).
+  async updatePlanText(tx: Tx, provinceCode: string, taskId: string, text: PlanTextFields, coordinatorIds: readonly string[] | null): Promise<void> {
+    const manager = managerOf(tx);
+    await manager.update(TaskEntity, { provinceCode, id: taskId }, text);
+    if (coordinatorIds === null) return;
+    await manager.delete(TaskCoordinatorEntity, { provinceCode, taskId });
+    if (coordinatorIds.length === 0) return;
+    await manager.insert(
+      TaskCoordinatorEntity,
+      coordinatorIds.map((agencyId, position) => ({ provinceCode, taskId, agencyId, position })),
+    );
   }
 
   async insertTask(tx: Tx, task: NewTaskRow, coordinatorIds: readonly string[]): Promise<void> {

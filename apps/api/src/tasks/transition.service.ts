@@ -5,6 +5,7 @@ import {
   replayTask,
   type StoredTaskSnapshot,
   type TaskEvent,
+  type TaskEventOf,
   type TaskEventType,
 } from '@app/lifecycle';
 import { chainHash, genesisHash } from '../audit/hash-chain';
@@ -45,6 +46,13 @@ type Recorder = { userId: string | null; agencyId: string | null; by: Record<str
 
 // The actor column of the ROLL_UP events the system appends to a parent (its payload's `by` is null).
 export const ROLL_UP_ACTOR_ID = 'system:roll-up';
+// The actor column of the WITHDRAW and AMEND events an amended plan's import appends.
+export const AMENDMENT_ACTOR_ID = 'system:amendment';
+
+// What an amended plan's import asks of one task: its own fields (the event minus type, at and by).
+export type AmendmentEventData =
+  | ({ type: 'WITHDRAW' } & Omit<TaskEventOf<'WITHDRAW'>, 'type' | 'at' | 'by'>)
+  | ({ type: 'AMEND' } & Omit<TaskEventOf<'AMEND'>, 'type' | 'at' | 'by'>);
 
 // What a transition learned about the task on its first, unlocked read.
 interface Seen {
@@ -144,6 +152,26 @@ export class TransitionService {
     // the rows are locked: a count that differs means a bug, and the transaction must not commit
     if (written !== writes.length) throw new Error(`expected to write ${writes.length} task(s), wrote ${written}`);
     return changed.map((d) => d.task);
+  }
+
+  // An amended plan's WITHDRAW or AMEND of a task the caller locked (with its plan): authorized as
+  // the system, decided by the machine, returned as the write to apply with the amendment's others
+  // (TaskRepository.applyTransitions). No I/O. A refusal throws INVALID_TRANSITION naming the reason.
+  amendmentWrite(task: TaskEntity, data: AmendmentEventData, at: Date): { task: TaskEntity; write: TransitionWrite } {
+    const { type, ...fields } = data;
+    const decision = authorize(toRuleActor(SYSTEM_ACTOR, task.provinceCode), ownRelationsOf(task), type);
+    if (!decision.allowed) throw forbidden(decision.reason, { rule: decision.rule });
+    const payload = JSON.parse(JSON.stringify(fields)) as Record<string, unknown>;
+    const event = { ...payload, type, at: at.toISOString(), by: null } as TaskEvent;
+    const recorder: Recorder = { userId: AMENDMENT_ACTOR_ID, agencyId: null, by: null };
+    const decided = this.record(task, type, payload, event, recorder, at, null);
+    return { task: decided.task, write: decided.write! };
+  }
+
+  // The machine's answer to an amendment event, without deciding anything else (a dry run's check).
+  acceptsAmendment(task: TaskEntity, data: AmendmentEventData, at: Date): boolean {
+    const { type, ...fields } = data;
+    return applyTaskEvent(task.snapshot, { ...fields, type, at: at.toISOString(), by: null } as TaskEvent).taken;
   }
 
   // One ROLL_UP per parent whose children's roll-up differs from its stored state once the children
