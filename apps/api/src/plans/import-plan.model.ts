@@ -4,7 +4,12 @@ import { DateScalar } from '../graphql/date.scalar';
 import { PlanFormatEnum } from '../graphql/enums';
 import { Plan, ReportingDeadline } from './plan.model';
 
-export const ImportStatusEnum = { CREATED: 'CREATED', AMENDED: 'AMENDED', ALREADY_IMPORTED: 'ALREADY_IMPORTED', DRY_RUN: 'DRY_RUN' } as const;
+export const ImportStatusEnum = {
+  CREATED: 'CREATED',
+  AMENDED: 'AMENDED',
+  ALREADY_IMPORTED: 'ALREADY_IMPORTED',
+  DRY_RUN: 'DRY_RUN',
+} as const;
 registerEnumType(ImportStatusEnum, {
   name: 'ImportStatus',
   description:
@@ -33,7 +38,8 @@ export class PlanAmendment {
   @Field(() => [AmendedTask], { description: 'Tasks whose text or dates changed: amended (AMEND), their history kept' })
   changed: AmendedTask[];
   @Field(() => Int, { description: 'Tasks the amendment leaves exactly as they were' }) unchanged: number;
-  @Field(() => Int, { description: 'Task rows withdrawn (0 on a dry run)' }) tasksWithdrawn: number;
+  @Field(() => Int, { description: 'Task rows withdrawn (on a dry run: that would be), children of a split task included' })
+  tasksWithdrawn: number;
   @Field(() => Int, { description: 'Task rows amended (on a dry run: that would be)' }) tasksChanged: number;
 }
 

@@ -11,6 +11,11 @@ describe(rollUpState.name, () => {
     [['VERIFIED', 'VERIFIED'], 'VERIFIED'],
     [['VERIFIED', 'OVERDUE'], 'OVERDUE'],
     [['ASSIGNED', 'OVERDUE', 'REPORTED'], 'OVERDUE'],
+    // a withdrawn child no longer counts
+    [['VERIFIED', 'WITHDRAWN'], 'VERIFIED'],
+    [['ASSIGNED', 'WITHDRAWN'], 'ASSIGNED'],
+    [['REPORTED', 'WITHDRAWN', 'VERIFIED'], 'REPORTED'],
+    [['WITHDRAWN', 'WITHDRAWN'], null],
   ];
   it.each(cases)('does roll %j up to %s', (children, expected) => {
     expect(rollUpState(children)).toBe(expected);

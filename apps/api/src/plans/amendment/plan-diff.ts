@@ -51,11 +51,20 @@ function leadsOf(task: NewTask): string[] {
 
 // Titles compared as a reader would: Unicode form, case, spacing and a closing full stop do not count.
 export function titleKey(title: string): string {
-  return title.normalize('NFC').toLocaleLowerCase('vi').replace(/\s+/gu, ' ').trim().replace(/[.;:,]$/u, '');
+  return title
+    .normalize('NFC')
+    .toLocaleLowerCase('vi')
+    .replace(/\s+/gu, ' ')
+    .trim()
+    .replace(/[.;:,]$/u, '');
 }
 
 function words(title: string): Set<string> {
-  return new Set(titleKey(title).split(/[\s,.;:()/-]+/u).filter((w) => w.length > 1));
+  return new Set(
+    titleKey(title)
+      .split(/[\s,.;:()/-]+/u)
+      .filter((w) => w.length > 1),
+  );
 }
 
 function similarity(a: Set<string>, b: Set<string>): number {
@@ -66,8 +75,9 @@ function similarity(a: Set<string>, b: Set<string>): number {
 }
 
 // Pairs each current task with at most one task of the amended plan: first the same title, then the
-// same number in the same section, then the most similar title in the same section (at least half
-// the words shared). What stays unpaired was removed or added.
+// most similar title in the same section (at least half the words shared, most similar first), then
+// the same number in the same section (a task reworded beyond recognition at its place). What stays
+// unpaired was removed or added.
 export function diffPlan(current: readonly CurrentTask[], next: readonly NewTask[]): PlanDiff {
   const pairs = new Map<number, number>(); // current index → next index
   const taken = new Set<number>();
@@ -89,18 +99,7 @@ export function diffPlan(current: readonly CurrentTask[], next: readonly NewTask
     if (c !== null && n !== null && n !== undefined) pair(c, n);
   }
 
-  // 2. the same number in the same section
-  const nextByPlace = new Map<string, number>();
-  next.forEach((t, n) => {
-    if (!taken.has(n)) nextByPlace.set(`${t.sectionOrdinal ?? ''}\u0000${t.ordinal}`, n);
-  });
-  current.forEach((t, c) => {
-    if (pairs.has(c)) return;
-    const n = nextByPlace.get(`${t.sectionOrdinal ?? ''}\u0000${t.ordinal}`);
-    if (n !== undefined && !taken.has(n)) pair(c, n);
-  });
-
-  // 3. the most similar title in the same section
+  // 2. the most similar title in the same section
   if (current.length <= SIMILARITY_PASS_LIMIT && next.length <= SIMILARITY_PASS_LIMIT) {
     const candidates: { c: number; n: number; score: number }[] = [];
     const nextWords = next.map((t) => words(t.title));
@@ -116,6 +115,17 @@ export function diffPlan(current: readonly CurrentTask[], next: readonly NewTask
     candidates.sort((a, b) => b.score - a.score || a.c - b.c || a.n - b.n);
     for (const { c, n } of candidates) if (!pairs.has(c) && !taken.has(n)) pair(c, n);
   }
+
+  // 3. the same number in the same section
+  const nextByPlace = new Map<string, number>();
+  next.forEach((t, n) => {
+    if (!taken.has(n)) nextByPlace.set(`${t.sectionOrdinal ?? ''}\u0000${t.ordinal}`, n);
+  });
+  current.forEach((t, c) => {
+    if (pairs.has(c)) return;
+    const n = nextByPlace.get(`${t.sectionOrdinal ?? ''}\u0000${t.ordinal}`);
+    if (n !== undefined && !taken.has(n)) pair(c, n);
+  });
 
   const diff: PlanDiff = { added: [], removed: [], changed: [], unchanged: [] };
   current.forEach((task, c) => {
@@ -150,7 +160,11 @@ export function fieldChanges(current: CurrentTask, next: NewTask): TaskFieldChan
   text('ordinal', current.ordinal, next.ordinal);
   text('title', current.title, next.title);
   text('leadAgencies', joined(current.leadAgencyCodes), joined(leadsOf(next)));
-  text('coordinatingAgencies', joined([...current.coordinatingAgencyCodes].sort()), joined([...new Set(next.coordinatingAgencyCodes)].sort()));
+  text(
+    'coordinatingAgencies',
+    joined([...current.coordinatingAgencyCodes].sort()),
+    joined([...new Set(next.coordinatingAgencyCodes)].sort()),
+  );
   text('timeframe', current.timeframe, next.timeframe);
   text('target', current.target, next.target);
   text('note', current.note, next.note);
