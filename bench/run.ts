@@ -30,6 +30,7 @@ import {
   taskIds,
   type SeededPlan,
 } from './lib/data';
+import { inventedPlan, planText, type InventedPlan, type TaskRow } from '../test/support/document-fixtures';
 import { openBenchDatabase, openDataSource, type BenchDatabase } from './lib/database';
 import { writeReport, type Entry, type Measured } from './lib/report';
 import { BENCH_JWT_SECRET, gqlRequest, startServer, type BenchServer } from './lib/server';
@@ -686,6 +687,58 @@ async function importPlan(): Promise<void> {
   }
 }
 
+// An amended plan (sửa đổi, bổ sung) of 300 tasks: a tenth rescheduled, a twentieth removed, a
+// twentieth added. Limit: importing the same plan fresh, on the same database in the same run (the
+// amendment reads and locks every task and writes only what changed, so it should cost about as much).
+async function importAmendment(ctx: Context): Promise<void> {
+  const admin: Actor = { kind: 'user', userId: 'bench-admin', provinceCode: '*', agencyCode: 'bench', agencyId: null, roles: ['ADMIN'] };
+  const leads = ['Sở Tư pháp', 'Sở Tài chính', 'Sở Nội vụ', 'Sở Công Thương', 'Sở Xây dựng'];
+  const base = inventedPlan({ year: 2031 });
+  const rows: TaskRow[] = Array.from({ length: 300 }, (_, i) => ({
+    ordinal: String(i + 1),
+    title: `Nhiệm vụ đo đạc số ${i + 1} về cải cách thủ tục nhóm ${i % 17} lĩnh vực ${i % 23}`,
+    lead: [leads[i % leads.length]],
+    coordinating: ['Sở Nội vụ'],
+    timeframe: `Quý ${['I', 'II', 'III', 'IV'][i % 4]} năm 2031`,
+  }));
+  const plan: InventedPlan = { ...base, rows: [{ section: 'I', title: 'Nhóm nhiệm vụ đo đạc' }, ...rows] };
+  const amendedRows = rows
+    .filter((_, i) => i % 20 !== 7)
+    .map((row, i) => (i % 10 === 3 ? { ...row, timeframe: 'Năm 2031' } : row))
+    .concat(
+      Array.from({ length: 15 }, (_, i) => ({
+        ...rows[0],
+        ordinal: String(301 + i),
+        title: `Nhiệm vụ bổ sung số ${i + 1} của bản sửa đổi`,
+      })),
+    );
+  const amended: InventedPlan = { ...plan, issuedOn: '2031-06-15', rows: [plan.rows[0], ...amendedRows] };
+  const fresh = { ...plan, province: { ...plan.province }, number: `${plan.number}-F` };
+  const timed = async (doc: InventedPlan, dryRun = false) => {
+    const t0 = performance.now();
+    const outcome = await ctx.services.planImport.import(admin, { format: 'PLAN_TEXT', content: planText(doc), dryRun });
+    return { ms: performance.now() - t0, outcome };
+  };
+  await timed(plan);
+  const limit = await timed(fresh);
+  const dry = await timed(amended, true);
+  const applied = await timed(amended);
+  if (applied.outcome.status !== 'AMENDED') throw new Error(`the amendment was ${applied.outcome.status}`);
+  const a = applied.outcome.amendment!;
+  record(
+    {
+      name: 'import.amendment',
+      value: round(applied.ms, 1),
+      unit: 'ms',
+      limit: round(limit.ms, 1),
+      ratio: round(limit.ms / applied.ms, 3),
+      target: 0.5,
+    },
+    `importPlan of an amended 300-task plan (${a.added.length} added, ${a.removed.length} withdrawn, ${a.changed.length} rescheduled, ` +
+      `${a.unchanged} untouched; dry run ${round(dry.ms, 1)} ms) vs importing a 300-task plan fresh in the same run.`,
+  );
+}
+
 async function sweepOverdue(ctx: Context): Promise<void> {
   const n = CONFIG.sweepTasks;
   const a = await seedPlan(ctx.services, ctx.dataSource, `bench-sweep-a-${SEED}`);
@@ -815,6 +868,7 @@ async function main(): Promise<void> {
     ['transition.graphql', () => transitionGraphql(ctx)],
     ['replay.machine', () => replayMachine()],
     ['import.plan', () => importPlan()],
+    ['import.amendment', () => importAmendment(ctx)],
     ['sweep.overdue', () => sweepOverdue(ctx)],
     ['audit.verify', () => auditVerify(ctx)],
     ['scale.instances', () => scaleInstances(ctx)],
