@@ -1,5 +1,5 @@
 import type { StoredTaskSnapshot } from '@app/lifecycle';
-import { endOfLocalDayUtc } from '@app/plan-import';
+import { deadlineDate, endOfLocalDayUtc, taskReportingDeadlines } from '@app/plan-import';
 import { vietnamDate } from '../common/vietnam-time';
 import type { StoredReportingDeadline } from '../repositories/plan.repository';
 
@@ -49,13 +49,23 @@ function status(reportedAt: string | null, verifiedAt: string | null, dueAt: str
   return dueAt !== null && Date.parse(dueAt) < asOf.getTime() ? 'MISSING' : 'PENDING';
 }
 
-// The deadline whose local month-day is the first on or after the due date in its year.
+// The period a due time answers: the deadline falling on that very local day — a recurring task's
+// own deadlines first (H1 before M06 on the same day), and a deadline of the month after its period
+// (December's report on 5 January) names the year before; else the first deadline of that year on
+// or after the day.
 export function periodLabel(deadlines: readonly StoredReportingDeadline[], dueAt: string | null): string {
   if (dueAt === null) return 'UNSCHEDULED';
   const local = vietnamDate(new Date(dueAt));
   const year = Number(local.slice(0, 4));
+  for (const candidates of [taskReportingDeadlines(deadlines), deadlines]) {
+    for (const periodYear of [year, year - 1]) {
+      const exact = candidates.find((deadline) => deadlineDate(deadline, periodYear) === local);
+      if (exact) return `${periodYear}-${exact.period}`;
+    }
+  }
   const monthDay = local.slice(5, 10);
-  const sorted = [...deadlines].sort((a, b) => a.dueMonthDay.localeCompare(b.dueMonthDay));
+  const sameYear = taskReportingDeadlines(deadlines).filter((d) => deadlineDate(d, year)?.startsWith(`${year}-`) ?? false);
+  const sorted = sameYear.sort((a, b) => a.dueMonthDay.localeCompare(b.dueMonthDay));
   const match = sorted.find((d) => d.dueMonthDay >= monthDay) ?? sorted.find((d) => d.period === 'YEAR') ?? sorted.at(-1);
   return match ? `${year}-${match.period}` : String(year);
 }

@@ -8,7 +8,8 @@ import { PlanSettingsService } from './plan-settings.service';
 @InputType()
 export class ReportingDeadlineInput {
   @Field({ description: 'H1, H2, YEAR, Q1..Q4, M01..M12' }) period: string;
-  @Field({ description: 'MM-DD, a day that exists every year' }) dueMonthDay: string;
+  @Field({ description: 'MM-DD, a day that exists every year; before the period starts (M12 on 01-05): the next year' })
+  dueMonthDay: string;
 }
 
 @InputType()
