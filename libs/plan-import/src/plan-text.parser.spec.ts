@@ -172,6 +172,45 @@ describe(parsePlanText.name, () => {
     expect(plan.warnings).toContain('the text also assigns 3 tasks in prose; only the appendix table was imported');
   });
 
+  describe('page furniture in the prose', () => {
+    const RUNNING = 'Kế hoạch cải thiện môi trường kinh doanh tỉnh Thái Bình năm 2023';
+    const pageBreak = (page: number, dashed: boolean) => ['', dashed ? `- ${page} -` : String(page), '', RUNNING, ''];
+    // The same prose plan with page breaks inside two paragraphs, each with a page number and the running title.
+    const broken = (dashed: boolean) =>
+      PROSE_PLAN.replace('- Rút ngắn thời gian cấp phép', ['- Rút ngắn thời gian cấp phép', ...pageBreak(2, dashed)].join('\n')).replace(
+        'b) Sở Công Thương: phát triển',
+        ['b) Sở Công Thương: phát triển', ...pageBreak(3, dashed)].join('\n'),
+      );
+    const reading = (text: string) => {
+      const plan = parsePlanText(text);
+      return {
+        tasks: plan.tasks.map((t) => [t.ordinal, t.title, t.timeframe, t.leadAgencies.map((a) => a.code)]),
+        sections: plan.sections,
+      };
+    };
+
+    it.each([
+      ['"- 2 -"', true],
+      ['"2"', false],
+    ])('does read the same tasks when page numbers %s and a running title break paragraphs', (_form, dashed) => {
+      const text = broken(dashed);
+      expect(text).toContain(RUNNING);
+      expect(reading(text)).toEqual(reading(PROSE_PLAN));
+    });
+
+    it('does keep the plan title when the running title repeats it', () => {
+      const title =
+        'Thực hiện Nghị quyết số 02/NQ-CP ngày 06/01/2023 của Chính phủ về cải thiện môi trường kinh doanh năm 2023 trên địa bàn tỉnh Thái Bình';
+      const text = PROSE_PLAN.replace(
+        '- Rút ngắn thời gian cấp phép',
+        ['- Rút ngắn thời gian cấp phép', '', '- 2 -', title, ''].join('\n'),
+      ).replace('b) Sở Công Thương: phát triển', ['b) Sở Công Thương: phát triển', '', '- 3 -', title, ''].join('\n'));
+      const plan = parsePlanText(text);
+      expect(plan.title).toBe(title);
+      expect(reading(text)).toEqual(reading(PROSE_PLAN));
+    });
+  });
+
   it('does read the same plan when it arrives decomposed (NFD) with Windows line endings', () => {
     const plan = parsePlanText(TABLE_PLAN.normalize('NFD').replace(/\n/gu, '\r\n'));
     expect(plan.provinceName).toBe('Thái Bình');
