@@ -211,6 +211,37 @@ describe(parsePlanText.name, () => {
     });
   });
 
+  describe('the title of an appendix-only sheet', () => {
+    // As xlsxToPlanText renders a sheet: rows above the table are paragraphs, table rows tab-separated.
+    const SHEET_ROWS = [
+      row('STT', 'Nhiệm vụ', 'Cơ quan chủ trì', 'Cơ quan phối hợp', 'Thời gian thực hiện'),
+      row('1', 'Công khai quy trình giải quyết thủ tục đầu tư', 'Sở Tư pháp', 'Văn phòng UBND tỉnh', 'Quý II/2023'),
+      row('2', 'Số hóa hồ sơ đất đai', 'Sở Xây dựng', '', 'Năm 2023'),
+    ];
+    const NOT_FOUND = /^plan title not found/u;
+
+    it.each([
+      ['the header row', SHEET_ROWS],
+      ['a lone ordinal', ['I', ...SHEET_ROWS]],
+      ['"PHỤ LỤC" alone', ['PHỤ LỤC', ...SHEET_ROWS]],
+      ['the header words without tabs', ['STT Nhiệm vụ Cơ quan chủ trì Cơ quan phối hợp', ...SHEET_ROWS]],
+    ])('does warn "title not found" and take no row for the title when the first row is %s', (_what, lines) => {
+      const plan = parsePlanText([...lines, '', 'Ghi chú: các đơn vị báo cáo kết quả về Sở Kế hoạch và Đầu tư'].join('\n'));
+      expect(plan.warnings.filter((w) => NOT_FOUND.test(w))).toHaveLength(1);
+      expect(plan.title).toBe('Kế hoạch');
+      expect(plan.tasks).toHaveLength(2);
+    });
+
+    it('does take the first title-like row above the table, and warn about nothing, when the sheet has one', () => {
+      const title = 'Phân công nhiệm vụ thực hiện Kế hoạch cải thiện môi trường kinh doanh năm 2023';
+      const plan = parsePlanText(
+        ['PHỤ LỤC', title, '(Kèm theo Kế hoạch số 27/KH-UBND ngày 14/02/2023 của UBND tỉnh)', '', ...SHEET_ROWS].join('\n'),
+      );
+      expect(plan.title).toBe(title);
+      expect(plan.warnings.filter((w) => NOT_FOUND.test(w))).toEqual([]);
+    });
+  });
+
   it('does read the same plan when it arrives decomposed (NFD) with Windows line endings', () => {
     const plan = parsePlanText(TABLE_PLAN.normalize('NFD').replace(/\n/gu, '\r\n'));
     expect(plan.provinceName).toBe('Thái Bình');

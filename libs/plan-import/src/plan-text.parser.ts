@@ -49,7 +49,7 @@ export function parsePlanText(text: string, options: ParsePlanOptions = {}): Dra
     issuedOn: header.issuedOn,
     provinceName: header.provinceName,
     provinceCode: header.provinceName ? slugify(header.provinceName) : null,
-    title: header.title,
+    title: header.title ?? UNTITLED,
     resolution: header.resolution,
     year: header.year,
     monitoringAgency,
@@ -101,7 +101,13 @@ function readTasks(
   return { sections: prose.sections, tasks };
 }
 
+// The title of a plan whose document states none, until an officer edits it.
+const UNTITLED = 'Kế hoạch';
+
 function warnAboutHeader(header: PlanHeader, warnings: string[]): void {
+  if (header.title === null) {
+    warnings.push(`plan title not found (e.g. the line after "KẾ HOẠCH", or a title row above the table); titled "${UNTITLED}"`);
+  }
   if (header.number === null) warnings.push('plan number not found (e.g. "Số: 13/KH-UBND")');
   if (header.issuedOn === null) warnings.push('issue date not found (e.g. "Sóc Trăng, ngày 20 tháng 01 năm 2022")');
   if (header.provinceName === null) warnings.push('province not found (e.g. "trên địa bàn tỉnh Sóc Trăng")');

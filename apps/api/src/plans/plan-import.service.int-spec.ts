@@ -365,6 +365,39 @@ describe(PlanImportService.name, () => {
       expect(outcome.warnings.filter((w) => /not in the registry/u.test(w))).toEqual([]);
     });
 
+    it('does title the plan by the sheet\'s title row, not by "PHỤ LỤC" above it, when the XLSX has one', async () => {
+      const plan = inventedPlan();
+      const outcome = await importer.import(NATIONAL_ADMIN, {
+        format: 'XLSX',
+        content: (await planXlsx(plan)).toString('base64'),
+        provinceCode: plan.province.code,
+        dryRun: true,
+      });
+      expect(outcome.draft.title).toBe(`PHÂN CÔNG NHIỆM VỤ THỰC HIỆN KẾ HOẠCH NĂM ${plan.year}`);
+      expect(outcome.warnings.filter((w) => /title not found/u.test(w))).toEqual([]);
+    });
+
+    it.each([
+      ['the header row', [] as string[][]],
+      ['a lone ordinal', [['I']]],
+    ])('does warn "plan title not found" and not take a row for the title when an XLSX starts with %s', async (_what, above) => {
+      const workbook = new ExcelJS.Workbook();
+      const sheet = workbook.addWorksheet('Phụ lục');
+      for (const cells of above) sheet.addRow(cells);
+      sheet.addRow(['STT', 'Nhiệm vụ', 'Đơn vị chủ trì', 'Đơn vị phối hợp', 'Thời gian thực hiện']);
+      sheet.addRow(['1', 'Rà soát thủ tục cấp phép kinh doanh', 'Sở Tư pháp', 'Sở Nội vụ', 'Năm 2030']);
+      const content = Buffer.from(await workbook.xlsx.writeBuffer()).toString('base64');
+      const outcome = await importer.import(NATIONAL_ADMIN, {
+        format: 'XLSX',
+        content,
+        provinceCode: inventedProvince().code,
+        dryRun: true,
+      });
+      expect(outcome.warnings.filter((w) => /^plan title not found/u.test(w))).toHaveLength(1);
+      expect(outcome.draft.title).toBe('Kế hoạch');
+      expect(outcome.draft.tasks.map((t) => t.title)).toEqual(['Rà soát thủ tục cấp phép kinh doanh']);
+    });
+
     it('does refuse an XLSX whose first sheet is empty with BAD_USER_INPUT, writing nothing', async () => {
       const workbook = new ExcelJS.Workbook();
       workbook.addWorksheet('Trống');
