@@ -242,6 +242,31 @@ describe(parsePlanText.name, () => {
     });
   });
 
+  describe('two tasks run together in one cell with no tags or ordinals', () => {
+    const withTitle = (title: string) => TABLE_PLAN.replace('Số hóa hồ sơ đất đai', title);
+    const RUN_TOGETHER = /reads like 2 tasks run together/u;
+
+    it('does warn, lower the confidence and keep one task when two sentences each start with a task verb', () => {
+      const title = 'Tiếp tục số hóa hồ sơ đất đai trên toàn tỉnh. Đẩy mạnh thanh toán trực tuyến phí, lệ phí đất đai';
+      const plan = parsePlanText(withTitle(title));
+      const task = plan.tasks.find((t) => t.title.startsWith(title));
+      expect(task).toBeDefined();
+      expect(task!.warnings.filter((w) => RUN_TOGETHER.test(w))).toHaveLength(1);
+      expect(task!.confidence).toBeLessThanOrEqual(0.65);
+      expect(plan.tasks).toHaveLength(parsePlanText(TABLE_PLAN).tasks.length);
+      expect(plan.warnings.some((w) => RUN_TOGETHER.test(w))).toBe(true);
+    });
+
+    it.each([
+      ['one sentence', 'Tiếp tục số hóa hồ sơ đất đai, đẩy mạnh thanh toán trực tuyến'],
+      ['a second sentence that is not a task', 'Rà soát hồ sơ đất đai. Kết quả công khai trên cổng thông tin'],
+      ['a verb after an abbreviation, not a full stop', 'Số hóa hồ sơ đất đai tại TP. Thực hiện theo lộ trình'],
+    ])('does not warn when the cell holds %s', (_what, title) => {
+      const task = parsePlanText(withTitle(title)).tasks.find((t) => t.title.startsWith(title));
+      expect(task!.warnings.filter((w) => RUN_TOGETHER.test(w))).toEqual([]);
+    });
+  });
+
   it('does read the same plan when it arrives decomposed (NFD) with Windows line endings', () => {
     const plan = parsePlanText(TABLE_PLAN.normalize('NFD').replace(/\n/gu, '\r\n'));
     expect(plan.provinceName).toBe('Thái Bình');
