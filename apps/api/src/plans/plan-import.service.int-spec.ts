@@ -220,6 +220,25 @@ describe(PlanImportService.name, () => {
       });
     });
 
+    it('does store monthly deadlines read from "trước ngày 5 của tháng sau" and schedule a recurring task monthly, December\'s report in January', async () => {
+      const plan = inventedPlan();
+      const monthly = planText(plan).replace(
+        'thực hiện chế độ báo cáo định kỳ, trước ngày 15 tháng 6 và 15 tháng 12 hằng năm gửi Sở Kế hoạch và Đầu tư.',
+        'báo cáo kết quả thực hiện hằng tháng, trước ngày 5 của tháng sau gửi Sở Kế hoạch và Đầu tư.',
+      );
+      expect(monthly).toContain('trước ngày 5 của tháng sau');
+      const outcome = await importer.import(NATIONAL_ADMIN, { format: 'PLAN_TEXT', content: monthly });
+      expect(outcome.plan!.reportingDeadlines).toHaveLength(12);
+      expect(outcome.plan!.reportingDeadlines.slice(-2)).toEqual([
+        { period: 'M11', dueMonthDay: '12-05' },
+        { period: 'M12', dueMonthDay: '01-05' },
+      ]);
+      const [row] = await ds.query(`SELECT input FROM tasks WHERE plan_id = $1 AND ordinal = '2'`, [outcome.plan!.id]);
+      expect(row.input.periodDueDates).toHaveLength(12);
+      expect(row.input.periodDueDates[0]).toBe('2030-02-05T16:59:59.999Z');
+      expect(row.input.periodDueDates[11]).toBe('2031-01-05T16:59:59.999Z');
+    });
+
     it('does store each recurring period so an imported recurring task runs period by period through the lifecycle', async () => {
       const plan = inventedPlan();
       const outcome = await importer.import(NATIONAL_ADMIN, text(plan));
