@@ -50,6 +50,8 @@ describe(deadlinesIn.name, () => {
 
   it('does keep a bare day with no period named out of the deadlines', () => {
     expect(deadlinesIn('Các đơn vị gửi ý kiến trước ngày 20, để tổng hợp.')).toEqual([]);
+    // one month's report, not every month's
+    expect(deadlinesIn('Các đơn vị gửi báo cáo tháng 6 trước ngày 20, để tổng hợp.')).toEqual([]);
   });
 
   it('does put each month\'s report in the month after when written "trước ngày 5 của tháng sau"', () => {

@@ -21,7 +21,7 @@ const EVERY_MONTH = /^\d{1,2}\s*,?\s*(?:của\s+)?(?:hằng|hàng|mỗi)\s+thán
 const NEXT_MONTH = /^\d{1,2}\s*,?\s*(?:của\s+)?tháng\s+(?:sau|kế tiếp|tiếp theo)/u;
 // "… 5 của tháng đầu quý sau", "… 5 tháng đầu tiên của quý tiếp theo": the month after the quarter.
 const NEXT_QUARTER = /^\d{1,2}\s*,?\s*(?:của\s+)?tháng\s+đầu(?:\s+tiên)?\s+(?:của\s+)?quý\s+(?:sau|kế tiếp|tiếp theo)/u;
-const MONTHLY_LABEL = /(?:hằng|hàng|mỗi)\s+tháng|báo cáo tháng/u;
+const MONTHLY_LABEL = /(?:hằng|hàng|mỗi)\s+tháng|báo cáo tháng(?!\s*\d)/u;
 const QUARTERLY_LABEL = /(?:hằng|hàng|mỗi)\s+quý|báo cáo quý/u;
 
 /**
