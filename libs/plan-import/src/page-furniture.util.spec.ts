@@ -50,6 +50,13 @@ describe(proseFurnitureLines.name, () => {
     expect(furniture(lines)).toEqual([6, 7, 9, 10]);
   });
 
+  it('does keep the number and place-and-date lines when the appendix repeats the header block', () => {
+    const block = ['ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM', 'Số: 27/KH-UBND', 'Thử Nghiệm, ngày 14 tháng 02 năm 2023'];
+    expect(furniture([...block, 'Nội dung kế hoạch.', ...block])).toEqual([1, 5]);
+    // above the "KẾ HOẠCH" heading, nothing is furniture: the block's lines are once below it
+    expect(furniture([...block, 'KẾ HOẠCH', 'Nội dung kế hoạch.', ...block])).toEqual([]);
+  });
+
   it('does leave table lines to the table model', () => {
     expect(furniture([`${RUNNING}\t`, 'Một đoạn văn bản', `${RUNNING}\t`])).toEqual([]);
   });

@@ -12,6 +12,10 @@ const MAX_TITLE_CHARS = 160;
 // List markers start paragraphs, not running titles; a line ending a sentence or a clause is text.
 const LIST_MARKER = /^(?:[IVX]{1,5}\.|\d{1,2}\.|[a-zđ]\)|[-–•+])/u;
 const PLAN_HEADING = /^KẾ HOẠCH(?: HÀNH ĐỘNG)?$/u;
+// An appendix may repeat the plan's header block: its number and place-and-date lines are what the
+// header parser reads, never furniture.
+const HEADER_SEARCH_LINES = 60;
+const HEADER_FIELD = /^Số\s*:|,\s*ngày\s+\d/u;
 
 /** A page number on a line of its own. */
 export function isPageNumber(line: string): boolean {
@@ -21,12 +25,15 @@ export function isPageNumber(line: string): boolean {
 /**
  * The 1-based numbers of the prose lines that are page furniture: page numbers, and running titles
  * — a line that starts like a title (capital or digit, no list marker), does not end a sentence or
- * clause, and stands on its own at least twice with other text between. A line following the
- * "KẾ HOẠCH" heading is the plan's title even when the running title repeats it.
+ * clause, and stands on its own at least twice with other text between, below the "KẾ HOẠCH"
+ * heading. The line following that heading is the plan's title even when the running title
+ * repeats it; an appendix repeating the header block does not make it furniture.
  */
 export function proseFurnitureLines(lines: readonly string[]): Set<number> {
   const furniture = new Set<number>();
   const candidates = new Map<string, number[]>();
+  // Page 1's header block, above the "KẾ HOẠCH" heading, holds no running title.
+  const heading = lines.findIndex((line, index) => index < HEADER_SEARCH_LINES && PLAN_HEADING.test(line.trim()));
   let previous = '';
   lines.forEach((raw, index) => {
     if (raw.includes('\t')) {
@@ -43,7 +50,7 @@ export function proseFurnitureLines(lines: readonly string[]): Set<number> {
       furniture.add(index + 1);
       return;
     }
-    if (looksLikeRunningTitle(line) && !PLAN_HEADING.test(previous)) {
+    if (index > heading && looksLikeRunningTitle(line) && !PLAN_HEADING.test(previous)) {
       const seen = candidates.get(line) ?? [];
       seen.push(index + 1);
       candidates.set(line, seen);
@@ -62,6 +69,7 @@ function looksLikeRunningTitle(line: string): boolean {
     line.length <= MAX_TITLE_CHARS &&
     /^[\p{Lu}\d]/u.test(line) &&
     !LIST_MARKER.test(line) &&
+    !HEADER_FIELD.test(line) &&
     !/[.,;:]$/u.test(line)
   );
 }
