@@ -24,8 +24,16 @@ export class PlanSettingsInput {
   @Field(() => ID) planId: string;
   @Field(() => Boolean, { nullable: true, description: 'SUBMIT_REPORT waits for every coordinating agency (a LEADER may waive)' })
   coordinatorInputRequired?: boolean | null;
-  @Field(() => [ReportingDeadlineInput], { nullable: true }) reportingDeadlines?: ReportingDeadlineInput[] | null;
-  @Field(() => [ReportingDeadlineInput], { nullable: true }) consolidationDeadlines?: ReportingDeadlineInput[] | null;
+  @Field(() => [ReportingDeadlineInput], {
+    nullable: true,
+    description: 'Agencies → monitoring agency; each period at most once (at most 19)',
+  })
+  reportingDeadlines?: ReportingDeadlineInput[] | null;
+  @Field(() => [ReportingDeadlineInput], {
+    nullable: true,
+    description: "Monitoring agency → People's Committee / ministry; each period at most once (at most 19)",
+  })
+  consolidationDeadlines?: ReportingDeadlineInput[] | null;
   @Field(() => [PeriodCutoffInput], {
     nullable: true,
     description: "The plan's own data cut-offs; a period not named keeps Decree 09/2019/NĐ-CP's; [] goes back to the Decree's",
