@@ -28,6 +28,11 @@ describe(periodLabel.name, () => {
     expect(periodLabel(MONTHS_NEXT, '2023-03-05T16:59:59.999Z')).toBe('2023-M02');
   });
 
+  it("does label a due time between deadlines by the next one, December's report due in January included", () => {
+    expect(periodLabel(MONTHS_NEXT, '2022-10-31T16:59:59.999Z')).toBe('2022-M10');
+    expect(periodLabel(MONTHS_NEXT, '2022-12-20T16:59:59.999Z')).toBe('2022-M12');
+  });
+
   it("does prefer the task's own half-year deadline over a monthly one due the same day", () => {
     const both = [
       { period: 'M06', dueMonthDay: '06-15' },
