@@ -80,6 +80,17 @@ describe(deadlinesIn.name, () => {
     ]);
   });
 
+  it('does read a monthly day and the half-year and year dates when one sentence states all three in parentheses', () => {
+    const deadlines = deadlinesIn(
+      'Định kỳ hằng tháng (trước ngày 20), 6 tháng (trước ngày 15 tháng 6) và báo cáo năm (trước ngày 15 tháng 12).',
+    );
+    expect(deadlines.filter((d) => d.period.startsWith('M'))).toEqual(sameDay('20'));
+    expect(deadlines.slice(12)).toEqual([
+      { period: 'H1', dueMonthDay: '06-15' },
+      { period: 'YEAR', dueMonthDay: '12-15' },
+    ]);
+  });
+
   it('does use the last day of a short month when the day does not exist in it (30th → 28 February)', () => {
     const deadlines = deadlinesIn('gửi báo cáo trước ngày 30 hằng tháng');
     expect(deadlines.find((d) => d.period === 'M02')).toEqual({ period: 'M02', dueMonthDay: '02-28' });
