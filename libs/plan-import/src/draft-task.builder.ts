@@ -23,6 +23,14 @@ export function taskFromTableRow(row: TableRow, context: BuildContext): DraftTas
   const label = rowLabel('row', row.section, row.ordinal, row.line);
   const notes = new TaskNotes(label, context);
   for (const issue of row.issues) notes.add(issue, issuePenalty(issue));
+  // a cell already flagged for its paragraphs is not flagged again for its sentences
+  const runTogether = row.issues.some((issue) => issue.includes('run together')) ? 0 : taskSentences(row.title);
+  if (runTogether >= 2) {
+    notes.add(
+      `the task text reads like ${runTogether} tasks run together (sentences each opening with a task verb); check whether it is more than one task`,
+      0.35,
+    );
+  }
   const task: DraftTask = {
     ordinal: row.ordinal,
     section: row.section,
@@ -92,6 +100,23 @@ class TaskNotes {
 }
 
 const MAX_TASK_WARNINGS = 20;
+
+// Verbs that open a task in the appendices ("Tiếp tục …", "Đẩy mạnh …"): two sentences of one cell,
+// both opening with one of them, are likely two tasks that lost their row boundary and ordinals.
+// Never split on this guess: the officer decides.
+const TASK_VERB =
+  /^(?:tiếp tục|đẩy mạnh|nâng cao|rà soát|thực hiện|tăng cường|triển khai|xây dựng|hoàn thiện|tổ chức|nghiên cứu|kiểm tra|cải thiện|cải cách|phát triển|đổi mới|công khai|tuyên truyền|duy trì|ban hành|đơn giản hóa|rút ngắn|hỗ trợ|đôn đốc|chỉ đạo|hướng dẫn|thúc đẩy|số hóa|đầu tư|tập trung)\s/u;
+const MAX_SENTENCES = 20;
+
+/** How many of the text's sentences (split at full stops before a capital) open with a task verb. */
+export function taskSentences(text: string): number {
+  if (!text.includes('.')) return 0;
+  const pieces = text.split(/\.\s+(?=\p{Lu})/u, MAX_SENTENCES);
+  // "TP. Thực hiện" is an abbreviation (a short capitalised word before the stop), not a sentence end
+  const sentences = pieces.filter((_, i) => i === 0 || !/(?:^|\s)\p{Lu}\p{L}{0,2}$/u.test(pieces[i - 1]));
+  if (sentences.length < 2) return 0;
+  return sentences.filter((sentence) => TASK_VERB.test(sentence.trimStart().slice(0, 40).toLocaleLowerCase('vi'))).length;
+}
 
 // A continuation joined on the numbering's word costs little; a guess costs more.
 function issuePenalty(issue: string): number {

@@ -7,6 +7,13 @@ export { endOfLocalDayUtc } from './local-date.util';
 export { PlanImportError } from './plan-import.error';
 export { MAX_PLAN_BYTES } from './plan-input.guard';
 export { parsePlanText, type ParsePlanOptions } from './plan-text.parser';
-export { nextReportingDue } from './reporting-schedule';
+export {
+  deadlineDate,
+  nextReportingDue,
+  periodStartMonth,
+  REPORTING_PERIODS,
+  taskPeriodDueInstants,
+  taskReportingDeadlines,
+} from './reporting-schedule';
 export { slugify } from './slug';
 export { parseTimeframe, type ParsedTimeframe, type TimeframeKind } from './timeframe.parser';

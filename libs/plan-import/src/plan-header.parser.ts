@@ -8,7 +8,8 @@ export interface PlanHeader {
   number: string | null;
   issuedOn: string | null;
   provinceName: string | null;
-  title: string;
+  /** Null when no line of the document reads as the plan's title. */
+  title: string | null;
   resolution: { number: string; issuedOn: string | null } | null;
   year: number | null;
 }
@@ -29,7 +30,7 @@ export function parsePlanHeader(lines: readonly string[], paragraphs: readonly P
     number: planNumber(lines, text),
     issuedOn,
     provinceName: provinceFrom(dated?.place, title, text),
-    title: title ?? fallbackTitle(paragraphs),
+    title: title ?? fallbackTitle(paragraphs, lines),
     resolution,
     year: planYear(title, resolution, issuedOn),
   };
@@ -76,9 +77,28 @@ function planTitle(paragraphs: readonly Paragraph[]): string | null {
   return title ? title.text : null;
 }
 
-function fallbackTitle(paragraphs: readonly Paragraph[]): string {
-  const first = paragraphs.find((p) => /Nghị quyết/u.test(p.text)) ?? paragraphs[0];
-  return first ? first.text.slice(0, 300) : 'Kế hoạch';
+// With no "KẾ HOẠCH" heading (an appendix-only sheet, a plan pasted without its header): the
+// paragraph naming the resolution, else the first paragraph above the table that reads like a
+// title — not the header row, an ordinal, "PHỤ LỤC" or the "(Kèm theo …)" line.
+function fallbackTitle(paragraphs: readonly Paragraph[], lines: readonly string[]): string | null {
+  const tableAt = lines.findIndex((line) => line.includes('\t')) + 1;
+  const candidates = paragraphs.filter((p) => (tableAt === 0 || p.line < tableAt) && readsLikeTitle(p.text));
+  const first = candidates.find((p) => /Nghị quyết/u.test(p.text)) ?? candidates[0];
+  // "(Kèm theo Kế hoạch số …)" on the next row joins the title when the rows are read as prose
+  return first ? first.text.replace(/\s\((?:ban hành\s)?kèm theo[^()]{0,300}\)$/iu, '').slice(0, 300) : null;
+}
+
+const HEADER_LIKE = /^(?:stt|tt|số tt)\b|chủ trì.{0,40}(?:phối hợp|thời gian|thời hạn)/iu;
+
+function readsLikeTitle(text: string): boolean {
+  const words = text.trim().split(/\s+/u);
+  return (
+    words.length >= 3 &&
+    text.length >= 15 &&
+    !/^[([]/u.test(text) &&
+    !/^phụ lục(?:\s+[ivx\d]{1,5})?$/iu.test(text.trim()) &&
+    !HEADER_LIKE.test(text.slice(0, 200))
+  );
 }
 
 function findResolution(text: string): PlanHeader['resolution'] {

@@ -172,6 +172,101 @@ describe(parsePlanText.name, () => {
     expect(plan.warnings).toContain('the text also assigns 3 tasks in prose; only the appendix table was imported');
   });
 
+  describe('page furniture in the prose', () => {
+    const RUNNING = 'Kế hoạch cải thiện môi trường kinh doanh tỉnh Thái Bình năm 2023';
+    const pageBreak = (page: number, dashed: boolean) => ['', dashed ? `- ${page} -` : String(page), '', RUNNING, ''];
+    // The same prose plan with page breaks inside two paragraphs, each with a page number and the running title.
+    const broken = (dashed: boolean) =>
+      PROSE_PLAN.replace('- Rút ngắn thời gian cấp phép', ['- Rút ngắn thời gian cấp phép', ...pageBreak(2, dashed)].join('\n')).replace(
+        'b) Sở Công Thương: phát triển',
+        ['b) Sở Công Thương: phát triển', ...pageBreak(3, dashed)].join('\n'),
+      );
+    const reading = (text: string) => {
+      const plan = parsePlanText(text);
+      return {
+        tasks: plan.tasks.map((t) => [t.ordinal, t.title, t.timeframe, t.leadAgencies.map((a) => a.code)]),
+        sections: plan.sections,
+      };
+    };
+
+    it.each([
+      ['"- 2 -"', true],
+      ['"2"', false],
+    ])('does read the same tasks when page numbers %s and a running title break paragraphs', (_form, dashed) => {
+      const text = broken(dashed);
+      expect(text).toContain(RUNNING);
+      expect(reading(text)).toEqual(reading(PROSE_PLAN));
+    });
+
+    it('does keep the plan title when the running title repeats it', () => {
+      const title =
+        'Thực hiện Nghị quyết số 02/NQ-CP ngày 06/01/2023 của Chính phủ về cải thiện môi trường kinh doanh năm 2023 trên địa bàn tỉnh Thái Bình';
+      const text = PROSE_PLAN.replace(
+        '- Rút ngắn thời gian cấp phép',
+        ['- Rút ngắn thời gian cấp phép', '', '- 2 -', title, ''].join('\n'),
+      ).replace('b) Sở Công Thương: phát triển', ['b) Sở Công Thương: phát triển', '', '- 3 -', title, ''].join('\n'));
+      const plan = parsePlanText(text);
+      expect(plan.title).toBe(title);
+      expect(reading(text)).toEqual(reading(PROSE_PLAN));
+    });
+  });
+
+  describe('the title of an appendix-only sheet', () => {
+    // As xlsxToPlanText renders a sheet: rows above the table are paragraphs, table rows tab-separated.
+    const SHEET_ROWS = [
+      row('STT', 'Nhiệm vụ', 'Cơ quan chủ trì', 'Cơ quan phối hợp', 'Thời gian thực hiện'),
+      row('1', 'Công khai quy trình giải quyết thủ tục đầu tư', 'Sở Tư pháp', 'Văn phòng UBND tỉnh', 'Quý II/2023'),
+      row('2', 'Số hóa hồ sơ đất đai', 'Sở Xây dựng', '', 'Năm 2023'),
+    ];
+    const NOT_FOUND = /^plan title not found/u;
+
+    it.each([
+      ['the header row', SHEET_ROWS],
+      ['a lone ordinal', ['I', ...SHEET_ROWS]],
+      ['"PHỤ LỤC" alone', ['PHỤ LỤC', ...SHEET_ROWS]],
+      ['the header words without tabs', ['STT Nhiệm vụ Cơ quan chủ trì Cơ quan phối hợp', ...SHEET_ROWS]],
+    ])('does warn "title not found" and take no row for the title when the first row is %s', (_what, lines) => {
+      const plan = parsePlanText([...lines, '', 'Ghi chú: các đơn vị báo cáo kết quả về Sở Kế hoạch và Đầu tư'].join('\n'));
+      expect(plan.warnings.filter((w) => NOT_FOUND.test(w))).toHaveLength(1);
+      expect(plan.title).toBe('Kế hoạch');
+      expect(plan.tasks).toHaveLength(2);
+    });
+
+    it('does take the first title-like row above the table, and warn about nothing, when the sheet has one', () => {
+      const title = 'Phân công nhiệm vụ thực hiện Kế hoạch cải thiện môi trường kinh doanh năm 2023';
+      const plan = parsePlanText(
+        ['PHỤ LỤC', title, '(Kèm theo Kế hoạch số 27/KH-UBND ngày 14/02/2023 của UBND tỉnh)', '', ...SHEET_ROWS].join('\n'),
+      );
+      expect(plan.title).toBe(title);
+      expect(plan.warnings.filter((w) => NOT_FOUND.test(w))).toEqual([]);
+    });
+  });
+
+  describe('two tasks run together in one cell with no tags or ordinals', () => {
+    const withTitle = (title: string) => TABLE_PLAN.replace('Số hóa hồ sơ đất đai', title);
+    const RUN_TOGETHER = /reads like 2 tasks run together/u;
+
+    it('does warn, lower the confidence and keep one task when two sentences each start with a task verb', () => {
+      const title = 'Tiếp tục số hóa hồ sơ đất đai trên toàn tỉnh. Đẩy mạnh thanh toán trực tuyến phí, lệ phí đất đai';
+      const plan = parsePlanText(withTitle(title));
+      const task = plan.tasks.find((t) => t.title.startsWith(title));
+      expect(task).toBeDefined();
+      expect(task!.warnings.filter((w) => RUN_TOGETHER.test(w))).toHaveLength(1);
+      expect(task!.confidence).toBeLessThanOrEqual(0.65);
+      expect(plan.tasks).toHaveLength(parsePlanText(TABLE_PLAN).tasks.length);
+      expect(plan.warnings.some((w) => RUN_TOGETHER.test(w))).toBe(true);
+    });
+
+    it.each([
+      ['one sentence', 'Tiếp tục số hóa hồ sơ đất đai, đẩy mạnh thanh toán trực tuyến'],
+      ['a second sentence that is not a task', 'Rà soát hồ sơ đất đai. Kết quả công khai trên cổng thông tin'],
+      ['a verb after an abbreviation, not a full stop', 'Số hóa hồ sơ đất đai tại TP. Thực hiện theo lộ trình'],
+    ])('does not warn when the cell holds %s', (_what, title) => {
+      const task = parsePlanText(withTitle(title)).tasks.find((t) => t.title.startsWith(title));
+      expect(task!.warnings.filter((w) => RUN_TOGETHER.test(w))).toEqual([]);
+    });
+  });
+
   it('does read the same plan when it arrives decomposed (NFD) with Windows line endings', () => {
     const plan = parsePlanText(TABLE_PLAN.normalize('NFD').replace(/\n/gu, '\r\n'));
     expect(plan.provinceName).toBe('Thái Bình');

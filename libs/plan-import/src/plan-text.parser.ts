@@ -3,6 +3,7 @@ import { readAppendixTable, withoutFurniture, type AppendixTableModel } from './
 import type { KnownAgency } from './agency-registry.data';
 import { bodyParagraphs, chapterParagraphs, IMPLEMENTATION_CHAPTER, TASKS_CHAPTER } from './document-outline.parser';
 import type { DraftPlan, DraftSection, DraftTask } from './draft-plan.types';
+import { proseFurnitureLines } from './page-furniture.util';
 import { monitoringRef, taskFromProse, taskFromTableRow, type BuildContext } from './draft-task.builder';
 import { findMonitoringAgency } from './monitoring-agency.parser';
 import { reflowParagraphs, type Paragraph } from './paragraph-reflow.util';
@@ -33,8 +34,10 @@ export function parsePlanText(text: string, options: ParsePlanOptions = {}): Dra
     // no-break and narrow spaces from Word/PDF conversion read as spaces everywhere
     .replace(/[\u00a0\u2007\u202f]/gu, ' ');
   const table = readAppendixTable(normalized.split('\n'));
-  // Page numbers and running titles inside the appendix are neither prose nor rows.
-  const lines = withoutFurniture(normalized.split('\n'), table.furnitureLines);
+  // Page numbers and running titles inside the appendix are neither prose nor rows; in the prose
+  // they are not text either.
+  const tableLines = withoutFurniture(normalized.split('\n'), table.furnitureLines);
+  const lines = withoutFurniture(tableLines, proseFurnitureLines(tableLines));
   const paragraphs = reflowParagraphs(lines);
   const header = parsePlanHeader(lines, paragraphs, normalized);
   const context: BuildContext = { resolver: new AgencyAliasResolver(options.knownAgencies), planYear: header.year, warnings: [] };
@@ -46,7 +49,7 @@ export function parsePlanText(text: string, options: ParsePlanOptions = {}): Dra
     issuedOn: header.issuedOn,
     provinceName: header.provinceName,
     provinceCode: header.provinceName ? slugify(header.provinceName) : null,
-    title: header.title,
+    title: header.title ?? UNTITLED,
     resolution: header.resolution,
     year: header.year,
     monitoringAgency,
@@ -98,7 +101,13 @@ function readTasks(
   return { sections: prose.sections, tasks };
 }
 
+// The title of a plan whose document states none, until an officer edits it.
+const UNTITLED = 'Kế hoạch';
+
 function warnAboutHeader(header: PlanHeader, warnings: string[]): void {
+  if (header.title === null) {
+    warnings.push(`plan title not found (e.g. the line after "KẾ HOẠCH", or a title row above the table); titled "${UNTITLED}"`);
+  }
   if (header.number === null) warnings.push('plan number not found (e.g. "Số: 13/KH-UBND")');
   if (header.issuedOn === null) warnings.push('issue date not found (e.g. "Sóc Trăng, ngày 20 tháng 01 năm 2022")');
   if (header.provinceName === null) warnings.push('province not found (e.g. "trên địa bàn tỉnh Sóc Trăng")');

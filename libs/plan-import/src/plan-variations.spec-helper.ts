@@ -27,6 +27,11 @@ export interface Variation {
   wrapWidth: number | null;
   /** Page numbers put on lines of their own between prose lines (0..1 of the way through the text). */
   prosePageNumbers: number[];
+  /**
+   * Page breaks in the prose after the first chapter heading, inside paragraphs too: a page number
+   * ("7" or "- 7 -") and, on every page, a running title (0..1 of the way through the prose lines).
+   */
+  prosePages: { at: number[]; dashed: boolean; runningTitle: boolean } | null;
   /** Every n-th space becomes a no-break space; 0: none. */
   nbspEvery: number;
   form: 'NFC' | 'NFD';
@@ -34,6 +39,7 @@ export interface Variation {
 }
 
 const RUNNING_TITLE = 'Phụ lục nhiệm vụ kèm theo kế hoạch';
+const PROSE_RUNNING_TITLE = 'Kế hoạch cải thiện môi trường kinh doanh, nâng cao năng lực cạnh tranh';
 
 interface DataRow {
   at: number;
@@ -74,6 +80,15 @@ export function variationOf(rowCount: number): fc.Arbitrary<Variation> {
     breaks: rowCount === 0 ? fc.constant([]) : fc.array(pageBreak, { maxLength: 6 }),
     wrapWidth: fc.option(fc.integer({ min: 12, max: 90 }), { freq: 3 }),
     prosePageNumbers: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 4 }),
+    prosePages: fc.option(
+      fc.record({
+        // a running title is on every page: at least two of them
+        at: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 2, maxLength: 5 }),
+        dashed: fc.boolean(),
+        runningTitle: fc.boolean(),
+      }),
+      { freq: 2 },
+    ),
     nbspEvery: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 })),
     form: fc.constantFrom('NFC' as const, 'NFD' as const),
     crlf: fc.boolean(),
@@ -120,6 +135,7 @@ export function applyVariation(text: string, variation: Variation): string {
       out.splice(index, 0, '', String(page), '');
     }
   }
+  if (variation.prosePages) page = addProsePages(out, variation.prosePages, page);
   let result = out.join('\n');
   if (variation.nbspEvery > 0) {
     let count = 0;
@@ -127,6 +143,26 @@ export function applyVariation(text: string, variation: Variation): string {
   }
   result = result.normalize(variation.form);
   return variation.crlf ? result.replace(/\n/g, '\r\n') : result;
+}
+
+// Page breaks between two prose lines after the first chapter heading ("I. …"), wherever they
+// fall in a paragraph: the header and title of page 1 come before any break.
+function addProsePages(out: string[], pages: NonNullable<Variation['prosePages']>, firstPage: number): number {
+  const chapter = out.findIndex((line) => /^\s*I\.\s/u.test(line));
+  const slots: number[] = [];
+  for (let index = Math.max(chapter + 1, 1); index < out.length; index++) {
+    if (!out[index - 1].includes('\t') && !out[index].includes('\t')) slots.push(index);
+  }
+  if (chapter < 0 || slots.length === 0) return firstPage;
+  let page = firstPage;
+  const chosen = pages.at.map((at) => slots[Math.min(slots.length - 1, Math.floor(at * slots.length))]);
+  // from the end, so that earlier slots keep their place
+  for (const index of chosen.sort((a, b) => b - a)) {
+    page += 1;
+    const furniture = ['', pages.dashed ? `- ${page} -` : String(page), ...(pages.runningTitle ? [PROSE_RUNNING_TITLE] : []), ''];
+    out.splice(index, 0, ...furniture);
+  }
+  return page;
 }
 
 // A row cut by a page break: the ordinal stays above; every other cell is cut at a space near

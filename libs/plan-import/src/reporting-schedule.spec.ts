@@ -1,5 +1,5 @@
 import type { ReportingDeadline } from './draft-plan.types';
-import { nextReportingDue } from './reporting-schedule';
+import { deadlineDate, nextReportingDue, taskPeriodDueInstants } from './reporting-schedule';
 
 const halfYearAndYear: ReportingDeadline[] = [
   { period: 'H1', dueMonthDay: '05-30' },
@@ -48,5 +48,49 @@ describe(nextReportingDue.name, () => {
 
   it('does throw a RangeError when the instant is not ISO', () => {
     expect(() => nextReportingDue(halfYearAndYear, 'yesterday')).toThrow(RangeError);
+  });
+});
+
+const monthlyNextMonth: ReportingDeadline[] = Array.from({ length: 12 }, (_, i) => ({
+  period: `M${String(i + 1).padStart(2, '0')}`,
+  dueMonthDay: `${String(((i + 1) % 12) + 1).padStart(2, '0')}-05`,
+}));
+
+describe(deadlineDate.name, () => {
+  it('does put a deadline of the month after the period in the next year when the period ends the year', () => {
+    expect(deadlineDate({ period: 'M12', dueMonthDay: '01-05' }, 2022)).toBe('2023-01-05');
+    expect(deadlineDate({ period: 'Q4', dueMonthDay: '01-05' }, 2022)).toBe('2023-01-05');
+    expect(deadlineDate({ period: 'M11', dueMonthDay: '12-05' }, 2022)).toBe('2022-12-05');
+  });
+
+  it('does keep a deadline before its period ends in the period year (H1 due 30 May)', () => {
+    expect(deadlineDate({ period: 'H1', dueMonthDay: '05-30' }, 2022)).toBe('2022-05-30');
+    expect(deadlineDate({ period: 'YEAR', dueMonthDay: '12-05' }, 2022)).toBe('2022-12-05');
+  });
+
+  it('does return null for an unreadable month-day', () => {
+    expect(deadlineDate({ period: 'M01', dueMonthDay: '13-05' }, 2022)).toBeNull();
+    expect(deadlineDate({ period: 'M01', dueMonthDay: '1-5' }, 2022)).toBeNull();
+  });
+});
+
+describe(taskPeriodDueInstants.name, () => {
+  const monthlyAndHalfYears = [...monthlyNextMonth, ...halfYearAndYear];
+
+  it('does schedule a recurring task on the coarser deadlines when the plan also states monthly ones', () => {
+    expect(taskPeriodDueInstants(monthlyAndHalfYears, 2022, 2022)).toEqual(['2022-05-30T16:59:59.999Z', '2022-11-30T16:59:59.999Z']);
+  });
+
+  it('does schedule monthly, December in the next January, when the plan states only monthly deadlines', () => {
+    const instants = taskPeriodDueInstants(monthlyNextMonth, 2022, 2022);
+    expect(instants).toHaveLength(12);
+    expect(instants[0]).toBe('2022-02-05T16:59:59.999Z');
+    expect(instants[11]).toBe('2023-01-05T16:59:59.999Z');
+  });
+});
+
+describe(`${nextReportingDue.name} with deadlines in the month after`, () => {
+  it("does find last December's report due on 5 January", () => {
+    expect(nextReportingDue(monthlyNextMonth, '2023-01-02T00:00:00.000Z')).toBe('2023-01-05T16:59:59.999Z');
   });
 });

@@ -14,6 +14,14 @@ describe(parseTimeframe.name, () => {
     ['Quý 3/2022', '2022-09-30'],
     ['Quý II, III/2022', '2022-09-30'],
     ['Tháng 6/2022', '2022-06-30'],
+    ['10/2022', '2022-10-31'],
+    ['Trước 10/2022', '2022-10-31'],
+    ['02 / 2024', '2024-02-29'],
+    ['tháng 10/2022', '2022-10-31'],
+    ['Tháng 10 năm 2022', '2022-10-31'],
+    ['30/6/2022', '2022-06-30'],
+    ['Năm 2022 (theo Quyết định số 10/2021)', '2022-12-31'],
+    ['Năm 2023, QĐ 92/2021', '2023-12-31'],
     ['Tháng 2 năm 2024', '2024-02-29'],
     ['Tháng 2/2023', '2023-02-28'],
     ['6 tháng đầu năm 2022', '2022-06-30'],
@@ -50,7 +58,7 @@ describe(parseTimeframe.name, () => {
     expect(parseTimeframe('Quý II/2022'.normalize('NFD'), null)).toEqual({ kind: 'fixed', dueDate: '2022-06-30' });
   });
 
-  it.each(['', 'Theo tiến độ dự án', 'Khi có yêu cầu', 'Tháng 13/2022'])(
+  it.each(['', 'Theo tiến độ dự án', 'Khi có yêu cầu', 'Tháng 13/2022', '13/2022', '00/2022'])(
     'does fall back to the end of the plan year when %j cannot be read',
     (timeframe) => {
       expect(parseTimeframe(timeframe, 2022)).toEqual({ kind: 'unknown', dueDate: '2022-12-31' });

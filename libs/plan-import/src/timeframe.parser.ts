@@ -15,6 +15,13 @@ const RECURRING =
   /thường xuyên|liên tục|(hàng|hằng) (năm|quý|tháng|tuần)|định kỳ|mỗi (năm|quý|tháng)|\d{1,3}\s*tháng\s*\/\s*lần|(hàng|hằng) ngày/u;
 const YEAR = '((?:19|20)\\d{2})';
 
+// "10/2022" (no day, no "tháng"): the end of that month; not a day/month ("15/10/2022" has a
+// slash before the month), not a document number ("số 10/2021") and not a quarter ("Quý 4/2022"
+// is read as a quarter first).
+const MONTH_SLASH_YEAR = new RegExp(`(?<![\\d/])(?<![\\d/]\\s)(?<!số\\s?)(\\d{1,2})\\s*/\\s*${YEAR}(?![\\d/])`, 'u');
+// The same as the whole cell, give or take a word before it ("Trước 13/2022"): a month out of range is a typo.
+const ONLY_MONTH_SLASH_YEAR = new RegExp(`^\\D{0,20}?(\\d{1,2})\\s*/\\s*${YEAR}$`, 'u');
+
 /** Reads a timeframe cell; planYear fills in missing years and unreadable cells. */
 export function parseTimeframe(timeframe: string, planYear: number | null): ParsedTimeframe {
   const text = lowerNfc(cleanInline(timeframe)).replace(/[–—]/g, '-');
@@ -38,6 +45,7 @@ function fixedDate(text: string, planYear: number | null): string | null {
     monthEnd(text, planYear) ??
     quarterEnd(text, planYear) ??
     halfYearEnd(text, planYear) ??
+    monthSlashYear(text) ??
     yearEnd(text) ??
     endOfPlanYear(text, planYear)
   );
@@ -65,9 +73,18 @@ function endOfPlanYear(text: string, planYear: number | null): string | null {
   return planYear !== null && /(?:cuối|trong|hết)\s+năm(?!\s*\d)/u.test(text) ? `${planYear}-12-31` : null;
 }
 
-// "Month 13/2022" is a typo, not the end of 2022.
+// "Month 13/2022" and "13/2022" are typos, not the end of 2022.
 function hasImpossibleDate(text: string): boolean {
-  return [...text.matchAll(/tháng\s+(\d{1,2})/gu)].some((m) => Number(m[1]) < 1 || Number(m[1]) > 12);
+  const slashMonth = ONLY_MONTH_SLASH_YEAR.exec(text.trim());
+  const months = [...text.matchAll(/tháng\s+(\d{1,2})/gu), ...(slashMonth ? [slashMonth] : [])].map((m) => Number(m[1]));
+  return months.some((month) => month < 1 || month > 12);
+}
+
+function monthSlashYear(text: string): string | null {
+  const match = MONTH_SLASH_YEAR.exec(text);
+  if (!match) return null;
+  const [month, year] = [Number(match[1]), Number(match[2])];
+  return month >= 1 && month <= 12 ? formatDate(year, month, lastDayOfMonth(year, month)) : null;
 }
 
 function dayDate(text: string): string | null {

@@ -18,6 +18,29 @@ describe(periodLabel.name, () => {
     expect(periodLabel(deadlines, due)).toBe(label);
   });
 
+  const MONTHS_NEXT = Array.from({ length: 12 }, (_, i) => ({
+    period: `M${String(i + 1).padStart(2, '0')}`,
+    dueMonthDay: `${String(((i + 1) % 12) + 1).padStart(2, '0')}-05`,
+  }));
+
+  it("does label a due time on 5 January as the year before's December when reports are due the month after", () => {
+    expect(periodLabel(MONTHS_NEXT, '2023-01-05T16:59:59.999Z')).toBe('2022-M12');
+    expect(periodLabel(MONTHS_NEXT, '2023-03-05T16:59:59.999Z')).toBe('2023-M02');
+  });
+
+  it("does label a due time between deadlines by the next one, December's report due in January included", () => {
+    expect(periodLabel(MONTHS_NEXT, '2022-10-31T16:59:59.999Z')).toBe('2022-M10');
+    expect(periodLabel(MONTHS_NEXT, '2022-12-20T16:59:59.999Z')).toBe('2022-M12');
+  });
+
+  it("does prefer the task's own half-year deadline over a monthly one due the same day", () => {
+    const both = [
+      { period: 'M06', dueMonthDay: '06-15' },
+      ...HALF_YEARS.map((d) => (d.period === 'H1' ? { ...d, dueMonthDay: '06-15' } : d)),
+    ];
+    expect(periodLabel(both, '2022-06-15T16:59:59.999Z')).toBe('2022-H1');
+  });
+
   it('does use the local (UTC+7) date when the UTC date is the day before', () => {
     // 2022-05-31 00:30 in Vietnam is still 2022-05-30 in UTC
     expect(periodLabel(HALF_YEARS, '2022-05-30T17:30:00.000Z')).toBe('2022-YEAR');

@@ -1,5 +1,5 @@
 import type { StoredTaskSnapshot } from '@app/lifecycle';
-import { endOfLocalDayUtc } from '@app/plan-import';
+import { deadlineDate, endOfLocalDayUtc, taskReportingDeadlines } from '@app/plan-import';
 import { vietnamDate } from '../common/vietnam-time';
 import type { StoredReportingDeadline } from '../repositories/plan.repository';
 
@@ -49,15 +49,28 @@ function status(reportedAt: string | null, verifiedAt: string | null, dueAt: str
   return dueAt !== null && Date.parse(dueAt) < asOf.getTime() ? 'MISSING' : 'PENDING';
 }
 
-// The deadline whose local month-day is the first on or after the due date in its year.
+// The period a due time answers: the deadline falling on that very local day — a recurring task's
+// own deadlines first (H1 before M06 on the same day) — else the next deadline on or after it
+// among the task's; a deadline of the month after its period (December's report on 5 January)
+// names the year before. After the year's last deadline: the year's YEAR, else its last period.
 export function periodLabel(deadlines: readonly StoredReportingDeadline[], dueAt: string | null): string {
   if (dueAt === null) return 'UNSCHEDULED';
   const local = vietnamDate(new Date(dueAt));
   const year = Number(local.slice(0, 4));
-  const monthDay = local.slice(5, 10);
-  const sorted = [...deadlines].sort((a, b) => a.dueMonthDay.localeCompare(b.dueMonthDay));
-  const match = sorted.find((d) => d.dueMonthDay >= monthDay) ?? sorted.find((d) => d.period === 'YEAR') ?? sorted.at(-1);
-  return match ? `${year}-${match.period}` : String(year);
+  const dated = (candidates: readonly StoredReportingDeadline[]) =>
+    [year, year - 1].flatMap((periodYear) =>
+      candidates.map((deadline) => ({ periodYear, period: deadline.period, date: deadlineDate(deadline, periodYear) })),
+    );
+  for (const candidates of [taskReportingDeadlines(deadlines), deadlines]) {
+    const exact = dated(candidates).find((d) => d.date === local);
+    if (exact) return `${exact.periodYear}-${exact.period}`;
+  }
+  const own = dated(taskReportingDeadlines(deadlines)).filter((d) => d.date !== null);
+  const next = own.filter((d) => d.date! >= local).sort((a, b) => a.date!.localeCompare(b.date!))[0];
+  if (next) return `${next.periodYear}-${next.period}`;
+  const thisYear = own.filter((d) => d.periodYear === year).sort((a, b) => a.date!.localeCompare(b.date!));
+  const last = thisYear.find((d) => d.period === 'YEAR') ?? thisYear.at(-1);
+  return last ? `${year}-${last.period}` : String(year);
 }
 
 // The periods of the consolidated report (báo cáo 6 tháng, báo cáo năm).

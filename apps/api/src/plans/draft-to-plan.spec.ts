@@ -152,6 +152,24 @@ describe(draftToPlan.name, () => {
       ]);
     });
 
+    const monthly = (dueMonthDay: (month: number) => string) =>
+      Array.from({ length: 12 }, (_, i) => ({ period: `M${String(i + 1).padStart(2, '0')}`, dueMonthDay: dueMonthDay(i + 1) }));
+
+    it('does keep "Thường xuyên" on the half-year and year deadlines when the plan also states monthly ones', () => {
+      const deadlines = [...monthly((m) => `${String(m).padStart(2, '0')}-20`), ...draft([]).reportingDeadlines];
+      const { plan } = convert(draft([{ timeframe: 'Thường xuyên' }], { reportingDeadlines: deadlines }));
+      expect(plan.tasks[0].periodDueDates).toEqual(['2030-06-15T16:59:59.999Z', '2030-12-15T16:59:59.999Z']);
+      expect(plan.reportingDeadlines).toHaveLength(14);
+    });
+
+    it('does make "Thường xuyên" due monthly, December\'s on 5 January, when the plan states only "trước ngày 5 của tháng sau"', () => {
+      const { task } = only(
+        draft([{ timeframe: 'Thường xuyên' }], { reportingDeadlines: monthly((m) => `${String((m % 12) + 1).padStart(2, '0')}-05`) }),
+      );
+      expect(task.periodDueDates).toHaveLength(12);
+      expect(task.periodDueDates?.slice(-2)).toEqual(['2030-12-05T16:59:59.999Z', '2031-01-05T16:59:59.999Z']);
+    });
+
     it('does give a range "2021-2025" a period for every reporting deadline of every year from the plan year through 2025', () => {
       const { task, warnings } = only(draft([{ timeframe: '2021-2025' }], { year: 2022, issuedOn: '2022-01-20' }));
       expect(task.periodDueDates).toEqual([

@@ -1,4 +1,11 @@
-import { endOfLocalDayUtc, parseTimeframe, type DraftAgencyRef, type DraftPlan, type DraftTask } from '@app/plan-import';
+import {
+  endOfLocalDayUtc,
+  parseTimeframe,
+  taskPeriodDueInstants,
+  type DraftAgencyRef,
+  type DraftPlan,
+  type DraftTask,
+} from '@app/plan-import';
 import type { NewAgency, NewPlan, NewTask } from './new-plan';
 
 export interface Conversion {
@@ -78,21 +85,14 @@ function dueTimes(timeframe: string, year: number | null, draft: DraftPlan, labe
       warnings.push(`${label}: timeframe "${timeframe}" was not understood; due at the end of the plan year`);
     return { dueAt: parsed.dueDate ? endOfLocalDayUtc(parsed.dueDate) : null };
   }
-  // Recurring: due at each reporting deadline from the plan year to its last year.
+  // Recurring: due at each reporting deadline from the plan year to its last year (monthly ones
+  // only when the plan states no coarser cycle: see taskReportingDeadlines).
   const lastYear = parsed.dueDate ? Number(parsed.dueDate.slice(0, 4)) : year;
-  const periodDueDates = year === null ? [] : reportingInstants(draft, year, lastYear ?? year);
+  const periodDueDates = year === null ? [] : taskPeriodDueInstants(draft.reportingDeadlines, year, lastYear ?? year);
   if (periodDueDates.length === 0) {
     warnings.push(`${label}: recurring task but the plan states no reporting deadlines; due at the end of ${lastYear ?? 'the plan year'}`);
     const end = lastYear ? endOfLocalDayUtc(`${lastYear}-12-31`) : null;
     return { dueAt: end };
   }
   return { dueAt: periodDueDates[0], periodDueDates };
-}
-
-function reportingInstants(draft: DraftPlan, firstYear: number, lastYear: number): string[] {
-  const instants: string[] = [];
-  for (let year = firstYear; year <= lastYear; year += 1) {
-    for (const deadline of draft.reportingDeadlines) instants.push(endOfLocalDayUtc(`${year}-${deadline.dueMonthDay}`));
-  }
-  return [...new Set(instants)].sort();
 }

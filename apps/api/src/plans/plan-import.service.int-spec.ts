@@ -220,6 +220,25 @@ describe(PlanImportService.name, () => {
       });
     });
 
+    it('does store monthly deadlines read from "trước ngày 5 của tháng sau" and schedule a recurring task monthly, December\'s report in January', async () => {
+      const plan = inventedPlan();
+      const monthly = planText(plan).replace(
+        'thực hiện chế độ báo cáo định kỳ, trước ngày 15 tháng 6 và 15 tháng 12 hằng năm gửi Sở Kế hoạch và Đầu tư.',
+        'báo cáo kết quả thực hiện hằng tháng, trước ngày 5 của tháng sau gửi Sở Kế hoạch và Đầu tư.',
+      );
+      expect(monthly).toContain('trước ngày 5 của tháng sau');
+      const outcome = await importer.import(NATIONAL_ADMIN, { format: 'PLAN_TEXT', content: monthly });
+      expect(outcome.plan!.reportingDeadlines).toHaveLength(12);
+      expect(outcome.plan!.reportingDeadlines.slice(-2)).toEqual([
+        { period: 'M11', dueMonthDay: '12-05' },
+        { period: 'M12', dueMonthDay: '01-05' },
+      ]);
+      const [row] = await ds.query(`SELECT input FROM tasks WHERE plan_id = $1 AND ordinal = '2'`, [outcome.plan!.id]);
+      expect(row.input.periodDueDates).toHaveLength(12);
+      expect(row.input.periodDueDates[0]).toBe('2030-02-05T16:59:59.999Z');
+      expect(row.input.periodDueDates[11]).toBe('2031-01-05T16:59:59.999Z');
+    });
+
     it('does store each recurring period so an imported recurring task runs period by period through the lifecycle', async () => {
       const plan = inventedPlan();
       const outcome = await importer.import(NATIONAL_ADMIN, text(plan));
@@ -363,6 +382,39 @@ describe(PlanImportService.name, () => {
         ],
       });
       expect(outcome.warnings.filter((w) => /not in the registry/u.test(w))).toEqual([]);
+    });
+
+    it('does title the plan by the sheet\'s title row, not by "PHỤ LỤC" above it, when the XLSX has one', async () => {
+      const plan = inventedPlan();
+      const outcome = await importer.import(NATIONAL_ADMIN, {
+        format: 'XLSX',
+        content: (await planXlsx(plan)).toString('base64'),
+        provinceCode: plan.province.code,
+        dryRun: true,
+      });
+      expect(outcome.draft.title).toBe(`PHÂN CÔNG NHIỆM VỤ THỰC HIỆN KẾ HOẠCH NĂM ${plan.year}`);
+      expect(outcome.warnings.filter((w) => /title not found/u.test(w))).toEqual([]);
+    });
+
+    it.each([
+      ['the header row', [] as string[][]],
+      ['a lone ordinal', [['I']]],
+    ])('does warn "plan title not found" and not take a row for the title when an XLSX starts with %s', async (_what, above) => {
+      const workbook = new ExcelJS.Workbook();
+      const sheet = workbook.addWorksheet('Phụ lục');
+      for (const cells of above) sheet.addRow(cells);
+      sheet.addRow(['STT', 'Nhiệm vụ', 'Đơn vị chủ trì', 'Đơn vị phối hợp', 'Thời gian thực hiện']);
+      sheet.addRow(['1', 'Rà soát thủ tục cấp phép kinh doanh', 'Sở Tư pháp', 'Sở Nội vụ', 'Năm 2030']);
+      const content = Buffer.from(await workbook.xlsx.writeBuffer()).toString('base64');
+      const outcome = await importer.import(NATIONAL_ADMIN, {
+        format: 'XLSX',
+        content,
+        provinceCode: inventedProvince().code,
+        dryRun: true,
+      });
+      expect(outcome.warnings.filter((w) => /^plan title not found/u.test(w))).toHaveLength(1);
+      expect(outcome.draft.title).toBe('Kế hoạch');
+      expect(outcome.draft.tasks.map((t) => t.title)).toEqual(['Rà soát thủ tục cấp phép kinh doanh']);
     });
 
     it('does refuse an XLSX whose first sheet is empty with BAD_USER_INPUT, writing nothing', async () => {

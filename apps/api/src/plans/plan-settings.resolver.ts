@@ -8,7 +8,8 @@ import { PlanSettingsService } from './plan-settings.service';
 @InputType()
 export class ReportingDeadlineInput {
   @Field({ description: 'H1, H2, YEAR, Q1..Q4, M01..M12' }) period: string;
-  @Field({ description: 'MM-DD, a day that exists every year' }) dueMonthDay: string;
+  @Field({ description: 'MM-DD, a day that exists every year; before the period starts (M12 on 01-05): the next year' })
+  dueMonthDay: string;
 }
 
 @InputType()
@@ -23,8 +24,16 @@ export class PlanSettingsInput {
   @Field(() => ID) planId: string;
   @Field(() => Boolean, { nullable: true, description: 'SUBMIT_REPORT waits for every coordinating agency (a LEADER may waive)' })
   coordinatorInputRequired?: boolean | null;
-  @Field(() => [ReportingDeadlineInput], { nullable: true }) reportingDeadlines?: ReportingDeadlineInput[] | null;
-  @Field(() => [ReportingDeadlineInput], { nullable: true }) consolidationDeadlines?: ReportingDeadlineInput[] | null;
+  @Field(() => [ReportingDeadlineInput], {
+    nullable: true,
+    description: 'Agencies → monitoring agency; each period at most once (at most 19)',
+  })
+  reportingDeadlines?: ReportingDeadlineInput[] | null;
+  @Field(() => [ReportingDeadlineInput], {
+    nullable: true,
+    description: "Monitoring agency → People's Committee / ministry; each period at most once (at most 19)",
+  })
+  consolidationDeadlines?: ReportingDeadlineInput[] | null;
   @Field(() => [PeriodCutoffInput], {
     nullable: true,
     description: "The plan's own data cut-offs; a period not named keeps Decree 09/2019/NĐ-CP's; [] goes back to the Decree's",

@@ -59,7 +59,10 @@ const BAD_DEADLINES: [string, StoredReportingDeadline[]][] = [
   ['period with a trailing space', [{ period: 'YEAR ', dueMonthDay: '12-05' }]],
   ['an empty period', [{ period: '', dueMonthDay: '12-05' }]],
   ['a Vietnamese period name', [{ period: '6 tháng', dueMonthDay: '06-05' }]],
-  ['13 deadlines', [...months(12), { period: 'YEAR', dueMonthDay: '12-20' }]],
+  [
+    '20 deadlines (one more than there are periods)',
+    [...months(12), ...['Q1', 'Q2', 'Q3', 'Q4', 'H1', 'H2', 'YEAR', 'YEAR'].map((period) => ({ period, dueMonthDay: '12-20' }))],
+  ],
   [
     'a valid deadline followed by a bad one',
     [
@@ -197,6 +200,12 @@ describe(PlanSettingsService.name, () => {
         reportingDeadlines: quarters,
         consolidationDeadlines: consolidation,
       });
+    });
+
+    it('does accept twelve monthly deadlines with the half-year and year ones (14, as an import reads them)', async () => {
+      const all = [...months(12), { period: 'H1', dueMonthDay: '06-15' }, { period: 'YEAR', dueMonthDay: '12-15' }];
+      await update(admin, { reportingDeadlines: all });
+      expect((await settings()).reportingDeadlines).toEqual(all);
     });
 
     it('does accept twelve monthly deadlines', async () => {

@@ -1,3 +1,4 @@
+import { REPORTING_PERIODS } from '@app/plan-import';
 import type { Actor } from '../auth/actor';
 import type { AccessDenialsService } from '../audit/access-denials.service';
 import { badInput, notFound } from '../common/domain-error';
@@ -21,6 +22,8 @@ export interface PlanSettingsCommand {
 }
 
 const PERIODS = /^(H1|H2|YEAR|Q[1-4]|M(0[1-9]|1[0-2]))$/;
+// Each period at most once: twelve months, four quarters, two halves and the year.
+export const MAX_REPORTING_DEADLINES = REPORTING_PERIODS.length;
 
 // ADMIN edits what the import read or could not read. Deadlines apply to period labels and to
 // tasks created afterwards: an existing task keeps the schedule it was created with (it is the
@@ -52,7 +55,9 @@ export class PlanSettingsService {
 }
 
 export function checkedDeadlines(deadlines: StoredReportingDeadline[], field: string): StoredReportingDeadline[] {
-  if (deadlines.length > 12) throw badInput(`${field}: at most 12 deadlines`);
+  if (deadlines.length > MAX_REPORTING_DEADLINES) {
+    throw badInput(`${field}: at most ${MAX_REPORTING_DEADLINES} deadlines, one per period`, { field });
+  }
   const seen = new Set<string>();
   return deadlines.map(({ period, dueMonthDay }, i) => {
     if (!PERIODS.test(period)) throw badInput(`${field}[${i}].period must be H1, H2, YEAR, Q1..Q4 or M01..M12, got "${period}"`);

@@ -4,8 +4,13 @@ import { TaskStateEnum } from '../graphql/enums';
 
 @ObjectType()
 export class ReportingDeadline {
-  @Field({ description: 'H1, YEAR, Q1..Q4' }) period: string;
-  @Field({ description: 'MM-DD, e.g. "05-30"' }) dueMonthDay: string;
+  @Field({ description: 'H1, H2, YEAR, Q1..Q4 or M01..M12 (a monthly report)' }) period: string;
+  @Field({
+    description:
+      'MM-DD, e.g. "05-30": in the period\'s year, or in the next year when the month comes before the period starts ' +
+      '(a report due the month after: M12 on "01-05" is due 5 January of the next year)',
+  })
+  dueMonthDay: string;
 }
 
 @ObjectType()
