@@ -39,7 +39,14 @@ export async function applySystemEvent(dataSource: DataSource, taskId: string, e
   });
 }
 
-function decide(task: TaskEntity, type: TaskEvent['type'], data: object, machineEvent: TaskEvent, actor: string, at: Date): TransitionWrite {
+function decide(
+  task: TaskEntity,
+  type: TaskEvent['type'],
+  data: object,
+  machineEvent: TaskEvent,
+  actor: string,
+  at: Date,
+): TransitionWrite {
   const outcome = applyTaskEvent(task.snapshot, machineEvent);
   if (!outcome.taken) throw new Error(`task ${task.id} in ${task.state} refused ${type}: ${outcome.reason}`);
   const event = {
