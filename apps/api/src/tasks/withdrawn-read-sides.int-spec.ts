@@ -269,3 +269,95 @@ describe('withdrawn and amended tasks: the read sides', () => {
     clock.set(local('2030-07-15T09:00:00'));
   });
 });
+
+describe('amended schedules in the scorecard SQL: AMEND and extensions, the latest wins', () => {
+  let ds: DataSource;
+  let seeded: SeededPlan;
+  let services: Services;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    ds = await openDataSource();
+    seeded = await seedPlan(ds, uniqueProvince('int-amended'), [
+      // 1: recurring; an extension of its H1, then an AMEND of the whole schedule
+      { timeframe: 'Thường xuyên', dueAt: due('2030-06-05'), periodDueDates: [due('2030-06-05'), due('2030-12-05')] },
+      // 2: an AMEND of its date, then an extension granted after it
+      { dueAt: due('2030-06-30') },
+    ]);
+    const rows: { id: string; ordinal: string }[] = await ds.query('SELECT id, ordinal FROM tasks WHERE plan_id = $1', [seeded.planId]);
+    for (const row of rows) ids[row.ordinal] = row.id;
+    const clock = new TestClock('2030-02-01T02:00:00Z');
+    services = createServices({ dataSource: ds, clock });
+    const { lead, leader, supervisor } = cast(seeded);
+    const fire = async (at: string, actor: typeof lead, task: string, command: object) => {
+      clock.set(local(at));
+      await services.transitions.transition(actor, { taskId: ids[task], ...command } as never);
+    };
+    await fire('2030-03-01T09:00:00', lead, '1', { event: 'START' });
+    await fire('2030-03-01T09:00:00', lead, '2', { event: 'START' });
+    const extend = async (task: string, day: string, newDueAt: string) => {
+      await fire(`2030-${day}T09:00:00`, lead, task, {
+        event: 'REQUEST_EXTENSION',
+        comment: 'Cần thêm thời gian',
+        newDueAt: new Date(newDueAt),
+      });
+      await fire(`2030-${day}T10:00:00`, leader, task, {
+        event: 'APPROVE_EXTENSION',
+        comment: `Công văn 12/UBND-TH ngày ${day.slice(3)}/${day.slice(0, 2)}/2030`,
+        newDueAt: new Date(newDueAt),
+      });
+    };
+    await extend('1', '04-01', due('2030-06-30'));
+    await applySystemEvent(
+      ds,
+      ids['1'],
+      { type: 'AMEND', periodDueDates: [due('2030-07-31'), due('2030-12-20')], changes: [{ field: 'timeframe', from: 'a', to: 'b' }] },
+      local('2030-05-01T09:00:00'),
+    );
+    await fire('2030-07-20T09:00:00', lead, '1', { event: 'SUBMIT_REPORT', report: { summary: 'Kỳ 1' } });
+    await fire('2030-07-25T09:00:00', supervisor, '1', { event: 'VERIFY' });
+    await applySystemEvent(ds, ids['2'], { type: 'AMEND', dueAt: due('2030-05-31') }, local('2030-04-01T09:00:00'));
+    await extend('2', '05-02', due('2030-08-31'));
+  }, 60_000);
+
+  afterAll(async () => ds?.destroy());
+
+  const taskAsOf = async (task: string, asOf: string) =>
+    (await services.repositories.scorecards.tasksAsOf(Scope.national(), seeded.planId, local(asOf))).find((t) => t.taskId === ids[task])!;
+
+  it('does take an AMEND of the whole schedule over an extension granted before it, in this period and the next', async () => {
+    expect(await taskAsOf('1', '2030-04-15T12:00:00')).toMatchObject({
+      dueAt: new Date(due('2030-06-30')),
+      category: 'PENDING_WITHIN_DEADLINE',
+    });
+    // the extension's 30/6 passed, the amended 31/7 did not
+    expect(await taskAsOf('1', '2030-07-10T12:00:00')).toMatchObject({
+      dueAt: new Date(due('2030-07-31')),
+      scheduledDueAt: new Date(due('2030-07-31')),
+      category: 'PENDING_WITHIN_DEADLINE',
+      reportsMissing: 0,
+    });
+    // its second period runs to the amended 20/12, not the input's 5/12
+    expect(await taskAsOf('1', '2030-12-10T12:00:00')).toMatchObject({
+      period: 1,
+      dueAt: new Date(due('2030-12-20')),
+      category: 'PENDING_WITHIN_DEADLINE',
+      reportsMissing: 0,
+    });
+    expect(await taskAsOf('1', '2030-12-25T12:00:00')).toMatchObject({ category: 'OVERDUE', daysLate: 5, reportsMissing: 1 });
+  });
+
+  it('does take an extension granted after an AMEND over it, the plan’s own date staying the amended one', async () => {
+    expect(await taskAsOf('2', '2030-04-15T12:00:00')).toMatchObject({
+      dueAt: new Date(due('2030-05-31')),
+      scheduledDueAt: new Date(due('2030-05-31')),
+    });
+    expect(await taskAsOf('2', '2030-07-15T12:00:00')).toMatchObject({
+      dueAt: new Date(due('2030-08-31')),
+      scheduledDueAt: new Date(due('2030-05-31')),
+      category: 'PENDING_WITHIN_DEADLINE',
+    });
+    // the stored row agrees with the SQL's reading of the events
+    expect(await taskRow(ds, ids['2'])).toMatchObject({ dueAt: new Date(due('2030-08-31')), originalDueAt: new Date(due('2030-05-31')) });
+  });
+});
