@@ -3,7 +3,11 @@
 // scorecards as of any instant, the consolidated report, reporting periods, reminder lists and
 // digests, the roll-up of a split task, and the audit.
 import type { DataSource } from 'typeorm';
+import { replayTask, type TaskInput } from '@app/lifecycle';
 import { endOfLocalDayUtc } from '@app/plan-import';
+import { toStoredMachineEvent } from '../audit/stored-event';
+import { TaskEventEntity } from '../database/entities/task-event.entity';
+import { TaskEntity } from '../database/entities/task.entity';
 import { Scope } from '../common/scope';
 import { createServices, type Services } from '../services';
 import {
@@ -19,6 +23,26 @@ import {
 import { applySystemEvent } from '../test-support/system-events';
 
 const due = (date: string) => endOfLocalDayUtc(date);
+
+// The scorecard SQL's state and due time of every leaf task, at every event's instant (and just
+// before it), against replaying the task's events through the machine.
+async function expectSqlAgreesWithReplay(ds: DataSource, services: Services, seeded: SeededPlan): Promise<number> {
+  const tasks = await ds.getRepository(TaskEntity).find({ where: { planId: seeded.planId } });
+  const events = await ds.getRepository(TaskEventEntity).find({ where: { provinceCode: seeded.province.code }, order: { seq: 'ASC' } });
+  const instants = [...new Set(events.map((e) => e.at.getTime()))].flatMap((ms) => [new Date(ms - 1), new Date(ms)]);
+  for (const asOf of instants) {
+    const rows = await services.repositories.scorecards.tasksAsOf(Scope.national(), seeded.planId, asOf);
+    const derived = rows.map((row) => ({ id: row.taskId, state: row.state, dueAt: row.dueAt?.toISOString() ?? null }));
+    const replayed = rows.map((row) => {
+      const task = tasks.find((t) => t.id === row.taskId)!;
+      const upTo = events.filter((e) => e.taskId === task.id && e.at.getTime() <= asOf.getTime()).map(toStoredMachineEvent);
+      const { snapshot } = replayTask(task.input as TaskInput, upTo);
+      return { id: task.id, state: snapshot.state, dueAt: snapshot.context.dueAt && new Date(snapshot.context.dueAt).toISOString() };
+    });
+    expect({ asOf, derived }).toEqual({ asOf, derived: replayed });
+  }
+  return instants.length;
+}
 const local = (dateTime: string) => new Date(`${dateTime}+07:00`);
 const REASON = 'Nhiệm vụ không còn trong Kế hoạch sửa đổi';
 
@@ -115,6 +139,10 @@ describe('withdrawn and amended tasks: the read sides', () => {
       'IN_PROGRESS',
       'WITHDRAWN',
     ]);
+  });
+
+  it("does derive each task's state and due time at every event's instant as replaying its events does", async () => {
+    expect(await expectSqlAgreesWithReplay(ds, services, seeded)).toBeGreaterThan(10);
   });
 
   it('does roll a split task up from its children that are not withdrawn', async () => {
@@ -345,6 +373,10 @@ describe('amended schedules in the scorecard SQL: AMEND and extensions, the late
       reportsMissing: 0,
     });
     expect(await taskAsOf('1', '2030-12-25T12:00:00')).toMatchObject({ category: 'OVERDUE', daysLate: 5, reportsMissing: 1 });
+  });
+
+  it("does derive each task's state and due time at every event's instant as replaying its events does", async () => {
+    expect(await expectSqlAgreesWithReplay(ds, services, seeded)).toBeGreaterThan(10);
   });
 
   it('does take an extension granted after an AMEND over it, the plan’s own date staying the amended one', async () => {
