@@ -614,6 +614,7 @@ describe('access matrix: every role × relation × event × state over HTTP agre
         'auditor-changes-nothing',
         'deadline-passed-system-only',
         'roll-up-system-only',
+        'amendment-import-only',
         'other-province',
         'coordinator-input-required',
         'lead-agency-member',

@@ -129,7 +129,7 @@ describe('queries', () => {
         overdue: 0,
         verifiedOnTime: 0,
         verifiedLate: 0,
-        byState: { ASSIGNED: 5, IN_PROGRESS: 0, REPORTED: 0, VERIFIED: 0, OVERDUE: 0 },
+        byState: { ASSIGNED: 5, IN_PROGRESS: 0, REPORTED: 0, VERIFIED: 0, OVERDUE: 0, WITHDRAWN: 0 },
       });
       const ids = (await page(officer, { planId: smallPlanId, first: 5 })).edges.map((e) => e.node.id);
       for (const id of ids.slice(0, 3)) await fire(server, officer, { taskId: id, event: 'START' });
@@ -140,7 +140,7 @@ describe('queries', () => {
         overdue: 0,
         verifiedOnTime: 1,
         verifiedLate: 0,
-        byState: { ASSIGNED: 2, IN_PROGRESS: 1, REPORTED: 1, VERIFIED: 1, OVERDUE: 0 },
+        byState: { ASSIGNED: 2, IN_PROGRESS: 1, REPORTED: 1, VERIFIED: 1, OVERDUE: 0, WITHDRAWN: 0 },
       });
       const reported = await page(officer, { planId: smallPlanId, state: 'REPORTED' });
       expect(reported.totalCount).toBe(1);

@@ -7,35 +7,70 @@ WITH leaf AS (
   FROM tasks t
   WHERE t.plan_id = $1 AND ($2::text IS NULL OR t.province_code = $2) AND NOT EXISTS (SELECT 1 FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.id)
 ),
-ev AS (
+ev0 AS (
   SELECT e.task_id, e.seq, e.type, e.to_state, e.at, e.payload,
     count(*) FILTER (WHERE e.type = 'VERIFY' AND e.to_state = 'IN_PROGRESS') OVER w AS period_after,
-    count(*) FILTER (WHERE e.type = 'VERIFY' AND e.to_state = 'IN_PROGRESS')
-      OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS period_before,
-    count(*) FILTER (WHERE e.type = 'APPROVE_EXTENSION') OVER w AS extensions
+    coalesce(count(*) FILTER (WHERE e.type = 'VERIFY' AND e.to_state = 'IN_PROGRESS')
+      OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS period_before,
+    max(e.seq) FILTER (WHERE (e.type = 'AMEND' AND (e.payload ? 'periodDueDates' OR (e.payload ? 'dueAt' AND jsonb_typeof(e.payload->'dueAt') = 'null')))) OVER w AS schedule_after,
+    max(e.seq) FILTER (WHERE (e.type = 'AMEND' AND (e.payload ? 'periodDueDates' OR (e.payload ? 'dueAt' AND jsonb_typeof(e.payload->'dueAt') = 'null')))) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS schedule_before
   FROM leaf l
   JOIN task_events e ON e.province_code = l.province_code AND e.task_id = l.id
   WHERE e.at <= $3::timestamptz
   WINDOW w AS (PARTITION BY e.task_id ORDER BY e.seq)
 ),
+ev AS (
+  -- per period: the latest extension or own-period AMEND so far (after: this event included)
+  SELECT e.*,
+    max(e.seq) FILTER (WHERE e.type = 'APPROVE_EXTENSION' OR (e.type = 'AMEND' AND e.payload ? 'dueAt' AND NOT e.payload ? 'periodDueDates' AND jsonb_typeof(e.payload->'dueAt') <> 'null')) OVER p AS moved_after,
+    max(e.seq) FILTER (WHERE e.type = 'APPROVE_EXTENSION' OR (e.type = 'AMEND' AND e.payload ? 'dueAt' AND NOT e.payload ? 'periodDueDates' AND jsonb_typeof(e.payload->'dueAt') <> 'null')) OVER (p ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+      AS moved_before,
+    max(e.seq) FILTER (WHERE (e.type = 'AMEND' AND e.payload ? 'dueAt' AND NOT e.payload ? 'periodDueDates' AND jsonb_typeof(e.payload->'dueAt') <> 'null')) OVER p AS amended_after
+  FROM ev0 e
+  WINDOW p AS (PARTITION BY e.task_id, e.period_before ORDER BY e.seq)
+),
 steps AS (
-  -- an extension opens a run of events (same period, same count of extensions) that it leads
-  SELECT x.*, coalesce(x.extended_before, CASE
+  -- the due time in force before each event (due_before) and after it (due_after, in period_after)
+  SELECT x.*, CASE
+      WHEN mb.seq IS NULL THEN CASE
       WHEN jsonb_array_length(l.schedule) > 0 THEN (l.schedule->>(x.period_before)::int)::timestamptz
       WHEN x.period_before = 0 THEN (l.input->>'dueAt')::timestamptz
-    END) AS due_before
-  FROM (
-    SELECT ev.*,
-      (first_value(CASE WHEN ev.type = 'APPROVE_EXTENSION' THEN ev.payload->>'newDueAt' END)
-        OVER (PARTITION BY ev.task_id, ev.period_before, ev.extensions ORDER BY ev.seq))::timestamptz AS extended_before,
-      (first_value(CASE WHEN ev.type = 'APPROVE_EXTENSION' THEN ev.payload->>'newDueAt' END)
-        OVER (PARTITION BY ev.task_id, ev.period_after, ev.extensions ORDER BY ev.seq))::timestamptz AS extended_after
-    FROM ev
-  ) x
+    END
+      WHEN mb.type = 'APPROVE_EXTENSION' THEN (mb.payload->>'newDueAt')::timestamptz
+      WHEN mb.payload ? 'periodDueDates' THEN (mb.payload->'periodDueDates'->>(x.period_before)::int)::timestamptz
+      ELSE (mb.payload->>'dueAt')::timestamptz
+    END AS due_before, CASE
+      WHEN ma.seq IS NULL THEN CASE
+      WHEN jsonb_array_length(l.schedule) > 0 THEN (l.schedule->>(x.period_after)::int)::timestamptz
+      WHEN x.period_after = 0 THEN (l.input->>'dueAt')::timestamptz
+    END
+      WHEN ma.type = 'APPROVE_EXTENSION' THEN (ma.payload->>'newDueAt')::timestamptz
+      WHEN ma.payload ? 'periodDueDates' THEN (ma.payload->'periodDueDates'->>(x.period_after)::int)::timestamptz
+      ELSE (ma.payload->>'dueAt')::timestamptz
+    END AS due_after,
+    CASE
+      WHEN sa.seq IS NULL THEN CASE
+      WHEN jsonb_array_length(l.schedule) > 0 THEN (l.schedule->>(x.period_after)::int)::timestamptz
+      WHEN x.period_after = 0 THEN (l.input->>'dueAt')::timestamptz
+    END
+      WHEN sa.type = 'APPROVE_EXTENSION' THEN (sa.payload->>'newDueAt')::timestamptz
+      WHEN sa.payload ? 'periodDueDates' THEN (sa.payload->'periodDueDates'->>(x.period_after)::int)::timestamptz
+      ELSE (sa.payload->>'dueAt')::timestamptz
+    END AS scheduled_after,
+    coalesce(CASE WHEN ss.payload ? 'periodDueDates' THEN ss.payload->'periodDueDates' WHEN ss.seq IS NOT NULL THEN '[]'::jsonb END,
+      l.schedule) AS schedule_in_force
+  FROM ev x
   JOIN leaf l ON l.id = x.task_id
+  LEFT JOIN ev0 mb ON mb.task_id = x.task_id AND mb.seq = greatest(x.moved_before, x.schedule_before)
+  LEFT JOIN ev0 ma ON ma.task_id = x.task_id
+    AND ma.seq = greatest(CASE WHEN x.period_after = x.period_before THEN x.moved_after END, x.schedule_after)
+  -- the plan's own date (an AMEND moves it, an extension does not)
+  LEFT JOIN ev0 sa ON sa.task_id = x.task_id
+    AND sa.seq = greatest(CASE WHEN x.period_after = x.period_before THEN x.amended_after END, x.schedule_after)
+  LEFT JOIN ev0 ss ON ss.task_id = x.task_id AND ss.seq = x.schedule_after
 ),
 last_step AS (
-  SELECT DISTINCT ON (s.task_id) s.task_id, s.to_state, s.period_after, s.extended_after
+  SELECT DISTINCT ON (s.task_id) s.task_id, s.to_state, s.period_after, s.due_after, s.scheduled_after, s.schedule_in_force
   FROM steps s ORDER BY s.task_id, s.seq DESC
 ),
 last_report AS (
@@ -46,48 +81,58 @@ worst_step AS (
   SELECT s.task_id, max(ceil(extract(epoch FROM s.at - s.due_before) / 86400)::int) AS days_late
   FROM steps s WHERE s.type IN ('SUBMIT_REPORT', 'VERIFY') AND s.at > s.due_before GROUP BY s.task_id
 ),
+withdrawal AS (
+  SELECT s.task_id, s.at, s.payload->>'reason' AS reason FROM steps s WHERE s.type = 'WITHDRAW'
+),
 as_of AS (
   SELECT l.*, coalesce(s.to_state, 'ASSIGNED') AS state, coalesce(s.period_after, 0)::int AS period,
-    coalesce(s.extended_after, CASE
-      WHEN jsonb_array_length(l.schedule) > 0 THEN (l.schedule->>(coalesce(s.period_after, 0))::int)::timestamptz
-      WHEN coalesce(s.period_after, 0) = 0 THEN (l.input->>'dueAt')::timestamptz
-    END) AS due_at,
-    CASE
-      WHEN jsonb_array_length(l.schedule) > 0 THEN (l.schedule->>(coalesce(s.period_after, 0))::int)::timestamptz
-      WHEN coalesce(s.period_after, 0) = 0 THEN (l.input->>'dueAt')::timestamptz
-    END AS scheduled_due_at,
+    CASE WHEN s.task_id IS NULL THEN CASE
+      WHEN jsonb_array_length(l.schedule) > 0 THEN (l.schedule->>(0)::int)::timestamptz
+      WHEN 0 = 0 THEN (l.input->>'dueAt')::timestamptz
+    END ELSE s.due_after END AS due_at,
+    CASE WHEN s.task_id IS NULL THEN CASE
+      WHEN jsonb_array_length(l.schedule) > 0 THEN (l.schedule->>(0)::int)::timestamptz
+      WHEN 0 = 0 THEN (l.input->>'dueAt')::timestamptz
+    END ELSE s.scheduled_after END AS scheduled_due_at,
     w.days_late AS worst_days_late, r.late AS report_late, r.days_late AS report_days_late,
-    (SELECT count(*) FROM jsonb_array_elements_text(l.schedule) WITH ORDINALITY p(due, n)
+    wd.at AS withdrawn_at, wd.reason AS withdraw_reason,
+    (SELECT count(*) FROM jsonb_array_elements_text(coalesce(s.schedule_in_force, l.schedule)) WITH ORDINALITY p(due, n)
      WHERE p.n - 1 > coalesce(s.period_after, 0) AND p.due::timestamptz < $3::timestamptz)::int AS later_periods_missed
   FROM leaf l
   LEFT JOIN last_step s ON s.task_id = l.id
   LEFT JOIN last_report r ON r.task_id = l.id
   LEFT JOIN worst_step w ON w.task_id = l.id
+  LEFT JOIN withdrawal wd ON wd.task_id = l.id
 ),
 scored AS (
+  -- withdrawn: its own category (no longer part of the plan: not late, no report missing);
   -- verified: on time or late as the machine marked it (a report or verification after the due time);
   -- reported: waiting for a verdict, overdue when the report came after the due time;
   -- otherwise overdue once the due time passed.
   SELECT a.*,
     CASE
+      WHEN a.state = 'WITHDRAWN' THEN 'WITHDRAWN'
       WHEN a.state = 'VERIFIED' THEN CASE WHEN a.worst_days_late IS NULL THEN 'VERIFIED_ON_TIME' ELSE 'VERIFIED_LATE' END
       WHEN a.state = 'REPORTED' THEN CASE WHEN a.report_late THEN 'OVERDUE' ELSE 'PENDING_WITHIN_DEADLINE' END
       WHEN a.due_at < $3::timestamptz THEN 'OVERDUE'
       ELSE 'PENDING_WITHIN_DEADLINE'
     END AS category,
     CASE
+      WHEN a.state = 'WITHDRAWN' THEN NULL
       WHEN a.state = 'VERIFIED' THEN a.worst_days_late
       WHEN a.state = 'REPORTED' THEN CASE WHEN a.report_late THEN a.report_days_late END
       WHEN a.due_at < $3::timestamptz THEN ceil(extract(epoch FROM $3::timestamptz - a.due_at) / 86400)::int
     END AS days_late,
-    (CASE WHEN a.state NOT IN ('REPORTED', 'VERIFIED') AND a.due_at < $3::timestamptz THEN 1 ELSE 0 END) + a.later_periods_missed
-      AS reports_missing
+    CASE WHEN a.state = 'WITHDRAWN' THEN 0
+      ELSE (CASE WHEN a.state NOT IN ('REPORTED', 'VERIFIED') AND a.due_at < $3::timestamptz THEN 1 ELSE 0 END) + a.later_periods_missed
+    END AS reports_missing
   FROM as_of a
 )
 SELECT GROUPING(sc.lead_agency_id) AS agency_grouped, GROUPING(sc.section_id) AS section_grouped,
   sc.lead_agency_id, a.name AS agency_name, sc.section_id, sec.ordinal AS section_ordinal, sec.title AS section_title,
   min(sc.sort_key) AS first_sort_key, min(sec.position) AS section_position,
-  count(*)::int AS total,
+  count(*) FILTER (WHERE sc.category <> 'WITHDRAWN')::int AS total,
+  count(*) FILTER (WHERE sc.category = 'WITHDRAWN')::int AS withdrawn,
   count(*) FILTER (WHERE sc.category = 'VERIFIED_ON_TIME')::int AS verified_on_time,
   count(*) FILTER (WHERE sc.category = 'VERIFIED_LATE')::int AS verified_late,
   count(*) FILTER (WHERE sc.category = 'PENDING_WITHIN_DEADLINE')::int AS pending_within_deadline,
@@ -106,35 +151,70 @@ WITH leaf AS (
   FROM tasks t
   WHERE t.plan_id = $1 AND ($2::text IS NULL OR t.province_code = $2) AND NOT EXISTS (SELECT 1 FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.id)
 ),
-ev AS (
+ev0 AS (
   SELECT e.task_id, e.seq, e.type, e.to_state, e.at, e.payload,
     count(*) FILTER (WHERE e.type = 'VERIFY' AND e.to_state = 'IN_PROGRESS') OVER w AS period_after,
-    count(*) FILTER (WHERE e.type = 'VERIFY' AND e.to_state = 'IN_PROGRESS')
-      OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS period_before,
-    count(*) FILTER (WHERE e.type = 'APPROVE_EXTENSION') OVER w AS extensions
+    coalesce(count(*) FILTER (WHERE e.type = 'VERIFY' AND e.to_state = 'IN_PROGRESS')
+      OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS period_before,
+    max(e.seq) FILTER (WHERE (e.type = 'AMEND' AND (e.payload ? 'periodDueDates' OR (e.payload ? 'dueAt' AND jsonb_typeof(e.payload->'dueAt') = 'null')))) OVER w AS schedule_after,
+    max(e.seq) FILTER (WHERE (e.type = 'AMEND' AND (e.payload ? 'periodDueDates' OR (e.payload ? 'dueAt' AND jsonb_typeof(e.payload->'dueAt') = 'null')))) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS schedule_before
   FROM leaf l
   JOIN task_events e ON e.province_code = l.province_code AND e.task_id = l.id
   WHERE e.at <= $3::timestamptz
   WINDOW w AS (PARTITION BY e.task_id ORDER BY e.seq)
 ),
+ev AS (
+  -- per period: the latest extension or own-period AMEND so far (after: this event included)
+  SELECT e.*,
+    max(e.seq) FILTER (WHERE e.type = 'APPROVE_EXTENSION' OR (e.type = 'AMEND' AND e.payload ? 'dueAt' AND NOT e.payload ? 'periodDueDates' AND jsonb_typeof(e.payload->'dueAt') <> 'null')) OVER p AS moved_after,
+    max(e.seq) FILTER (WHERE e.type = 'APPROVE_EXTENSION' OR (e.type = 'AMEND' AND e.payload ? 'dueAt' AND NOT e.payload ? 'periodDueDates' AND jsonb_typeof(e.payload->'dueAt') <> 'null')) OVER (p ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+      AS moved_before,
+    max(e.seq) FILTER (WHERE (e.type = 'AMEND' AND e.payload ? 'dueAt' AND NOT e.payload ? 'periodDueDates' AND jsonb_typeof(e.payload->'dueAt') <> 'null')) OVER p AS amended_after
+  FROM ev0 e
+  WINDOW p AS (PARTITION BY e.task_id, e.period_before ORDER BY e.seq)
+),
 steps AS (
-  -- an extension opens a run of events (same period, same count of extensions) that it leads
-  SELECT x.*, coalesce(x.extended_before, CASE
+  -- the due time in force before each event (due_before) and after it (due_after, in period_after)
+  SELECT x.*, CASE
+      WHEN mb.seq IS NULL THEN CASE
       WHEN jsonb_array_length(l.schedule) > 0 THEN (l.schedule->>(x.period_before)::int)::timestamptz
       WHEN x.period_before = 0 THEN (l.input->>'dueAt')::timestamptz
-    END) AS due_before
-  FROM (
-    SELECT ev.*,
-      (first_value(CASE WHEN ev.type = 'APPROVE_EXTENSION' THEN ev.payload->>'newDueAt' END)
-        OVER (PARTITION BY ev.task_id, ev.period_before, ev.extensions ORDER BY ev.seq))::timestamptz AS extended_before,
-      (first_value(CASE WHEN ev.type = 'APPROVE_EXTENSION' THEN ev.payload->>'newDueAt' END)
-        OVER (PARTITION BY ev.task_id, ev.period_after, ev.extensions ORDER BY ev.seq))::timestamptz AS extended_after
-    FROM ev
-  ) x
+    END
+      WHEN mb.type = 'APPROVE_EXTENSION' THEN (mb.payload->>'newDueAt')::timestamptz
+      WHEN mb.payload ? 'periodDueDates' THEN (mb.payload->'periodDueDates'->>(x.period_before)::int)::timestamptz
+      ELSE (mb.payload->>'dueAt')::timestamptz
+    END AS due_before, CASE
+      WHEN ma.seq IS NULL THEN CASE
+      WHEN jsonb_array_length(l.schedule) > 0 THEN (l.schedule->>(x.period_after)::int)::timestamptz
+      WHEN x.period_after = 0 THEN (l.input->>'dueAt')::timestamptz
+    END
+      WHEN ma.type = 'APPROVE_EXTENSION' THEN (ma.payload->>'newDueAt')::timestamptz
+      WHEN ma.payload ? 'periodDueDates' THEN (ma.payload->'periodDueDates'->>(x.period_after)::int)::timestamptz
+      ELSE (ma.payload->>'dueAt')::timestamptz
+    END AS due_after,
+    CASE
+      WHEN sa.seq IS NULL THEN CASE
+      WHEN jsonb_array_length(l.schedule) > 0 THEN (l.schedule->>(x.period_after)::int)::timestamptz
+      WHEN x.period_after = 0 THEN (l.input->>'dueAt')::timestamptz
+    END
+      WHEN sa.type = 'APPROVE_EXTENSION' THEN (sa.payload->>'newDueAt')::timestamptz
+      WHEN sa.payload ? 'periodDueDates' THEN (sa.payload->'periodDueDates'->>(x.period_after)::int)::timestamptz
+      ELSE (sa.payload->>'dueAt')::timestamptz
+    END AS scheduled_after,
+    coalesce(CASE WHEN ss.payload ? 'periodDueDates' THEN ss.payload->'periodDueDates' WHEN ss.seq IS NOT NULL THEN '[]'::jsonb END,
+      l.schedule) AS schedule_in_force
+  FROM ev x
   JOIN leaf l ON l.id = x.task_id
+  LEFT JOIN ev0 mb ON mb.task_id = x.task_id AND mb.seq = greatest(x.moved_before, x.schedule_before)
+  LEFT JOIN ev0 ma ON ma.task_id = x.task_id
+    AND ma.seq = greatest(CASE WHEN x.period_after = x.period_before THEN x.moved_after END, x.schedule_after)
+  -- the plan's own date (an AMEND moves it, an extension does not)
+  LEFT JOIN ev0 sa ON sa.task_id = x.task_id
+    AND sa.seq = greatest(CASE WHEN x.period_after = x.period_before THEN x.amended_after END, x.schedule_after)
+  LEFT JOIN ev0 ss ON ss.task_id = x.task_id AND ss.seq = x.schedule_after
 ),
 last_step AS (
-  SELECT DISTINCT ON (s.task_id) s.task_id, s.to_state, s.period_after, s.extended_after
+  SELECT DISTINCT ON (s.task_id) s.task_id, s.to_state, s.period_after, s.due_after, s.scheduled_after, s.schedule_in_force
   FROM steps s ORDER BY s.task_id, s.seq DESC
 ),
 last_report AS (
@@ -145,42 +225,51 @@ worst_step AS (
   SELECT s.task_id, max(ceil(extract(epoch FROM s.at - s.due_before) / 86400)::int) AS days_late
   FROM steps s WHERE s.type IN ('SUBMIT_REPORT', 'VERIFY') AND s.at > s.due_before GROUP BY s.task_id
 ),
+withdrawal AS (
+  SELECT s.task_id, s.at, s.payload->>'reason' AS reason FROM steps s WHERE s.type = 'WITHDRAW'
+),
 as_of AS (
   SELECT l.*, coalesce(s.to_state, 'ASSIGNED') AS state, coalesce(s.period_after, 0)::int AS period,
-    coalesce(s.extended_after, CASE
-      WHEN jsonb_array_length(l.schedule) > 0 THEN (l.schedule->>(coalesce(s.period_after, 0))::int)::timestamptz
-      WHEN coalesce(s.period_after, 0) = 0 THEN (l.input->>'dueAt')::timestamptz
-    END) AS due_at,
-    CASE
-      WHEN jsonb_array_length(l.schedule) > 0 THEN (l.schedule->>(coalesce(s.period_after, 0))::int)::timestamptz
-      WHEN coalesce(s.period_after, 0) = 0 THEN (l.input->>'dueAt')::timestamptz
-    END AS scheduled_due_at,
+    CASE WHEN s.task_id IS NULL THEN CASE
+      WHEN jsonb_array_length(l.schedule) > 0 THEN (l.schedule->>(0)::int)::timestamptz
+      WHEN 0 = 0 THEN (l.input->>'dueAt')::timestamptz
+    END ELSE s.due_after END AS due_at,
+    CASE WHEN s.task_id IS NULL THEN CASE
+      WHEN jsonb_array_length(l.schedule) > 0 THEN (l.schedule->>(0)::int)::timestamptz
+      WHEN 0 = 0 THEN (l.input->>'dueAt')::timestamptz
+    END ELSE s.scheduled_after END AS scheduled_due_at,
     w.days_late AS worst_days_late, r.late AS report_late, r.days_late AS report_days_late,
-    (SELECT count(*) FROM jsonb_array_elements_text(l.schedule) WITH ORDINALITY p(due, n)
+    wd.at AS withdrawn_at, wd.reason AS withdraw_reason,
+    (SELECT count(*) FROM jsonb_array_elements_text(coalesce(s.schedule_in_force, l.schedule)) WITH ORDINALITY p(due, n)
      WHERE p.n - 1 > coalesce(s.period_after, 0) AND p.due::timestamptz < $3::timestamptz)::int AS later_periods_missed
   FROM leaf l
   LEFT JOIN last_step s ON s.task_id = l.id
   LEFT JOIN last_report r ON r.task_id = l.id
   LEFT JOIN worst_step w ON w.task_id = l.id
+  LEFT JOIN withdrawal wd ON wd.task_id = l.id
 ),
 scored AS (
+  -- withdrawn: its own category (no longer part of the plan: not late, no report missing);
   -- verified: on time or late as the machine marked it (a report or verification after the due time);
   -- reported: waiting for a verdict, overdue when the report came after the due time;
   -- otherwise overdue once the due time passed.
   SELECT a.*,
     CASE
+      WHEN a.state = 'WITHDRAWN' THEN 'WITHDRAWN'
       WHEN a.state = 'VERIFIED' THEN CASE WHEN a.worst_days_late IS NULL THEN 'VERIFIED_ON_TIME' ELSE 'VERIFIED_LATE' END
       WHEN a.state = 'REPORTED' THEN CASE WHEN a.report_late THEN 'OVERDUE' ELSE 'PENDING_WITHIN_DEADLINE' END
       WHEN a.due_at < $3::timestamptz THEN 'OVERDUE'
       ELSE 'PENDING_WITHIN_DEADLINE'
     END AS category,
     CASE
+      WHEN a.state = 'WITHDRAWN' THEN NULL
       WHEN a.state = 'VERIFIED' THEN a.worst_days_late
       WHEN a.state = 'REPORTED' THEN CASE WHEN a.report_late THEN a.report_days_late END
       WHEN a.due_at < $3::timestamptz THEN ceil(extract(epoch FROM $3::timestamptz - a.due_at) / 86400)::int
     END AS days_late,
-    (CASE WHEN a.state NOT IN ('REPORTED', 'VERIFIED') AND a.due_at < $3::timestamptz THEN 1 ELSE 0 END) + a.later_periods_missed
-      AS reports_missing
+    CASE WHEN a.state = 'WITHDRAWN' THEN 0
+      ELSE (CASE WHEN a.state NOT IN ('REPORTED', 'VERIFIED') AND a.due_at < $3::timestamptz THEN 1 ELSE 0 END) + a.later_periods_missed
+    END AS reports_missing
   FROM as_of a
 ),
 last_verdict AS (
@@ -194,7 +283,8 @@ SELECT sc.id, sc.section_id, sc.ordinal, sc.title, sc.timeframe, sc.state, sc.pe
         JOIN agencies ca ON ca.province_code = c.province_code AND ca.id = c.agency_id
         WHERE c.province_code = sc.province_code AND c.task_id = sc.id ORDER BY c.position, ca.name) AS coordinating_agency_names,
   r.at AS report_at, r.payload->'report'->>'summary' AS report_summary, r.payload->'report'->>'value' AS report_value,
-  v.type AS verdict_type, v.at AS verdict_at, v.comment AS verdict_comment
+  v.type AS verdict_type, v.at AS verdict_at, v.comment AS verdict_comment,
+  sc.withdrawn_at, sc.withdraw_reason
 FROM scored sc
 LEFT JOIN agencies a ON a.province_code = sc.province_code AND a.id = sc.lead_agency_id
 LEFT JOIN last_report r ON r.task_id = sc.id

@@ -67,7 +67,7 @@ SELECT t.* FROM tasks t
   )
 ) AND NOT EXISTS (SELECT 1 FROM tasks k WHERE k.province_code = t.province_code AND k.parent_id = t.id)
          AND CASE WHEN $3::timestamptz IS NULL THEN t.state = 'OVERDUE'
-                  ELSE t.state NOT IN ('REPORTED', 'VERIFIED') AND t.due_at >= $3::timestamptz AND t.due_at <= $4::timestamptz END
+                  ELSE t.state IN ('ASSIGNED', 'IN_PROGRESS', 'OVERDUE') AND t.due_at >= $3::timestamptz AND t.due_at <= $4::timestamptz END
        ORDER BY t.due_at ASC, t.sort_key ASC;
 
 -- authorizationRows

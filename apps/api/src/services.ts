@@ -79,7 +79,7 @@ export function createServices({ dataSource, clock, jwt = null, logger = null }:
     accessDenials: denials,
     sweeper,
     deadlines: new DeadlinesService(sweeper, clock, denials),
-    planReports: new PlanReportsService({ plans, tasks, clock }),
+    planReports: new PlanReportsService({ plans, tasks, events, clock }),
     scorecards,
     periodCloses: periods,
     reportExport: new ReportExportService({ plans, scorecards: repositories.scorecards, agencies, periods, clock }),

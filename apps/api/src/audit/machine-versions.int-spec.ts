@@ -1,5 +1,5 @@
 // A machine change is a new version, and old histories stay consistent: tasks get events under the
-// shipped version 3, then the test registers a version 4 (in ASSIGNED it takes SUBMIT_REPORT straight
+// shipped version 4, then the test registers a version 5 (in ASSIGNED it takes SUBMIT_REPORT straight
 // to REPORTED and no longer takes START) and the service records the next events under it. Replay,
 // the plan audit and the timeline must all run each event on the machine of its own version.
 import { registerTaskMachineVersion, taskMachineConfig, taskSetup, type StoredTaskSnapshot } from '@app/lifecycle';
@@ -15,7 +15,7 @@ import { chainHash } from './hash-chain';
 const START_AT = new Date('2030-03-01T02:00:00.000Z');
 
 const { START: _start, ...assignedWithoutStart } = taskMachineConfig.states.ASSIGNED.on;
-const taskMachineV4 = taskSetup.createMachine({
+const taskMachineV5 = taskSetup.createMachine({
   ...taskMachineConfig,
   states: {
     ...taskMachineConfig.states,
@@ -57,26 +57,26 @@ describe(`${AuditService.name} across machine versions`, () => {
   };
   const versionsOf = async (taskId: string) => (await eventRows(ds, taskId)).map((event) => event.machineVersion);
 
-  it('does replay, audit and draw the timeline of histories recorded under v3 then v4 as consistent', async () => {
+  it('does replay, audit and draw the timeline of histories recorded under v4 then v5 as consistent', async () => {
     const plan = await seedPlan(ds, province, [{}, {}, {}]);
-    const [started, contributed, untouchedSinceV3] = plan.taskIds;
+    const [started, contributed, untouchedSinceV4] = plan.taskIds;
     const startedAt = await fire(actors.lead, started, 'START');
     await fire(actors.coordinator, contributed, 'CONTRIBUTE', { comment: 'Phối hợp' });
-    await fire(actors.lead, untouchedSinceV3, 'START');
+    await fire(actors.lead, untouchedSinceV4, 'START');
 
     unregister = registerTaskMachineVersion({
-      version: 4,
-      machine: taskMachineV4,
-      upgradeFromPrevious: (stored: StoredTaskSnapshot) => ({ ...stored, machineVersion: 4 }),
+      version: 5,
+      machine: taskMachineV5,
+      upgradeFromPrevious: (stored: StoredTaskSnapshot) => ({ ...stored, machineVersion: 5 }),
     });
     await fire(actors.coordinator, started, 'CONTRIBUTE', { comment: 'Phối hợp' });
     const reportedAt = await fire(actors.lead, started, 'SUBMIT_REPORT', { report: { summary: 'Xong' } });
     const verifiedAt = await fire(actors.supervisor, started, 'VERIFY');
-    // v4 only: a report straight from ASSIGNED
+    // v5 only: a report straight from ASSIGNED
     await fire(actors.lead, contributed, 'SUBMIT_REPORT', { report: { summary: 'Xong' } });
 
-    expect(await versionsOf(started)).toEqual([3, 4, 4, 4]);
-    expect(await versionsOf(contributed)).toEqual([3, 4]);
+    expect(await versionsOf(started)).toEqual([4, 5, 5, 5]);
+    expect(await versionsOf(contributed)).toEqual([4, 5]);
     expect((await taskRow(ds, contributed)).state).toBe('REPORTED');
     expect(await audit.replay(actors.auditor, started, null)).toEqual({
       state: 'VERIFIED',
@@ -90,8 +90,8 @@ describe(`${AuditService.name} across machine versions`, () => {
       consistent: true,
       chainValid: true,
     });
-    // stored under v3, read back lifted to v4: still what its events replay to
-    expect(await audit.replay(actors.auditor, untouchedSinceV3, null)).toMatchObject({ state: 'IN_PROGRESS', consistent: true });
+    // stored under v4, read back lifted to v5: still what its events replay to
+    expect(await audit.replay(actors.auditor, untouchedSinceV4, null)).toMatchObject({ state: 'IN_PROGRESS', consistent: true });
     expect(await audit.replay(actors.auditor, started, new Date(reportedAt.getTime() - 1))).toMatchObject({
       state: 'IN_PROGRESS',
       eventsApplied: 2,

@@ -1,5 +1,6 @@
 import { runInThisContext } from 'node:vm';
 import type { DataSource } from 'typeorm';
+import { TASK_MACHINE_VERSION } from '@app/lifecycle';
 import { endOfLocalDayUtc, parseTimeframe } from '@app/plan-import';
 import { SYSTEM_ACTOR } from '../auth/actor';
 import {
@@ -212,7 +213,7 @@ describe(DeadlineSweepService.name, () => {
         type: 'ROLL_UP',
         fromState: before.get(ids.split)!.state,
         toState: 'OVERDUE',
-        machineVersion: 3,
+        machineVersion: TASK_MACHINE_VERSION,
         actor: 'system:roll-up',
         payload: { state: 'OVERDUE', by: null },
       });

@@ -1,9 +1,17 @@
 import { Field, GraphQLISODateTime, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 
-export const PeriodStatusEnum = { PENDING: 'PENDING', MISSING: 'MISSING', SUBMITTED: 'SUBMITTED', VERIFIED: 'VERIFIED' } as const;
+export const PeriodStatusEnum = {
+  PENDING: 'PENDING',
+  MISSING: 'MISSING',
+  SUBMITTED: 'SUBMITTED',
+  VERIFIED: 'VERIFIED',
+  WITHDRAWN: 'WITHDRAWN',
+} as const;
 registerEnumType(PeriodStatusEnum, {
   name: 'PeriodStatus',
-  description: 'PENDING: not due, no report; MISSING: due passed, no report; SUBMITTED: report in; VERIFIED: report verified',
+  description:
+    'PENDING: not due, no report; MISSING: due passed, no report; SUBMITTED: report in; VERIFIED: report verified; ' +
+    'WITHDRAWN: no report, and the task was withdrawn by an amended plan (never missing)',
 });
 
 @ObjectType()
@@ -52,5 +60,6 @@ export class PlanReportRow {
   @Field(() => Int) verified: number;
   @Field(() => Int, { description: 'Due time passed and no report' }) missing: number;
   @Field(() => Int, { description: 'Not due yet and no report' }) pending: number;
+  @Field(() => Int, { description: 'Periods without a report of tasks an amended plan withdrew: not in expected' }) withdrawn: number;
   agencyId: string;
 }

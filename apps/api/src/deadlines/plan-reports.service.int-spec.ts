@@ -30,7 +30,20 @@ const at = (iso: string) => new Date(iso);
 
 // A row with every count zero unless given.
 function row(agencyId: string, period: string, dueAt: string | null, counts: Partial<PlanReportRow>): PlanReportRow {
-  return { agencyId, period, dueAt, expected: 0, submitted: 0, onTime: 0, late: 0, verified: 0, missing: 0, pending: 0, ...counts };
+  return {
+    agencyId,
+    period,
+    dueAt,
+    expected: 0,
+    submitted: 0,
+    onTime: 0,
+    late: 0,
+    verified: 0,
+    missing: 0,
+    pending: 0,
+    withdrawn: 0,
+    ...counts,
+  };
 }
 
 describe(PlanReportsService.name, () => {

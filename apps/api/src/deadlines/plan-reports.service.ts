@@ -4,6 +4,7 @@ import { notFound } from '../common/domain-error';
 import { Scope } from '../common/scope';
 import { requireUuid, validInstant } from '../common/validation';
 import type { PlanRepository } from '../repositories/plan.repository';
+import type { TaskEventRepository } from '../repositories/task-event.repository';
 import type { TaskRepository } from '../repositories/task.repository';
 import { taskPeriods, type TaskPeriodView } from './reporting-periods';
 
@@ -18,11 +19,13 @@ export interface PlanReportRow {
   verified: number;
   missing: number; // due time passed, no report
   pending: number; // not due yet, no report
+  withdrawn: number; // no report, the task withdrawn by an amended plan: not expected any more
 }
 
 export interface PlanReportsDeps {
   plans: PlanRepository;
   tasks: TaskRepository;
+  events: TaskEventRepository;
   clock: Clock;
 }
 
@@ -36,9 +39,12 @@ export class PlanReportsService {
     if (!plan) throw notFound(`No plan with id ${planId}`);
     const at = validInstant(asOf, 'asOf') ?? this.deps.clock.now();
     const tasks = await this.deps.tasks.leafTasksOfPlan(scope, plan.id);
+    const withdrawn = tasks.filter((task) => task.state === 'WITHDRAWN').map((task) => task.id);
+    const withdrawals = await this.deps.events.withdrawals(scope, withdrawn);
     const rows = new Map<string, PlanReportRow>();
     for (const task of tasks) {
-      for (const period of taskPeriods(task.snapshot, plan.reportingDeadlines, at)) add(rows, task.leadAgencyId, period);
+      const periods = taskPeriods(task.snapshot, plan.reportingDeadlines, at, withdrawals.get(task.id) ?? null);
+      for (const period of periods) add(rows, task.leadAgencyId, period);
     }
     return [...rows.values()].sort((a, b) => a.period.localeCompare(b.period) || a.agencyId.localeCompare(b.agencyId));
   }
@@ -57,7 +63,13 @@ function add(rows: Map<string, PlanReportRow>, agencyId: string, period: TaskPer
     verified: 0,
     missing: 0,
     pending: 0,
+    withdrawn: 0,
   };
+  rows.set(key, row);
+  if (period.status === 'WITHDRAWN') {
+    row.withdrawn += 1;
+    return;
+  }
   row.expected += 1;
   if (period.dueAt && (!row.dueAt || period.dueAt > row.dueAt)) row.dueAt = period.dueAt;
   if (period.status === 'SUBMITTED' || period.status === 'VERIFIED') {

@@ -3,7 +3,7 @@ import { deadlineDate, endOfLocalDayUtc, taskReportingDeadlines } from '@app/pla
 import { vietnamDate } from '../common/vietnam-time';
 import type { StoredReportingDeadline } from '../repositories/plan.repository';
 
-export type PeriodStatus = 'PENDING' | 'MISSING' | 'SUBMITTED' | 'VERIFIED';
+export type PeriodStatus = 'PENDING' | 'MISSING' | 'SUBMITTED' | 'VERIFIED' | 'WITHDRAWN';
 
 export interface TaskPeriodView {
   index: number;
@@ -18,8 +18,15 @@ export interface TaskPeriodView {
 }
 
 // Every reporting period of a task — those reached (from the snapshot) and those still ahead
-// (from its schedule) — each labelled by the plan's reporting deadline it answers.
-export function taskPeriods(snapshot: StoredTaskSnapshot, deadlines: readonly StoredReportingDeadline[], asOf: Date): TaskPeriodView[] {
+// (from its schedule) — each labelled by the plan's reporting deadline it answers. withdrawnAt:
+// when an amended plan withdrew the task (its WITHDRAW event); from then on a period without a
+// report is WITHDRAWN, never MISSING or PENDING.
+export function taskPeriods(
+  snapshot: StoredTaskSnapshot,
+  deadlines: readonly StoredReportingDeadline[],
+  asOf: Date,
+  withdrawnAt: Date | null = null,
+): TaskPeriodView[] {
   const { context } = snapshot;
   const schedule = context.periodDueDates.length > 0 ? context.periodDueDates : [context.originalDueAt ?? context.dueAt];
   return schedule.map((scheduledDue, index) => {
@@ -36,16 +43,23 @@ export function taskPeriods(snapshot: StoredTaskSnapshot, deadlines: readonly St
       late: reached?.late ?? false,
       rejections: reached?.rejections ?? 0,
       report: reached?.report ?? null,
-      status: status(reportedAt, verifiedAt, dueAt, asOf),
+      status: status(reportedAt, verifiedAt, dueAt, asOf, withdrawnAt),
     };
   });
 }
 
 // As things stood at asOf: a report or verdict given later does not count yet.
-function status(reportedAt: string | null, verifiedAt: string | null, dueAt: string | null, asOf: Date): PeriodStatus {
+function status(
+  reportedAt: string | null,
+  verifiedAt: string | null,
+  dueAt: string | null,
+  asOf: Date,
+  withdrawnAt: Date | null,
+): PeriodStatus {
   const by = (instant: string | null) => instant !== null && Date.parse(instant) <= asOf.getTime();
   if (by(verifiedAt)) return 'VERIFIED';
   if (by(reportedAt)) return 'SUBMITTED';
+  if (withdrawnAt !== null && withdrawnAt.getTime() <= asOf.getTime()) return 'WITHDRAWN';
   return dueAt !== null && Date.parse(dueAt) < asOf.getTime() ? 'MISSING' : 'PENDING';
 }
 

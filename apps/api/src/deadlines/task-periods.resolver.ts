@@ -16,7 +16,10 @@ export class TaskPeriodsResolver {
   @ResolveField(() => [TaskPeriod], { description: 'Reporting periods: each with its due time, report and verdict' })
   async periods(@Parent() task: TaskEntity, @RequestLoaders() loaders: Loaders) {
     const plan = await loaders.plan.load(task.planId);
-    return taskPeriods(task.snapshot, plan?.reportingDeadlines ?? [], this.clock.now()).map((p) => ({
+    // WITHDRAWN is final: only a withdrawn task reads its trail, for the time of its WITHDRAW
+    const withdrawnAt =
+      task.state === 'WITHDRAWN' ? ((await loaders.events.load(task.id)).findLast((e) => e.type === 'WITHDRAW')?.at ?? null) : null;
+    return taskPeriods(task.snapshot, plan?.reportingDeadlines ?? [], this.clock.now(), withdrawnAt).map((p) => ({
       ...p,
       dueAt: dateOrNull(p.dueAt),
       reportedAt: dateOrNull(p.reportedAt),

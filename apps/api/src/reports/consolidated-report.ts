@@ -66,6 +66,8 @@ export interface ConsolidatedReport {
   sections: ReportTable;
   // a closed period asked with its amendments: the events after the cut-off (null: not asked)
   amendments: ReportTable | null;
+  // tasks the amended plan withdrew by the cut-off: apart from the appendix and its counts (null: none)
+  withdrawn: ReportTable | null;
 }
 
 export interface ReportSource {
@@ -112,6 +114,28 @@ export function consolidatedReport(source: ReportSource): ConsolidatedReport {
       total: ['', 'Tổng cộng', ...scoreCells(scores.total)],
     },
     amendments: source.amendments ? amendmentsTable(source.amendments) : null,
+    withdrawn: withdrawnTable(source.tasks),
+  };
+}
+
+export const WITHDRAWN_HEADERS = ['STT', 'Nhiệm vụ', 'Cơ quan chủ trì', 'Thời gian thực hiện', 'Ngày rút khỏi kế hoạch', 'Lý do'];
+
+// Tasks an amended plan no longer holds: not in the appendix nor in its counts, listed with why and when.
+function withdrawnTable(tasks: readonly TaskAsOfRow[]): ReportTable | null {
+  const withdrawn = tasks.filter((task) => task.category === 'WITHDRAWN');
+  if (withdrawn.length === 0) return null;
+  return {
+    title: 'Nhiệm vụ đã rút khỏi kế hoạch',
+    headers: WITHDRAWN_HEADERS,
+    rows: withdrawn.map((task) => [
+      task.ordinal,
+      cut(task.title),
+      task.leadAgencyName,
+      cut(task.timeframe),
+      task.withdrawal ? localDate(task.withdrawal.at) : '',
+      task.withdrawal ? cut(task.withdrawal.reason) : '',
+    ]),
+    total: ['', `Tổng cộng: ${withdrawn.length} nhiệm vụ`, '', '', '', ''],
   };
 }
 
@@ -150,6 +174,7 @@ function appendixGroups(source: ReportSource): AppendixGroup[] {
   const headings = new Map(source.scores.sections.map((s) => [s.sectionId, s.ordinal ? `${s.ordinal}. ${s.title ?? ''}` : s.title]));
   const groups: AppendixGroup[] = [];
   for (const task of source.tasks) {
+    if (task.category === 'WITHDRAWN') continue; // in a table of its own
     let group = groups.at(-1);
     const heading = task.sectionId === null ? null : cut(headings.get(task.sectionId) ?? '');
     if (!group || group.heading !== heading) {
@@ -205,6 +230,8 @@ function progressText(task: TaskAsOfRow): string {
       return task.state === 'REPORTED' ? `Báo cáo chậm ${days} ngày` : `Quá hạn ${days} ngày`;
     case 'PENDING_WITHIN_DEADLINE':
       return task.dueAt ? 'Trong hạn' : 'Chưa có thời hạn';
+    case 'WITHDRAWN':
+      return STATE_LABELS.WITHDRAWN;
   }
 }
 

@@ -15,11 +15,13 @@ export interface SealedFigures {
 }
 
 // TaskAsOfRow with its instants as ISO strings, as JSON holds them.
-export type SealedTask = Omit<TaskAsOfRow, 'dueAt' | 'scheduledDueAt' | 'report' | 'verdict'> & {
+// (withdrawal: absent from the seals made before plan amendments existed)
+export type SealedTask = Omit<TaskAsOfRow, 'dueAt' | 'scheduledDueAt' | 'report' | 'verdict' | 'withdrawal'> & {
   dueAt: string | null;
   scheduledDueAt: string | null;
   report: { at: string; summary: string; value: string | null } | null;
   verdict: { type: 'VERIFY' | 'REJECT'; at: string; comment: string | null } | null;
+  withdrawal?: { at: string; reason: string } | null;
 };
 
 export function sealFigures(planId: string, period: string, cutoff: Date, scores: PlanScores, tasks: TaskAsOfRow[]): SealedFigures {
@@ -45,6 +47,7 @@ export function revivedTasks(figures: SealedFigures): TaskAsOfRow[] {
     scheduledDueAt: at(task.scheduledDueAt),
     report: task.report ? { ...task.report, at: new Date(task.report.at) } : null,
     verdict: task.verdict ? { ...task.verdict, at: new Date(task.verdict.at) } : null,
+    withdrawal: task.withdrawal ? { ...task.withdrawal, at: new Date(task.withdrawal.at) } : null,
   }));
 }
 
@@ -52,15 +55,28 @@ export function revivedTasks(figures: SealedFigures): TaskAsOfRow[] {
 // titles are left out, since an agency renamed (or merged) after the close does not change what
 // was reported; the hash chain covers them.
 export function recomputable(figures: SealedFigures): string {
-  const counts = ({ agencyName: _a, title: _t, ...rest }: Record<string, unknown>) => rest;
+  const counts = ({ agencyName: _a, title: _t, ...rest }: Record<string, unknown>) => withoutNoWithdrawals(rest);
   return canonicalJson({
     period: figures.period,
     cutoff: figures.cutoff,
     agencies: figures.scores.agencies.map((row) => counts(row as unknown as Record<string, unknown>)),
     sections: figures.scores.sections.map((row) => counts(row as unknown as Record<string, unknown>)),
-    total: figures.scores.total,
-    tasks: figures.tasks.map(({ title: _t, leadAgencyName: _l, coordinatingAgencyNames: _c, timeframe: _f, ...rest }) => rest),
+    total: withoutNoWithdrawals(figures.scores.total as unknown as Record<string, unknown>),
+    tasks: figures.tasks.map(({ title: _t, leadAgencyName: _l, coordinatingAgencyNames: _c, timeframe: _f, ...rest }) =>
+      withoutNoWithdrawals(rest),
+    ),
   });
+}
+
+// A seal made before plan amendments existed has no withdrawn count and no withdrawal: the same
+// figures as one with none withdrawn (withdrawn 0, withdrawal null).
+function withoutNoWithdrawals(row: Record<string, unknown>): Record<string, unknown> {
+  const { withdrawn, withdrawal, ...rest } = row;
+  return {
+    ...rest,
+    ...(withdrawn === undefined || withdrawn === 0 ? {} : { withdrawn }),
+    ...(withdrawal === undefined || withdrawal === null ? {} : { withdrawal }),
+  };
 }
 
 export type PeriodProblem = 'CHAIN_BROKEN' | 'FIGURES_DIFFER';

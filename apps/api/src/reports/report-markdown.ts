@@ -10,6 +10,7 @@ export function reportMarkdown(report: ConsolidatedReport): string {
     for (const cells of group.rows) lines.push(row(cells));
   }
   lines.push('', ...table(report.agencies), '', ...table(report.sections), '');
+  if (report.withdrawn) lines.push(...table(report.withdrawn), '');
   if (report.amendments) lines.push(...table(report.amendments), '');
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@ import type { Cell, ConsolidatedReport, ReportTable } from './consolidated-repor
 const APPENDIX_WIDTHS = [7, 42, 22, 24, 16, 15, 15, 42, 28, 16];
 const TABLE_WIDTHS = [7, 36, 12, 12, 12, 13, 13, 12, 12];
 const AMENDMENT_WIDTHS = [7, 14, 20, 18, 18, 22, 24, 42];
+const WITHDRAWN_WIDTHS = [7, 42, 22, 16, 16, 48];
 const THIN = { style: 'thin' as const };
 const BORDER: Partial<Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN };
 const HEADER_FILL = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFD9E1F2' } };
@@ -23,6 +24,7 @@ export async function reportXlsx(report: ConsolidatedReport, asOf: Date): Promis
   appendixSheet(workbook, report);
   tableSheet(workbook, 'Theo cơ quan chủ trì', report, report.agencies);
   tableSheet(workbook, 'Theo nhóm nhiệm vụ', report, report.sections);
+  if (report.withdrawn) tableSheet(workbook, 'Nhiệm vụ đã rút khỏi kế hoạch', report, report.withdrawn, WITHDRAWN_WIDTHS);
   if (report.amendments) tableSheet(workbook, 'Điều chỉnh sau kỳ', report, report.amendments, AMENDMENT_WIDTHS);
   return stampedZip(Buffer.from(await workbook.xlsx.writeBuffer()), asOf);
 }

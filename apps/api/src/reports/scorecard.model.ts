@@ -23,6 +23,10 @@ export abstract class ScoreColumns {
     description: 'Mean started days past the due time of the verified-late and overdue tasks; null when there are none',
   })
   averageDaysLate: number | null;
+  @Field(() => Int, {
+    description: 'Withdrawn by an amended plan (đã rút khỏi kế hoạch) by asOf: counted apart, in none of the four categories',
+  })
+  withdrawn: number;
 }
 
 @ObjectType({

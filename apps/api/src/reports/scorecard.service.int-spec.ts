@@ -18,6 +18,7 @@ const YEAR_END = local('2030-12-20T12:00:00');
 function score(counts: Partial<ScoreCounts>): ScoreCounts {
   return {
     total: 0,
+    withdrawn: 0,
     verifiedOnTime: 0,
     verifiedLate: 0,
     pendingWithinDeadline: 0,

@@ -64,7 +64,7 @@ WITH responsible AS (
   FROM responsible t
   JOIN agencies a ON a.province_code = t.province_code AND a.id = t.agency_id
   WHERE NOT a.is_group
-    AND t.state NOT IN ('REPORTED', 'VERIFIED')
+    AND t.state IN ('ASSIGNED', 'IN_PROGRESS', 'OVERDUE')
     AND (t.state = 'OVERDUE' OR t.due_at <= $2::timestamptz)
     AND ($4::text IS NULL OR t.province_code = $4::text)
     AND ${LEAF_TASK_SQL}

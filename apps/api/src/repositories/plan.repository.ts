@@ -219,7 +219,8 @@ function summarise(rows: ProgressRow[]): PlanProgress {
   const count = (predicate: (row: { state: TaskState; late: boolean }) => boolean) =>
     rows.filter(predicate).reduce((sum, row) => sum + Number(row.count), 0);
   return {
-    total: count(() => true),
+    // a withdrawn task is no longer part of the plan: listed in byState, left out of the total
+    total: count((row) => row.state !== 'WITHDRAWN'),
     byState: TASK_STATES.map((state) => ({ state, count: count((row) => row.state === state) })),
     overdue: count((row) => row.state === 'OVERDUE'),
     verifiedOnTime: count((row) => row.state === 'VERIFIED' && !row.late),

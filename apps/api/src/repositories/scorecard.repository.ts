@@ -4,9 +4,11 @@ import type { Scope } from '../common/scope';
 import { ReadRouter, type ReadPreference } from './read-routing';
 import { TASKS_AS_OF_CTES } from './task-as-of-sql';
 
-// The four categories of the Government Office's task tracking, plus reports missing and lateness.
+// The four categories of the Government Office's task tracking, plus reports missing and lateness;
+// withdrawn tasks (an amended plan no longer holds them) are counted apart, outside the total.
 export interface ScoreCounts {
   total: number;
+  withdrawn: number;
   verifiedOnTime: number;
   verifiedLate: number;
   pendingWithinDeadline: number;
@@ -32,7 +34,7 @@ export interface PlanScores {
   total: ScoreCounts;
 }
 
-export type TaskCategory = 'VERIFIED_ON_TIME' | 'VERIFIED_LATE' | 'PENDING_WITHIN_DEADLINE' | 'OVERDUE';
+export type TaskCategory = 'VERIFIED_ON_TIME' | 'VERIFIED_LATE' | 'PENDING_WITHIN_DEADLINE' | 'OVERDUE' | 'WITHDRAWN';
 
 // One leaf task of the appendix as it stood at asOf.
 export interface TaskAsOfRow {
@@ -52,9 +54,11 @@ export interface TaskAsOfRow {
   reportsMissing: number;
   report: { at: Date; summary: string; value: string | null } | null; // the latest report up to asOf
   verdict: { type: 'VERIFY' | 'REJECT'; at: Date; comment: string | null } | null; // given on that report, up to asOf
+  withdrawal: { at: Date; reason: string } | null; // the amended plan withdrew it, up to asOf
 }
 
-const COUNT_COLUMNS = `count(*)::int AS total,
+const COUNT_COLUMNS = `count(*) FILTER (WHERE sc.category <> 'WITHDRAWN')::int AS total,
+  count(*) FILTER (WHERE sc.category = 'WITHDRAWN')::int AS withdrawn,
   count(*) FILTER (WHERE sc.category = 'VERIFIED_ON_TIME')::int AS verified_on_time,
   count(*) FILTER (WHERE sc.category = 'VERIFIED_LATE')::int AS verified_late,
   count(*) FILTER (WHERE sc.category = 'PENDING_WITHIN_DEADLINE')::int AS pending_within_deadline,
@@ -85,7 +89,8 @@ SELECT sc.id, sc.section_id, sc.ordinal, sc.title, sc.timeframe, sc.state, sc.pe
         JOIN agencies ca ON ca.province_code = c.province_code AND ca.id = c.agency_id
         WHERE c.province_code = sc.province_code AND c.task_id = sc.id ORDER BY c.position, ca.name) AS coordinating_agency_names,
   r.at AS report_at, r.payload->'report'->>'summary' AS report_summary, r.payload->'report'->>'value' AS report_value,
-  v.type AS verdict_type, v.at AS verdict_at, v.comment AS verdict_comment
+  v.type AS verdict_type, v.at AS verdict_at, v.comment AS verdict_comment,
+  sc.withdrawn_at, sc.withdraw_reason
 FROM scored sc
 LEFT JOIN agencies a ON a.province_code = sc.province_code AND a.id = sc.lead_agency_id
 LEFT JOIN last_report r ON r.task_id = sc.id
@@ -136,6 +141,7 @@ function position(row: Row): number {
 function counts(row: Row): ScoreCounts {
   return {
     total: Number(row.total ?? 0),
+    withdrawn: Number(row.withdrawn ?? 0),
     verifiedOnTime: Number(row.verified_on_time ?? 0),
     verifiedLate: Number(row.verified_late ?? 0),
     pendingWithinDeadline: Number(row.pending_within_deadline ?? 0),
@@ -172,5 +178,6 @@ function toTaskAsOf(row: Row): TaskAsOfRow {
     verdict: verdictType
       ? { type: verdictType, at: row.verdict_at as Date, comment: (row.verdict_comment as string | null) ?? null }
       : null,
+    withdrawal: row.withdrawn_at ? { at: row.withdrawn_at as Date, reason: (row.withdraw_reason as string | null) ?? '' } : null,
   };
 }

@@ -59,6 +59,19 @@ export class TaskEventRepository {
     return found ? { seq: found.seq, type: found.type } : null;
   }
 
+  // When an amended plan withdrew each of these tasks (its WITHDRAW event), by task id; tasks never
+  // withdrawn are left out. One statement; the ids are those of one plan's leaf tasks.
+  async withdrawals(scope: Scope, taskIds: readonly string[]): Promise<Map<string, Date>> {
+    if (taskIds.length === 0) return new Map();
+    const rows: { task_id: string; at: Date }[] = await this.dataSource.query(
+      `SELECT e.task_id, max(e.at) AS at FROM task_events e
+       WHERE e.task_id = ANY($1::uuid[]) AND ($2::text IS NULL OR e.province_code = $2) AND e.type = 'WITHDRAW'
+       GROUP BY e.task_id`,
+      [[...taskIds], scope.provinceCode],
+    );
+    return new Map(rows.map((row) => [row.task_id, row.at]));
+  }
+
   // An idempotent retry rebuilds the task as the first request left it.
   eventsUpTo(tx: Tx, provinceCode: string, taskId: string, seq: number): Promise<TaskEventEntity[]> {
     return managerOf(tx).find(TaskEventEntity, { where: { provinceCode, taskId, seq: LessThanOrEqual(seq) }, order: { seq: 'ASC' } });

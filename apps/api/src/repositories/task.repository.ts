@@ -203,14 +203,15 @@ LEFT JOIN LATERAL (
     return rows.map(toTask);
   }
 
-  // Leaf tasks an agency leads or coordinates: OVERDUE ones, or those not yet reported due in [from, until].
+  // Leaf tasks an agency leads or coordinates: OVERDUE ones, or open ones (not reported, verified or
+  // withdrawn) due in [from, until].
   async leafTasksOfAgency(scope: Scope, agencyId: string, due: { from: Date; until: Date } | 'OVERDUE'): Promise<TaskEntity[]> {
     const window = due === 'OVERDUE' ? [null, null] : [due.from.toISOString(), due.until.toISOString()];
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT t.* FROM tasks t
        WHERE ($1::text IS NULL OR t.province_code = $1) AND ${agencyInvolvedSql('$2')} AND ${LEAF_TASK_SQL}
          AND CASE WHEN $3::timestamptz IS NULL THEN t.state = 'OVERDUE'
-                  ELSE t.state NOT IN ('REPORTED', 'VERIFIED') AND t.due_at >= $3::timestamptz AND t.due_at <= $4::timestamptz END
+                  ELSE t.state IN ('ASSIGNED', 'IN_PROGRESS', 'OVERDUE') AND t.due_at >= $3::timestamptz AND t.due_at <= $4::timestamptz END
        ORDER BY t.due_at ASC, t.sort_key ASC`,
       [scope.provinceCode, agencyId, ...window],
     );

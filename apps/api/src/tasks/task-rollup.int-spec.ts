@@ -1,6 +1,6 @@
 // A task split per lead agency: its stored state follows its children, each move recorded as a
-// ROLL_UP event on the parent in the same transaction as the child's write (machine version 3).
-import type { TaskState } from '@app/lifecycle';
+// ROLL_UP event on the parent in the same transaction as the child's write (machine version 3 and later).
+import { TASK_MACHINE_VERSION, type TaskState } from '@app/lifecycle';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { TASK_CHANGED_CHANNEL } from '../repositories/task-change-feed';
@@ -90,7 +90,7 @@ describe('roll-up of a split task', () => {
           seq: i + 1,
           type: 'ROLL_UP',
           fromState: i === 0 ? 'ASSIGNED' : events[i - 1].toState,
-          machineVersion: 3,
+          machineVersion: TASK_MACHINE_VERSION,
           actor: ROLL_UP_ACTOR_ID,
           actorAgencyId: null,
           payload: { state: e.toState, by: null },
@@ -99,7 +99,7 @@ describe('roll-up of a split task', () => {
       });
       expect(parent.version).toBe(events.length);
       expect(parent.lastHash).toBe(events.at(-1)?.hash ?? null);
-      expect(parent.snapshot).toMatchObject({ state, machineVersion: 3 });
+      expect(parent.snapshot).toMatchObject({ state, machineVersion: TASK_MACHINE_VERSION });
       if (reached.at(-1)?.state !== state) reached.push({ at: clock.now(), state });
     }
 

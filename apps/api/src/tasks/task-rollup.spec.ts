@@ -11,10 +11,13 @@ describe(rollUpState.name, () => {
     [['VERIFIED', 'VERIFIED'], 'VERIFIED'],
     [['VERIFIED', 'OVERDUE'], 'OVERDUE'],
     [['ASSIGNED', 'OVERDUE', 'REPORTED'], 'OVERDUE'],
-    // a withdrawn child no longer counts
+    // a withdrawn child is no longer part of the plan: the others decide
     [['VERIFIED', 'WITHDRAWN'], 'VERIFIED'],
-    [['ASSIGNED', 'WITHDRAWN'], 'ASSIGNED'],
-    [['REPORTED', 'WITHDRAWN', 'VERIFIED'], 'REPORTED'],
+    [['WITHDRAWN', 'REPORTED', 'VERIFIED'], 'REPORTED'],
+    [['WITHDRAWN', 'ASSIGNED'], 'ASSIGNED'],
+    [['WITHDRAWN', 'IN_PROGRESS'], 'IN_PROGRESS'],
+    [['WITHDRAWN', 'OVERDUE', 'VERIFIED'], 'OVERDUE'],
+    [['WITHDRAWN'], null],
     [['WITHDRAWN', 'WITHDRAWN'], null],
   ];
   it.each(cases)('does roll %j up to %s', (children, expected) => {

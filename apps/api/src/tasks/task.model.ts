@@ -1,5 +1,6 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 import { TaskEventTypeEnum, TaskStateEnum } from '../graphql/enums';
+import { TaskFieldChange } from '../graphql/task-field-change.model';
 
 @ObjectType({ description: 'A task of a plan: one row of its appendix, run through the lifecycle' })
 export class Task {
@@ -22,7 +23,9 @@ export class Task {
   sortKey: string;
 }
 
-@ObjectType({ description: 'One row of the append-only audit trail' })
+@ObjectType({
+  description: "One row of the append-only audit trail (a WITHDRAW's reason is its comment, an AMEND's changes its changes)",
+})
 export class TaskEvent {
   @Field(() => Int) seq: number;
   @Field(() => TaskEventTypeEnum) type: string;
@@ -33,8 +36,16 @@ export class TaskEvent {
   @Field(() => String, { nullable: true }) comment: string | null;
   @Field(() => String, { nullable: true, description: 'The report summary of SUBMIT_REPORT, the text of CONTRIBUTE' })
   reportSummary: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'The new or proposed due time of an extension event' })
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: "The new or proposed due time of an extension event; an AMEND's amended due time",
+  })
   dueAt: Date | null;
+  @Field(() => [TaskFieldChange], {
+    nullable: true,
+    description: 'AMEND and WITHDRAW: the fields the amended plan changed (before → after); null when the event records none',
+  })
+  changes: TaskFieldChange[] | null;
   @Field() prevHash: string;
   @Field() hash: string;
   actorAgencyId: string | null;

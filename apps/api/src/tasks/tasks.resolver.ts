@@ -14,6 +14,7 @@ import { TaskQueryService, encodeCursor, type TaskPage } from './task-query.serv
 import { Task, TaskConnection, TaskEvent } from './task.model';
 import { TransitionInput } from './transition.input';
 import { TransitionService } from './transition.service';
+import { recordedChanges } from '../graphql/task-field-change.model';
 
 export function toConnection(page: TaskPage, loaders: Loaders): TaskConnection {
   loaders.primePage(page);
@@ -108,7 +109,8 @@ export class TasksResolver {
       ...event,
       comment: eventComment(event.payload),
       reportSummary: stringOrNull((event.payload.report as { summary?: unknown } | undefined)?.summary ?? event.payload.text),
-      dueAt: dateOrNull(event.payload.newDueAt ?? event.payload.proposedDueAt),
+      dueAt: dateOrNull(event.payload.newDueAt ?? event.payload.proposedDueAt ?? (event.type === 'AMEND' ? event.payload.dueAt : null)),
+      changes: recordedChanges(event.payload),
     }));
   }
 

@@ -21,6 +21,7 @@
     REPORTED: 'Đã báo cáo, chờ duyệt',
     VERIFIED: 'Hoàn thành (đã duyệt)',
     OVERDUE: 'Quá hạn',
+    WITHDRAWN: 'Đã rút khỏi kế hoạch',
   };
   const EVENT_LABELS = {
     START: 'Bắt đầu thực hiện',
@@ -33,7 +34,11 @@
     APPROVE_EXTENSION: 'Chấp thuận gia hạn',
     DENY_EXTENSION: 'Từ chối gia hạn',
     WAIVE_COORDINATION: 'Miễn ý kiến phối hợp',
+    ROLL_UP: 'Tổng hợp từ nhiệm vụ con',
+    WITHDRAW: 'Rút khỏi kế hoạch',
+    AMEND: 'Điều chỉnh theo kế hoạch sửa đổi',
   };
+  // led: the tasks still in the plan; withdrawn ones are counted apart, in the last column
   const SCORE_FIELDS = ['led', 'verifiedOnTime', 'verifiedLate', 'pendingWithinDeadline', 'overdue', 'reportsMissing'];
 
   const PLANS_QUERY = `query ConsolePlans {
@@ -43,7 +48,7 @@
   const PLAN_QUERY = `query ConsolePlan($planId: ID!) {
     plan(id: $planId) { id number title monitoringAgency { name } }
     agencyScorecard(planId: $planId) {
-      agency { id code name } led verifiedOnTime verifiedLate pendingWithinDeadline overdue reportsMissing averageDaysLate
+      agency { id code name } led verifiedOnTime verifiedLate pendingWithinDeadline overdue reportsMissing averageDaysLate withdrawn
     }
     reported: tasks(planId: $planId, state: REPORTED, first: ${PAGE_SIZE}) {
       totalCount
@@ -56,9 +61,13 @@
       totalCount
       edges { node { id ordinal section title dueAt leadAgency { name } } }
     }
+    withdrawn: tasks(planId: $planId, state: WITHDRAWN, first: ${PAGE_SIZE}) {
+      totalCount
+      edges { node { id ordinal section title state leadAgency { name } history { type at comment } } }
+    }
   }`;
   const TIMELINE_QUERY = `query ConsoleTimeline($taskId: ID!) {
-    task(id: $taskId) { id ordinal title state history { seq type actor at comment reportSummary } }
+    task(id: $taskId) { id ordinal title state history { seq type actor at comment reportSummary changes { field from to } } }
     taskTimeline(taskId: $taskId) { state enteredAt leftAt by }
   }`;
   const TRANSITION_MUTATION = `mutation ConsoleTransition($input: TransitionInput!) {
@@ -207,7 +216,16 @@
     state.timelineTaskId = null;
     state.rejectDrafts.clear();
     state.idempotencyKeys.clear();
-    for (const id of ['plan-list', 'scorecard-body', 'scorecard-total', 'reported-list', 'overdue-list', 'timeline-body', 'history-list']) {
+    for (const id of [
+      'plan-list',
+      'scorecard-body',
+      'scorecard-total',
+      'reported-list',
+      'overdue-list',
+      'withdrawn-list',
+      'timeline-body',
+      'history-list',
+    ]) {
       clear($(id));
     }
     $('viewer-name').textContent = '';
@@ -285,6 +303,7 @@
     renderScorecard(data.agencyScorecard);
     renderReported(data.reported);
     renderOverdue(data.overdue);
+    renderWithdrawn(data.withdrawn);
     state.renders += 1;
     $('plan-view').dataset.renders = String(state.renders);
   }
@@ -298,6 +317,7 @@
         dataset: { field: 'averageDaysLate' },
         text: late === null || late === undefined ? '—' : late.toFixed(1),
       }),
+      el('td', { className: 'number withdrawn', dataset: { field: 'withdrawn' }, text: score.withdrawn }),
     );
     return cells;
   }
@@ -312,7 +332,7 @@
     }
     // the mean over all late tasks: each agency's mean weighted by its late tasks
     const total = { averageDaysLate: null };
-    for (const field of SCORE_FIELDS) total[field] = scores.reduce((sum, s) => sum + s[field], 0);
+    for (const field of [...SCORE_FIELDS, 'withdrawn']) total[field] = scores.reduce((sum, s) => sum + s[field], 0);
     const lateTasks = scores.reduce((sum, s) => sum + (s.averageDaysLate === null ? 0 : s.verifiedLate + s.overdue), 0);
     if (lateTasks > 0) {
       const days = scores.reduce((sum, s) => sum + (s.averageDaysLate === null ? 0 : s.averageDaysLate * (s.verifiedLate + s.overdue)), 0);
@@ -457,6 +477,30 @@
     }
   }
 
+  // Tasks an amended plan withdrew: greyed, with their state's label and the reason given; never overdue.
+  function renderWithdrawn(connection) {
+    $('withdrawn-count').textContent = countLabel(connection);
+    const list = $('withdrawn-list');
+    clear(list);
+    if (connection.totalCount === 0) list.append(el('li', { className: 'empty', text: 'Không có nhiệm vụ nào bị rút khỏi kế hoạch.' }));
+    for (const { node: task } of connection.edges) {
+      const withdrawal = task.history.filter((event) => event.type === 'WITHDRAW').pop() || null;
+      list.append(
+        el(
+          'li',
+          { className: 'withdrawn', dataset: { taskId: task.id, state: task.state } },
+          taskHeading(task),
+          el('span', { className: 'state-label', text: STATE_LABELS[task.state] || task.state }),
+          el('div', {
+            className: 'meta',
+            text: `Chủ trì: ${task.leadAgency.name}${withdrawal ? ` · Rút ngày ${formatTime(withdrawal.at)}` : ''}`,
+          }),
+          withdrawal && withdrawal.comment ? el('div', { className: 'meta reason', text: `Lý do: ${withdrawal.comment}` }) : null,
+        ),
+      );
+    }
+  }
+
   // ---- approve / reject ----
 
   function randomKey() {
@@ -529,12 +573,14 @@
     if (shown.length < task.history.length) history.append(el('li', { text: `… ${task.history.length - shown.length} sự kiện trước đó` }));
     for (const event of shown) {
       const detail = event.comment || event.reportSummary;
+      const changes = (event.changes || []).map((c) => `${c.field}: ${c.from === null ? '—' : c.from} → ${c.to === null ? '—' : c.to}`);
       history.append(
         el(
           'li',
           { dataset: { type: event.type } },
           `${formatTime(event.at)} · ${EVENT_LABELS[event.type] || event.type}${event.actor ? ` · ${event.actor}` : ''}`,
           detail ? el('div', { className: 'report', text: detail }) : null,
+          changes.length > 0 ? el('div', { className: 'report changes', text: changes.join('\n') }) : null,
         ),
       );
     }
