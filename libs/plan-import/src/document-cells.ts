@@ -136,12 +136,14 @@ function onlyNamesColumns(row: GridRow): boolean {
   return named.length >= 2 && named.every((text) => columnRole(text) !== null);
 }
 
-// Each grid column's names from the header rows, top to bottom, each name once.
+// Each grid column's names from the header rows that name columns, top to bottom, each name
+// once; a row numbering the columns ("(1)", "(2)" …) names none.
 function combined(rows: readonly GridRow[]): string[] {
   const width = Math.max(...rows.map((row) => row.texts.length));
+  const naming = rows.filter((row) => row.texts.some((text) => columnRole(flat(text)) !== null));
   return Array.from({ length: width }, (_, column) => {
     const names: string[] = [];
-    for (const row of rows) {
+    for (const row of naming) {
       const text = flat(row.texts[column] ?? '');
       if (text.length > 0 && !names.includes(text)) names.push(text);
     }

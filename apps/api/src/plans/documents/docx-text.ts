@@ -21,6 +21,7 @@ import { checkedZip } from './zip-limits';
 export const MAX_TABLE_COLUMNS = 64;
 const SLICE = 64 * 1024;
 const MAIN_DOCUMENT = 'word/document.xml';
+const NUMBERING = 'word/numbering.xml';
 
 /** Elements whose content is not the document's text: deleted or moved-away runs, tracked property changes, Word 2010+ choices (their fallback is read). */
 const SKIPPED = new Set([
@@ -44,7 +45,22 @@ export async function docxToPlanText(buffer: Buffer): Promise<string> {
   const zip = await JSZip.loadAsync(checked);
   const part = zip.file(await mainDocumentPath(zip)) ?? zip.file(MAIN_DOCUMENT);
   if (!part) throw new PlanImportError(`This is not a readable DOCX file: it has no ${MAIN_DOCUMENT}`);
-  return documentText(readBody(await part.async('string')));
+  return documentText(readBody(await part.async('string'), await listNumbers(zip)));
+}
+
+// The numbering definitions (w:num) a paragraph may refer to: a paragraph numbered by one of them
+// is a list item, written "- text" as mammoth's list items were; an undefined number is no list.
+async function listNumbers(zip: JSZip): Promise<Set<string>> {
+  const ids = new Set<string>();
+  const numbering = zip.file(NUMBERING);
+  if (!numbering) return ids;
+  parse(await numbering.async('string'), {
+    open(tag) {
+      const id = tag.attributes['w:numId'];
+      if (tag.name === 'w:num' && id !== undefined) ids.add(id);
+    },
+  });
+  return ids;
 }
 
 // The main part named by the package relationships (word/document.xml in every Word file).
@@ -102,7 +118,7 @@ interface OpenRow {
 }
 
 /** The body of word/document.xml as paragraphs and tables of cells. */
-function readBody(xml: string): SourceBlock[] {
+function readBody(xml: string, lists: ReadonlySet<string>): SourceBlock[] {
   const blocks: SourceBlock[] = [];
   const paragraphs: OpenParagraph[] = [];
   let skipped = 0;
@@ -156,8 +172,8 @@ function readBody(xml: string): SourceBlock[] {
         case 'w:br':
         case 'w:cr':
           if (paragraphs.length > 0 && (val(tag) ?? tag.attributes['w:type'] ?? 'textWrapping') === 'textWrapping') {
-            // a line break: a new paragraph in a cell (one agency per line), a space elsewhere
-            paragraphs[paragraphs.length - 1].parts.push(cell ? '\n' : ' ');
+            // a line break within a paragraph reads as a space, as it did through mammoth's HTML
+            paragraphs[paragraphs.length - 1].parts.push(' ');
           }
           return;
         case 'w:noBreakHyphen':
@@ -225,9 +241,8 @@ function readBody(xml: string): SourceBlock[] {
           const paragraph = paragraphs.pop();
           if (!paragraph) return;
           const text = paragraph.parts.join('');
-          const numbered = paragraph.numId !== undefined && paragraph.numId !== '0';
-          if (cell) for (const line of text.split('\n')) emit(spaced(line), numbered);
-          else emit(spaced(text), numbered);
+          const numbered = paragraph.numId !== undefined && lists.has(paragraph.numId);
+          emit(spaced(text), numbered);
           return;
         }
         case 'w:trPr':
