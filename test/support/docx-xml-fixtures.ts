@@ -6,7 +6,7 @@ import { APPENDIX_HEADER, headerParagraphs, isSection, type InventedPlan } from 
 // cells merged down (w:vMerge restart/continue) or across (w:gridSpan, w:gridBefore), hostile
 // nesting. Only the parts a reader needs: content types, the package relationships, the body.
 
-const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
+export const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 
 export const escapeXml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -45,11 +45,16 @@ export function tableXml(rows: readonly XmlRow[]): string {
 }
 
 export const documentXml = (body: string): string =>
-  `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="${W}"><w:body>${body}<w:sectPr/></w:body></w:document>`;
+  `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="${W}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><w:body>${body}<w:sectPr/></w:body></w:document>`;
 
-/** A .docx whose body is `body` (WordprocessingML inside w:body); STORE: not compressed (no ratio to refuse). */
-export async function docxOfBody(body: string, compression: 'DEFLATE' | 'STORE' = 'DEFLATE'): Promise<Buffer> {
+/** A .docx whose body is `body` (WordprocessingML inside w:body); STORE: not compressed (no ratio to refuse); other parts by name. */
+export async function docxOfBody(
+  body: string,
+  compression: 'DEFLATE' | 'STORE' = 'DEFLATE',
+  otherParts: Readonly<Record<string, string>> = {},
+): Promise<Buffer> {
   const zip = new JSZip();
+  for (const [name, content] of Object.entries(otherParts)) zip.file(name, content);
   zip.file(
     '[Content_Types].xml',
     '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +

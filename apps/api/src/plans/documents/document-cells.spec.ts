@@ -17,6 +17,7 @@ import {
   paragraphXml,
   planDocxXml,
   tableXml,
+  W,
   type XmlCell,
   type XmlRow,
 } from '../../../../../test/support/docx-xml-fixtures';
@@ -192,14 +193,18 @@ describe('DOCX cells', () => {
   it('does keep paragraphs, list items and tables of a body as the plan text had them', async () => {
     const numbering =
       '<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="7"/></w:numPr></w:pPr><w:r><w:t>chưa đánh số</w:t></w:r></w:p>';
+    const box = (text: string) => `<w:txbxContent>${paragraphXml(text)}</w:txbxContent>`;
+    const textBox = `<w:p><w:r><w:t>neo</w:t><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>${box('hộp chữ')}</w:drawing></mc:Choice><mc:Fallback><w:pict>${box('hộp chữ')}</w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>`;
     const text = await docxToPlanText(
       await docxOfBody(
-        `${paragraphXml('Đoạn  một\tcó tab')}<w:p><w:r><w:t>dòng</w:t><w:br/><w:t>ngắt</w:t></w:r><w:r><w:delText>đã xóa</w:delText></w:r></w:p>` +
-          `<w:p/>${numbering}${tableXml([{ cells: [{ text: 'a' }, { text: 'b\nc' }] }])}`,
+        `${textBox}${paragraphXml('Đoạn  một\tcó tab')}<w:p><w:r><w:t>dòng</w:t><w:br/><w:t>ngắt</w:t></w:r><w:r><w:delText>đã xóa</w:delText></w:r></w:p>` +
+          `<w:p/>${numbering}${numbering.replace('7', '3').replace('chưa đánh số', 'mục')}${tableXml([{ cells: [{ text: 'a' }, { text: 'b\nc' }] }])}`,
+        'DEFLATE',
+        { 'word/numbering.xml': `<w:numbering xmlns:w="${W}"><w:num w:numId="3"><w:abstractNumId w:val="0"/></w:num></w:numbering>` },
       ),
     );
-    // a numbering that numbering.xml does not define is no list (as mammoth read it)
-    expect(text).toBe('Đoạn một có tab\ndòng ngắt\nchưa đánh số\na\t<p>b</p><p>c</p>');
+    // a numbering that numbering.xml defines is a list item, one it does not define is none (as mammoth read them)
+    expect(text).toBe('hộp chữ\nneo\nĐoạn một có tab\ndòng ngắt\nchưa đánh số\n- mục\na\t<p>b</p><p>c</p>');
   });
 
   it('does refuse a broken XML part and a table row wider than any appendix, naming what is wrong', async () => {
