@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
+import JSZip from 'jszip';
 import { parsePlanText, PlanImportError, type DraftPlan } from '@app/plan-import';
 import {
   APPENDIX_HEADER,
@@ -210,6 +211,9 @@ describe('DOCX cells', () => {
   it('does refuse a broken XML part and a table row wider than any appendix, naming what is wrong', async () => {
     const broken = await docxOfBody('<w:p><w:r><w:t>x</w:t></w:r>');
     await expect(docxToPlanText(broken)).rejects.toThrow(/not a readable DOCX file: its XML is broken/);
+    // an entity of the document's own DTD is not expanded (no "billion laughs"): the XML is refused
+    const entities = await docxWithDtd();
+    await expect(docxToPlanText(entities)).rejects.toThrow(/its XML is broken \(.*undefined entity/);
     const wide = await docxOfBody(`<w:tbl><w:tr>${'<w:tc/>'.repeat(MAX_TABLE_COLUMNS + 1)}</w:tr></w:tbl>`);
     await expect(docxToPlanText(wide)).rejects.toThrow(
       new PlanImportError(
@@ -218,6 +222,16 @@ describe('DOCX cells', () => {
     );
   });
 });
+
+async function docxWithDtd(): Promise<Buffer> {
+  const docx = await JSZip.loadAsync(await docxOfBody(''));
+  const lol = `<!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>`;
+  docx.file(
+    'word/document.xml',
+    `<?xml version="1.0"?>${lol}<w:document xmlns:w="${W}"><w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>`,
+  );
+  return docx.generateAsync({ type: 'nodebuffer' });
+}
 
 /** The invented plan as an .xlsx; `merge` lists vertical merges [column, first row index, last row index] over plan.rows. */
 async function planXlsxMerged(
