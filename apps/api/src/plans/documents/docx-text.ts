@@ -45,7 +45,10 @@ export async function docxToPlanText(buffer: Buffer): Promise<string> {
   const zip = await JSZip.loadAsync(checked);
   const part = zip.file(await mainDocumentPath(zip)) ?? zip.file(MAIN_DOCUMENT);
   if (!part) throw new PlanImportError(`This is not a readable DOCX file: it has no ${MAIN_DOCUMENT}`);
-  return documentText(readBody(await part.async('string'), await listNumbers(zip)));
+  const body = readBody(await part.async('string'), await listNumbers(zip));
+  // an XLSX or PPTX names its workbook or presentation as main part: not a Word document
+  if (body === null) throw new PlanImportError(`This is not a readable DOCX file: its main part ${part.name} is not a Word document`);
+  return documentText(body);
 }
 
 // The numbering definitions (w:num) a paragraph may refer to: a paragraph numbered by one of them
@@ -117,9 +120,10 @@ interface OpenRow {
   gridAfter: number;
 }
 
-/** The body of word/document.xml as paragraphs and tables of cells. */
-function readBody(xml: string, lists: ReadonlySet<string>): SourceBlock[] {
+/** The body of word/document.xml as paragraphs and tables of cells; null when its root is no w:document. */
+function readBody(xml: string, lists: ReadonlySet<string>): SourceBlock[] | null {
   const blocks: SourceBlock[] = [];
+  let root: string | null = null;
   const paragraphs: OpenParagraph[] = [];
   let skipped = 0;
   let inText = 0;
@@ -153,6 +157,7 @@ function readBody(xml: string, lists: ReadonlySet<string>): SourceBlock[] {
   parse(xml, {
     open(tag) {
       const name = tag.name;
+      root ??= name;
       if (skipped > 0 || SKIPPED.has(name)) {
         if (name === 'w:del' && inRowProperties && row) row.deleted = true;
         skipped++; // saxes reports a close for self-closing tags too
@@ -282,7 +287,7 @@ function readBody(xml: string, lists: ReadonlySet<string>): SourceBlock[] {
       if (inText > 0 && skipped === 0 && paragraphs.length > 0) paragraphs[paragraphs.length - 1].parts.push(text);
     },
   });
-  return blocks;
+  return root === 'w:document' ? blocks : null;
 }
 
 // One paragraph: its own text; several: each as <p>…</p>, as converters leave a cell.
