@@ -39,6 +39,22 @@ describe('documentText', () => {
     ]);
   });
 
+  it('does not take the mark for a header on rows that neither name nor number columns (a converter marking every row)', () => {
+    const marked = (cells: string[]) =>
+      row(
+        cells.map((text) => cell(text)),
+        true,
+      );
+    expect(
+      table([
+        header(true),
+        marked(['I. Phần', '', '', '', '', '']),
+        marked(['1', 'Việc 1', 'Sở A', '', '', '']),
+        marked(['', 'tiếp', '', '', '', '']),
+      ]),
+    ).toEqual([HEADER.join('\t'), 'I. Phần\t\t\t\t\t', '1\tViệc 1\tSở A\t\t\t', '\ttiếp\t\t\t\t']);
+  });
+
   it('does put cells on the grid (spans) and leave out rows without text', () => {
     expect(table([header(), row([cell('I. Phần', { span: 6 })]), row([cell(''), cell('', { span: 5 })])])).toEqual([
       HEADER.join('\t'),

@@ -64,8 +64,8 @@ const flat = (text: string): string => (text.length === 0 ? '' : cleanInline(tex
 
 /**
  * The table's lines: its header rows (marked, or the first row naming the columns, with a second
- * row naming the columns it splits) become one header line; a header repeated further down (marked,
- * or the same cells again) becomes that same header line, which the table model reads as a page
+ * row naming the columns it splits) become one header line; a header repeated further down (marked
+ * and naming or numbering columns, or the same cells again) becomes that same header line, which the table model reads as a page
  * break; in numbered task rows a cell merged down from above takes the merged value in the agency,
  * timeframe and target columns; rows with no text are left out.
  */
@@ -74,7 +74,14 @@ function tableLines(source: readonly SourceRow[]): string[] {
   const header = headerOf(rows);
   const columns = header ? columnsFromHeader(header.cells.map(flat)) : DEFAULT_COLUMNS;
   const headerLine = header?.cells.join('\t') ?? null;
-  const headerKeys = new Set(header ? rows.slice(header.from, header.to).map((row) => row.key) : []);
+  const headerKeys = new Set(
+    header
+      ? rows
+          .slice(header.from, header.to)
+          .filter(hasText)
+          .map((row) => row.key)
+      : [],
+  );
   const filled = new Set(FILLED_ROLES.map((role) => columns.index[role]).filter((index) => index !== undefined));
   const above: string[] = [];
   const lines: string[] = [];
@@ -84,7 +91,7 @@ function tableLines(source: readonly SourceRow[]): string[] {
       if (index === header.from && headerLine !== null) lines.push(headerLine);
       return;
     }
-    if (headerLine !== null && (row.header || headerKeys.has(row.key))) {
+    if (headerLine !== null && ((row.header && looksLikeHeader(row)) || headerKeys.has(row.key))) {
       // a repeated header (one line however many rows it has) marks a page break for the model
       if (!inRepeatedHeader) lines.push(headerLine);
       inRepeatedHeader = true;
@@ -118,7 +125,7 @@ interface Header {
 // only names columns: the two are read as one header.
 function headerOf(rows: readonly GridRow[]): Header | null {
   let marked = 0;
-  while (marked < rows.length && rows[marked].header) marked++;
+  while (marked < rows.length && rows[marked].header && looksLikeHeader(rows[marked])) marked++;
   if (marked > 1) {
     const cells = combined(rows.slice(0, marked));
     if (isHeaderRow(cells)) return { from: 0, to: marked, cells };
@@ -129,6 +136,18 @@ function headerOf(rows: readonly GridRow[]): Header | null {
   if (next && onlyNamesColumns(next)) return { from: first, to: first + 2, cells: combined([rows[first], next]) };
   return { from: first, to: first + 1, cells: rows[first].texts };
 }
+
+// The mark alone is not trusted: some converters mark every row of a table as header. A marked
+// row is a header when it names columns, or only names and numbers them ("(1)", "(2)" …).
+function looksLikeHeader(row: GridRow): boolean {
+  const texts = row.texts.map(flat);
+  if (isHeaderRow(texts)) return true;
+  const named = texts.filter((text) => text.length > 0);
+  return named.length >= 2 && named.every((text) => columnRole(text) !== null || COLUMN_NUMBER.test(text));
+}
+
+const COLUMN_NUMBER = /^\(?\d{1,2}\)?$/u;
+const hasText = (row: GridRow): boolean => row.texts.some((text) => flat(text).length > 0);
 
 // A row whose every cell with text is a column name, at least two of them ("Chủ trì", "Phối hợp").
 function onlyNamesColumns(row: GridRow): boolean {
