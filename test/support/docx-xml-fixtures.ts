@@ -84,8 +84,16 @@ export async function planDocxXml(
   rows: readonly XmlRow[] = appendixXmlRows(plan),
   header: readonly XmlRow[] = [headerRowXml(true)],
 ): Promise<Buffer> {
-  const paragraphs = headerParagraphs(plan).map(paragraphXml).join('');
-  return docxOfBody(`${paragraphs}${tableXml([...header, ...rows])}`);
+  return docxOfBody(planBodyXml(plan, rows, header));
+}
+
+/** The body of planDocxXml's document. */
+export function planBodyXml(
+  plan: InventedPlan,
+  rows: readonly XmlRow[] = appendixXmlRows(plan),
+  header: readonly XmlRow[] = [headerRowXml(true)],
+): string {
+  return `${headerParagraphs(plan).map(paragraphXml).join('')}${tableXml([...header, ...rows])}`;
 }
 
 /** The appendix rows of an invented plan, every cell written out; section rows span the table. */

@@ -15,7 +15,9 @@ import {
   appendixXmlRows,
   docxOfBody,
   headerRowXml,
+  escapeXml,
   paragraphXml,
+  planBodyXml,
   planDocxXml,
   tableXml,
   W,
@@ -77,6 +79,7 @@ const shared = inventedPlan({
     },
   ],
 });
+const plan1 = inventedPlan();
 const sharedTasks = shared.rows.filter((row): row is TaskRow => !isSection(row));
 
 /** Appendix rows of `shared` with the lead and timeframe of tasks 1–3 merged down from task 1. */
@@ -199,13 +202,23 @@ describe('DOCX cells', () => {
     const text = await docxToPlanText(
       await docxOfBody(
         `${textBox}${paragraphXml('Đoạn  một\tcó tab')}<w:p><w:r><w:t>dòng</w:t><w:br/><w:t>ngắt</w:t></w:r><w:r><w:delText>đã xóa</w:delText></w:r></w:p>` +
-          `<w:p/>${numbering}${numbering.replace('7', '3').replace('chưa đánh số', 'mục')}${tableXml([{ cells: [{ text: 'a' }, { text: 'b\nc' }] }])}`,
+          `<w:p/>${numbering}${numbering.replace('7', '3').replace('chưa đánh số', 'mục')}${tableXml([{ cells: [{ text: 'a' }, { text: 'b\nc' }] }]).replace('<w:t xml:space="preserve">a</w:t>', '<w:t>a</w:t><w:br/><w:t>d</w:t>')}`,
         'DEFLATE',
         { 'word/numbering.xml': `<w:numbering xmlns:w="${W}"><w:num w:numId="3"><w:abstractNumId w:val="0"/></w:num></w:numbering>` },
       ),
     );
     // a numbering that numbering.xml defines is a list item, one it does not define is none (as mammoth read them)
-    expect(text).toBe('hộp chữ\nneo\nĐoạn một có tab\ndòng ngắt\nchưa đánh số\n- mục\na\t<p>b</p><p>c</p>');
+    expect(text).toBe('hộp chữ\nneo\nĐoạn một có tab\ndòng ngắt\nchưa đánh số\n- mục\na<br>d\t<p>b</p><p>c</p>');
+  });
+
+  it('does read agency names a cell separates with line breaks (Shift+Enter) as separate agencies', async () => {
+    // task 1's coordinating cell holds two paragraphs; here one paragraph with a line break
+    const twoParagraphs = `${escapeXml('Sở Nội vụ')}</w:t></w:r></w:p><w:p><w:r><w:t xml:space="preserve">${escapeXml('Sở Tài chính')}`;
+    const body = planBodyXml(plan1).replace(twoParagraphs, 'Sở Nội vụ</w:t><w:br/><w:t>Sở Tài chính');
+    expect(body).not.toBe(planBodyXml(plan1));
+    const tasks = await fromDocx(await docxOfBody(body));
+    expect(tasks.tasks[0].coordinating).toEqual(['Sở Nội vụ', 'Sở Tài chính']);
+    expect(tasks).toEqual(fromText(plan1));
   });
 
   it('does refuse a broken XML part and a table row wider than any appendix, naming what is wrong', async () => {

@@ -177,8 +177,10 @@ function readBody(xml: string, lists: ReadonlySet<string>): SourceBlock[] | null
         case 'w:br':
         case 'w:cr':
           if (paragraphs.length > 0 && (val(tag) ?? tag.attributes['w:type'] ?? 'textWrapping') === 'textWrapping') {
-            // a line break within a paragraph reads as a space, as it did through mammoth's HTML
-            paragraphs[paragraphs.length - 1].parts.push(' ');
+            // A line break in a cell separates lines as in an XLSX cell and the plan text (<br>: one
+            // agency per line); mammoth's HTML read it as a space, running two names into one.
+            // Elsewhere it reads as a space.
+            paragraphs[paragraphs.length - 1].parts.push(cell ? '<br>' : ' ');
           }
           return;
         case 'w:noBreakHyphen':
