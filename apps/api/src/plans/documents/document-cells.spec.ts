@@ -143,6 +143,14 @@ describe('DOCX cells', () => {
     const docx = await planDocxXml(shared, [rows[0], rows[1], ...repeated, rows[2], rows[3], ...repeated, ...rows.slice(4)], repeated);
     expect(await docxToPlanText(docx)).not.toContain('(2)');
     expect(await fromDocx(docx)).toEqual(fromText(shared));
+    // w:val="0" (or "false", "off") turns the mark off: the numbering row is then a row like any other
+    const body = planBodyXml(shared, rows, [headerRowXml(true), numbers]);
+    const marked =
+      '<w:trPr><w:tblHeader/></w:trPr><w:tc><w:tcPr><w:tcW w:w="1500" w:type="dxa"/></w:tcPr><w:p><w:r><w:t xml:space="preserve">(1)';
+    expect(body).toContain(marked);
+    expect(await docxToPlanText(await docxOfBody(body))).not.toContain('(1)\t(2)');
+    const off = await docxOfBody(body.replace(marked, marked.replace('<w:tblHeader/>', '<w:tblHeader w:val="off"/>')));
+    expect(await docxToPlanText(off)).toContain('(1)\t(2)');
   });
 
   it('does join a task row cut across a page break, its continuation after the repeated header (marked) and starting one grid column in (w:gridBefore)', async () => {

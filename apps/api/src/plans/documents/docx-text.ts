@@ -20,6 +20,8 @@ import { checkedZip } from './zip-limits';
 /** Grid columns a table row may have: real appendices have 5–10. */
 export const MAX_TABLE_COLUMNS = 64;
 const SLICE = 64 * 1024;
+/** The values of an on/off property that turn it off (no value turns it on). */
+const OFF = new Set(['0', 'false', 'off']);
 const MAIN_DOCUMENT = 'word/document.xml';
 const NUMBERING = 'word/numbering.xml';
 
@@ -202,7 +204,7 @@ function readBody(xml: string, lists: ReadonlySet<string>): SourceBlock[] | null
           inRowProperties = tables === 1;
           return;
         case 'w:tblHeader':
-          if (inRowProperties && row) row.header = val(tag) !== '0' && val(tag) !== 'false';
+          if (inRowProperties && row) row.header = !OFF.has(val(tag) ?? 'true');
           return;
         case 'w:gridBefore':
           if (inRowProperties && row && row.cells.length === 0) addCells(count(tag));
