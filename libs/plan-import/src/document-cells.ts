@@ -27,6 +27,8 @@ export type SourceBlock = { kind: 'paragraph'; text: string } | { kind: 'table';
 
 /** Columns whose merged-down value belongs to every numbered task row it covers. */
 const FILLED_ROLES: readonly ColumnRole[] = ['lead', 'coordinating', 'both', 'timeframe', 'target'];
+/** Grid columns one cell may cover (the DOCX reader refuses rows wider than 64). */
+const MAX_SPAN = 1000;
 const TASK_ORDINAL = /^\d{1,4}(?:\.\d{1,4}){0,4}[.)]?$/u;
 
 /** The blocks as plan text: paragraphs on their own lines, each table row one tab-separated line. */
@@ -34,7 +36,7 @@ export function documentText(blocks: readonly SourceBlock[]): string {
   const lines: string[] = [];
   for (const block of blocks) {
     if (block.kind === 'paragraph') lines.push(block.text);
-    else lines.push(...tableLines(block.rows));
+    else for (const line of tableLines(block.rows)) lines.push(line);
   }
   return lines.join('\n');
 }
@@ -52,7 +54,7 @@ function onGrid(row: SourceRow): GridRow {
   const texts: string[] = [];
   const continues: boolean[] = [];
   for (const cell of row.cells) {
-    for (let i = 0; i < Math.max(1, cell.span); i++) {
+    for (let i = 0; i < Math.min(MAX_SPAN, Math.max(1, cell.span)); i++) {
       texts.push(i === 0 && !cell.continuesAbove ? cell.text : '');
       continues.push(cell.continuesAbove);
     }
