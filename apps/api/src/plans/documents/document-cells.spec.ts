@@ -445,6 +445,18 @@ describe('hostile DOCX (1 MB)', () => {
       /^refused: No tasks found|^imported 1 tasks$/,
     ],
     [
+      '3,200 numbered task rows',
+      () => {
+        const cellOf = (text: string) => `<w:tc><w:p><w:r><w:t>${text}</w:t></w:r></w:p></w:tc>`;
+        const rowOf = (n: number) => `<w:tr>${[String(n), 'Việc', 'Sở Tư pháp', '', 'Năm 2030', ''].map(cellOf).join('')}</w:tr>`;
+        return docxOfBody(
+          `<w:tbl>${tableXml([headerRowXml()]).slice(7, -8)}${Array.from({ length: 3_200 }, (_, i) => rowOf(i + 1)).join('')}</w:tbl>`,
+          'STORE',
+        );
+      },
+      /^refused: The document has more than 1000 tasks/,
+    ],
+    [
       '2,200 rows of 60 empty cells',
       () => docxOfBody(`<w:tbl>${'<w:tr>'.concat('<w:tc/>'.repeat(60), '</w:tr>').repeat(2_200)}</w:tbl>`, 'STORE'),
       /^refused: The plan text is empty/,

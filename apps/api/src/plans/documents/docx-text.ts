@@ -117,6 +117,8 @@ interface OpenCell {
 
 interface OpenRow {
   cells: SourceCell[];
+  /** Grid columns its cells cover so far. */
+  width: number;
   header: boolean;
   deleted: boolean;
   gridAfter: number;
@@ -142,16 +144,17 @@ function readBody(xml: string, lists: ReadonlySet<string>): SourceBlock[] | null
       if (text) cell.paragraphs.push(text);
     } else if (text) blocks.push({ kind: 'paragraph', text: numbered ? `- ${text}` : text });
   };
-  const addCells = (count: number) => {
-    if (row && count > 0) row.cells.push({ text: '', span: count, continuesAbove: false });
-  };
-  const checkWidth = () => {
-    const width = row?.cells.reduce((sum, c) => sum + c.span, 0) ?? 0;
-    if (width > MAX_TABLE_COLUMNS) {
+  const addCell = (target: OpenRow, added: SourceCell) => {
+    target.cells.push(added);
+    target.width += added.span;
+    if (target.width > MAX_TABLE_COLUMNS) {
       throw new PlanImportError(
         `This DOCX file is refused: a table row has more than ${MAX_TABLE_COLUMNS} columns; a plan's appendix has about ten.`,
       );
     }
+  };
+  const addCells = (count: number) => {
+    if (row && count > 0) addCell(row, { text: '', span: count, continuesAbove: false });
   };
   const val = (tag: SaxesTagPlain) => tag.attributes['w:val'];
   const count = (tag: SaxesTagPlain) => Math.max(0, Math.min(MAX_TABLE_COLUMNS + 1, Number.parseInt(val(tag) ?? '1', 10) || 0));
@@ -198,7 +201,7 @@ function readBody(xml: string, lists: ReadonlySet<string>): SourceBlock[] | null
           tables++;
           return;
         case 'w:tr':
-          if (tables === 1) row = { cells: [], header: false, deleted: false, gridAfter: 0 };
+          if (tables === 1) row = { cells: [], width: 0, header: false, deleted: false, gridAfter: 0 };
           return;
         case 'w:trPr':
           inRowProperties = tables === 1;
@@ -208,7 +211,6 @@ function readBody(xml: string, lists: ReadonlySet<string>): SourceBlock[] | null
           return;
         case 'w:gridBefore':
           if (inRowProperties && row && row.cells.length === 0) addCells(count(tag));
-          checkWidth();
           return;
         case 'w:gridAfter':
           if (inRowProperties && row) row.gridAfter = count(tag);
@@ -263,15 +265,13 @@ function readBody(xml: string, lists: ReadonlySet<string>): SourceBlock[] | null
         case 'w:tc':
           if (tables === 1 && row && cell) {
             const text = cell.continuesLeft ? '' : cellText(cell.paragraphs);
-            row.cells.push({ text, span: cell.span, continuesAbove: cell.continuesAbove });
+            addCell(row, { text, span: cell.span, continuesAbove: cell.continuesAbove });
             cell = null;
-            checkWidth();
           }
           return;
         case 'w:tr':
           if (tables === 1 && row) {
             addCells(row.gridAfter);
-            checkWidth();
             if (!row.deleted) rows.push({ cells: row.cells, header: row.header });
             row = null;
           }
