@@ -13,9 +13,9 @@ import { checkedZip } from './zip-limits';
 //
 // The zip is checked against ZIP_LIMITS before any part is inflated; the XML is fed to the parser
 // in slices, and the parser's events only append to the current paragraph: memory is the text read,
-// whatever the nesting (a table nested in a cell is read as more paragraphs of that cell, as
-// the HTML conversion before it was read). saxes expands no entities beyond XML's five (no DTD is read), so
-// the document cannot grow while parsed.
+// whatever the nesting (a table nested in a cell is read as more paragraphs of that cell, as the
+// HTML conversion before it was read). saxes expands no entities beyond XML's five (no DTD is
+// read), so the document cannot grow while parsed.
 
 /** Grid columns a table row may have: real appendices have 5–10. */
 export const MAX_TABLE_COLUMNS = 64;
