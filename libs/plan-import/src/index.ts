@@ -1,6 +1,7 @@
 // Pure, framework-free reading of provincial action plans (plain text) into reviewable drafts.
 export { AgencyAliasResolver, type ResolvedAgency } from './agency-alias.resolver';
 export { splitAgencies } from './agency-list.parser';
+export { documentText, type SourceBlock, type SourceCell, type SourceRow } from './document-cells';
 export type { KnownAgency } from './agency-registry.data';
 export type { DraftAgencyRef, DraftPlan, DraftSection, DraftTask, ReportingDeadline } from './draft-plan.types';
 export { endOfLocalDayUtc } from './local-date.util';

@@ -28,7 +28,8 @@ export const DEFAULT_COLUMNS: TableColumns = {
   titleIsTarget: false,
 };
 
-function roleOf(cell: string): ColumnRole | null {
+/** The role a header cell names, if any. */
+export function columnRole(cell: string): ColumnRole | null {
   if (cell.length === 0 || cell.length > 240) return null; // before normalizing: most cells are long or empty
   const text = lowerNfc(cell).trim();
   if (text.length === 0 || text.length > 60) return null;
@@ -37,13 +38,13 @@ function roleOf(cell: string): ColumnRole | null {
 
 /** A header row (also when repeated after a page break) names at least three columns. */
 export function isHeaderRow(cells: readonly string[]): boolean {
-  return cells.filter((cell) => roleOf(cell) !== null).length >= 3;
+  return cells.filter((cell) => columnRole(cell) !== null).length >= 3;
 }
 
 export function columnsFromHeader(cells: readonly string[]): TableColumns {
   const index: TableColumns['index'] = {};
   cells.forEach((cell, i) => {
-    const role = roleOf(cell);
+    const role = columnRole(cell);
     if (role && index[role] === undefined) index[role] = i;
   });
   // A header that lost its "STT" still has the ordinal in the first column.

@@ -194,7 +194,7 @@ async function documentText(command: ImportCommand): Promise<string> {
   }
   const buffer = decodeBase64(command.content);
   try {
-    // the converters (mammoth, ExcelJS, JSZip: ~45 MB) load on the first document, not at start-up
+    // the converters (ExcelJS, JSZip, saxes) load on the first document, not at start-up
     if (command.format === 'DOCX') return await (await import('./documents/docx-text')).docxToPlanText(buffer);
     return await (await import('./documents/xlsx-text')).xlsxToPlanText(buffer);
   } catch (error) {

@@ -6,7 +6,7 @@ import { docxToPlanText } from './docx-text';
 import { xlsxToPlanText } from './xlsx-text';
 import { ZIP_LIMITS } from './zip-limits';
 
-// Zip bombs are refused before mammoth or ExcelJS inflate anything: by what the zip declares, and
+// Zip bombs are refused before the DOCX reader or ExcelJS inflate anything: by what the zip declares, and
 // by what its parts really inflate to when the declaration lies.
 const MB = 1024 * 1024;
 const PARAGRAPH = '<w:p><w:r><w:t>x</w:t></w:r></w:p>';

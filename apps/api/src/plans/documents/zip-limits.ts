@@ -9,9 +9,11 @@ import { PlanImportError } from '@app/plan-import';
 // read a copy of the zip rebuilt (stored, not compressed) from exactly the bytes that were counted,
 // so nothing they inflate was not checked.
 //
-// The converters are what the XML bound protects: mammoth took 7.9 s and 700 MB for 3.6 MB of
-// dense paragraphs (and ran out of memory on 300 MB). A real plan's document.xml or sheet is a few
-// hundred kilobytes; 4 MB leaves room for verbose Word markup and bounds the worst case to seconds.
+// The converters are what the XML bound protects: mammoth (the DOCX converter before the saxes
+// reader) took 7.9 s and 700 MB for 3.6 MB of dense paragraphs and ran out of memory on 300 MB;
+// the saxes reader takes 0.2–0.5 s and ~30 MB for 3.8 MB, ExcelJS still builds a whole workbook.
+// A real plan's document.xml or sheet is a few hundred kilobytes; 4 MB leaves room for verbose
+// Word markup and bounds the worst case to seconds.
 // Other parts (images, which are not converted) only count towards the total.
 export const ZIP_LIMITS = {
   /** Parts in the zip (a DOCX has ~20, an XLSX ~10 plus one per sheet). */
