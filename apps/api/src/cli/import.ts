@@ -94,10 +94,16 @@ function printSummary(outcome: ImportOutcome): void {
       `\nAmendment: version ${amendment.fromVersion} → ${amendment.toVersion}: ${amendment.added.length} added, ` +
         `${amendment.removed.length} removed (withdrawn), ${amendment.changed.length} changed, ${amendment.unchanged} unchanged`,
     );
-    for (const [sign, list] of [['+', amendment.added], ['-', amendment.removed], ['~', amendment.changed]] as const) {
+    for (const [sign, list] of [
+      ['+', amendment.added],
+      ['-', amendment.removed],
+      ['~', amendment.changed],
+    ] as const) {
       for (const task of list) {
         const fields = task.changes.map((c) => c.field).join(', ');
-        console.log(`  ${sign} ${task.section ?? ''}.${task.ordinal} ${task.title.slice(0, 60)}${fields ? ` [${fields}]` : ''}${task.note ? ` (${task.note})` : ''}`);
+        console.log(
+          `  ${sign} ${task.section ?? ''}.${task.ordinal} ${task.title.slice(0, 60)}${fields ? ` [${fields}]` : ''}${task.note ? ` (${task.note})` : ''}`,
+        );
       }
     }
   }

@@ -124,7 +124,15 @@ export class PlanImportService {
             { field: 'content' },
           );
         }
-        const outcome = await this.deps.amendments.amend(tx, actor, amended, versions, plan, this.deps.clock.now(), Boolean(command.dryRun));
+        const outcome = await this.deps.amendments.amend(
+          tx,
+          actor,
+          amended,
+          versions,
+          plan,
+          this.deps.clock.now(),
+          Boolean(command.dryRun),
+        );
         return {
           ...base,
           status: command.dryRun ? 'DRY_RUN' : 'AMENDED',

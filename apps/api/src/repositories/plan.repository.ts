@@ -162,7 +162,17 @@ FROM plans p WHERE p.id = $1::uuid AND ($2::text IS NULL OR p.province_code = $2
     await managerOf(tx).query(
       `INSERT INTO plan_versions (province_code, plan_id, version, number, title, issued_on, source_hash, imported_by, summary)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
-      [row.provinceCode, row.planId, row.version, row.number, row.title, row.issuedOn, row.sourceHash, row.importedBy, JSON.stringify(row.summary)],
+      [
+        row.provinceCode,
+        row.planId,
+        row.version,
+        row.number,
+        row.title,
+        row.issuedOn,
+        row.sourceHash,
+        row.importedBy,
+        JSON.stringify(row.summary),
+      ],
     );
   }
 
@@ -178,7 +188,12 @@ FROM plans p WHERE p.id = $1::uuid AND ($2::text IS NULL OR p.province_code = $2
     return new Map(rows.map((s) => [s.ordinal, s.id]));
   }
 
-  async appendSections(tx: Tx, plan: PlanEntity, sections: readonly { ordinal: string; title: string }[], ids: Map<string, string>): Promise<void> {
+  async appendSections(
+    tx: Tx,
+    plan: PlanEntity,
+    sections: readonly { ordinal: string; title: string }[],
+    ids: Map<string, string>,
+  ): Promise<void> {
     const manager = managerOf(tx);
     const [{ next }] = (await manager.query(
       'SELECT coalesce(max(position) + 1, 0) AS next FROM sections WHERE province_code = $1 AND plan_id = $2',
@@ -189,7 +204,14 @@ FROM plans p WHERE p.id = $1::uuid AND ($2::text IS NULL OR p.province_code = $2
       .map((section, i) => {
         const id = randomUUID();
         ids.set(section.ordinal, id);
-        return { provinceCode: plan.provinceCode, id, planId: plan.id, ordinal: section.ordinal, title: section.title, position: Number(next) + i };
+        return {
+          provinceCode: plan.provinceCode,
+          id,
+          planId: plan.id,
+          ordinal: section.ordinal,
+          title: section.title,
+          position: Number(next) + i,
+        };
       });
     if (rows.length > 0) await manager.insert(SectionEntity, rows);
   }

@@ -92,7 +92,9 @@ export interface PlanTaskRow {
   coordinatorCodes: string[];
 }
 
-export type PlanTextFields = Partial<Pick<TaskEntity, 'ordinal' | 'title' | 'timeframe' | 'target' | 'note' | 'sectionId' | 'leadAgencyId'>>;
+export type PlanTextFields = Partial<
+  Pick<TaskEntity, 'ordinal' | 'title' | 'timeframe' | 'target' | 'note' | 'sectionId' | 'leadAgencyId'>
+>;
 
 export class TaskRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -329,7 +331,13 @@ LEFT JOIN LATERAL (
   }
 
   // Amendment: the task's text as the amended plan gives it (its lifecycle moves by events only).
-  async updatePlanText(tx: Tx, provinceCode: string, taskId: string, text: PlanTextFields, coordinatorIds: readonly string[] | null): Promise<void> {
+  async updatePlanText(
+    tx: Tx,
+    provinceCode: string,
+    taskId: string,
+    text: PlanTextFields,
+    coordinatorIds: readonly string[] | null,
+  ): Promise<void> {
     const manager = managerOf(tx);
     await manager.update(TaskEntity, { provinceCode, id: taskId }, text);
     if (coordinatorIds === null) return;

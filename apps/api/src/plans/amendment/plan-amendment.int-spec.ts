@@ -73,23 +73,34 @@ describe('amending an imported plan (sửa đổi, bổ sung)', () => {
 
   // Everything stored about a task: its row, its coordinators and its events, as PostgreSQL returns them.
   async function footprint(taskId: string): Promise<string> {
-    const [task] = await ds.query(`SELECT to_jsonb(t) AS row FROM tasks t WHERE t.province_code = $1 AND t.id = $2`, [province.code, taskId]);
+    const [task] = await ds.query(`SELECT to_jsonb(t) AS row FROM tasks t WHERE t.province_code = $1 AND t.id = $2`, [
+      province.code,
+      taskId,
+    ]);
     const coordinators = await ds.query(
       `SELECT to_jsonb(c) AS row FROM task_coordinators c WHERE c.province_code = $1 AND c.task_id = $2 ORDER BY c.position`,
       [province.code, taskId],
     );
-    const events = await ds.query(`SELECT to_jsonb(e) AS row FROM task_events e WHERE e.province_code = $1 AND e.task_id = $2 ORDER BY e.seq`, [
-      province.code,
-      taskId,
-    ]);
+    const events = await ds.query(
+      `SELECT to_jsonb(e) AS row FROM task_events e WHERE e.province_code = $1 AND e.task_id = $2 ORDER BY e.seq`,
+      [province.code, taskId],
+    );
     return JSON.stringify({ task, coordinators, events });
   }
 
   async function eventsOf(taskId: string) {
-    return (await ds.query(`SELECT seq, type, from_state, to_state, actor, payload, machine_version FROM task_events WHERE province_code = $1 AND task_id = $2 ORDER BY seq`, [
-      province.code,
-      taskId,
-    ])) as { seq: number; type: string; from_state: string; to_state: string; actor: string; payload: Record<string, unknown>; machine_version: number }[];
+    return (await ds.query(
+      `SELECT seq, type, from_state, to_state, actor, payload, machine_version FROM task_events WHERE province_code = $1 AND task_id = $2 ORDER BY seq`,
+      [province.code, taskId],
+    )) as {
+      seq: number;
+      type: string;
+      from_state: string;
+      to_state: string;
+      actor: string;
+      payload: Record<string, unknown>;
+      machine_version: number;
+    }[];
   }
 
   async function counts() {
@@ -107,7 +118,14 @@ describe('amending an imported plan (sửa đổi, bổ sung)', () => {
       `SELECT a.id, a.code FROM tasks t JOIN agencies a ON a.province_code = t.province_code AND a.id = t.lead_agency_id WHERE t.province_code = $1 AND t.id = $2`,
       [province.code, taskId],
     );
-    return { kind: 'user', userId: `officer-${row.code}`, provinceCode: province.code, agencyCode: row.code, agencyId: row.id, roles: ['OFFICER'] };
+    return {
+      kind: 'user',
+      userId: `officer-${row.code}`,
+      provinceCode: province.code,
+      agencyCode: row.code,
+      agencyId: row.id,
+      roles: ['OFFICER'],
+    };
   };
 
   let original: ImportOutcome;
@@ -131,7 +149,11 @@ describe('amending an imported plan (sửa đổi, bổ sung)', () => {
       await services.transitions.transition(await leadActor(taskId), { taskId, event: 'START' });
     }
     const eight = byOrdinal.get('8')!;
-    await services.transitions.transition(await leadActor(eight), { taskId: eight, event: 'SUBMIT_REPORT', report: { summary: 'Đã triển khai' } });
+    await services.transitions.transition(await leadActor(eight), {
+      taskId: eight,
+      event: 'SUBMIT_REPORT',
+      report: { summary: 'Đã triển khai' },
+    });
     before = new Map();
     for (const [, id] of byOrdinal) before.set(id, await footprint(id));
   });
@@ -205,10 +227,10 @@ describe('amending an imported plan (sửa đổi, bổ sung)', () => {
     expect(tasks.find((t) => t.ordinal === '14')).toMatchObject({ state: 'ASSIGNED' });
     expect(tasks).toHaveLength(14);
 
-    const versions = await ds.query('SELECT version, issued_on::text AS issued_on, summary FROM plan_versions WHERE province_code = $1 AND plan_id = $2 ORDER BY version', [
-      province.code,
-      original.plan!.id,
-    ]);
+    const versions = await ds.query(
+      'SELECT version, issued_on::text AS issued_on, summary FROM plan_versions WHERE province_code = $1 AND plan_id = $2 ORDER BY version',
+      [province.code, original.plan!.id],
+    );
     expect(versions.map((v: { version: number; issued_on: string }) => [v.version, v.issued_on])).toEqual([
       [1, '2021-02-22'],
       [2, '2021-06-15'],
@@ -238,7 +260,10 @@ describe('amending an imported plan (sửa đổi, bổ sung)', () => {
     const older = redate(amendedCopy(ORIGINAL()), '01 tháng 3').replace(ADDED_TITLE, `${ADDED_TITLE} khác`);
     const refused = await importText(older).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(DomainError);
-    expect(refused).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('older than the imported version of 2021-06-15') });
+    expect(refused).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining('older than the imported version of 2021-06-15'),
+    });
     const sameDay = amendedCopy(ORIGINAL()).replace(ADDED_TITLE, `${ADDED_TITLE} khác`);
     await expect(importText(sameDay)).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(await counts()).toEqual(counted);

@@ -108,7 +108,9 @@ export class PlanAmendmentService {
       outcome.warnings.push('Some tasks of the amendment were left as they are; see the note of each in the amendment');
     }
     if (JSON.stringify(next.reportingDeadlines) !== JSON.stringify(plan.reportingDeadlines)) {
-      outcome.warnings.push("The amended plan's reporting deadlines differ from the plan's; change them in the plan settings if they should apply");
+      outcome.warnings.push(
+        "The amended plan's reporting deadlines differ from the plan's; change them in the plan settings if they should apply",
+      );
     }
     if (dryRun) {
       outcome.tasksCreated = diff.added.reduce((n, t) => n + 1 + (t.coLeadAgencyCodes?.length ? t.coLeadAgencyCodes.length + 1 : 0), 0);
@@ -171,7 +173,8 @@ export class PlanAmendmentService {
     at: Date,
     writes: TransitionWrite[],
   ): { applied: number; note: string | null } {
-    if (FINAL_STATES.has(row.task.state)) return { applied: 0, note: `${row.task.state}: the task's lifecycle is over; it is kept as it is` };
+    if (FINAL_STATES.has(row.task.state))
+      return { applied: 0, note: `${row.task.state}: the task's lifecycle is over; it is kept as it is` };
     const notes: string[] = [];
     const leadsChanged = changed.changes.some((c) => c.field === 'leadAgencies');
     if (leadsChanged && (children.length > 0 || (changed.next.coLeadAgencyCodes?.length ?? 0) > 0)) {
@@ -264,7 +267,12 @@ function currentTasks(rows: PlanTaskRow[]) {
   return { current, byId, childrenOf };
 }
 
-function entry(taskId: string | null, task: { ordinal: string; title: string } & ({ sectionOrdinal: string | null }), changes: TaskFieldChange[], note: string | null): AmendedTaskEntry {
+function entry(
+  taskId: string | null,
+  task: { ordinal: string; title: string } & { sectionOrdinal: string | null },
+  changes: TaskFieldChange[],
+  note: string | null,
+): AmendedTaskEntry {
   return { taskId, ordinal: task.ordinal, section: task.sectionOrdinal, title: task.title, changes, note };
 }
 
