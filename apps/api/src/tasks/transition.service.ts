@@ -5,10 +5,10 @@ import {
   replayTask,
   type StoredTaskSnapshot,
   type TaskEvent,
-  type TaskEventOf,
   type TaskEventType,
 } from '@app/lifecycle';
 import { chainHash, genesisHash } from '../audit/hash-chain';
+import type { AmendmentEventData } from '../plans/amendment/plan-amendment.service';
 import { toStoredMachineEvent } from '../audit/stored-event';
 import { SYSTEM_ACTOR, toRuleActor, type Actor } from '../auth/actor';
 import { Scope } from '../common/scope';
@@ -49,10 +49,7 @@ export const ROLL_UP_ACTOR_ID = 'system:roll-up';
 // The actor column of the WITHDRAW and AMEND events an amended plan's import appends.
 export const AMENDMENT_ACTOR_ID = 'system:amendment';
 
-// What an amended plan's import asks of one task: its own fields (the event minus type, at and by).
-export type AmendmentEventData =
-  | ({ type: 'WITHDRAW' } & Omit<TaskEventOf<'WITHDRAW'>, 'type' | 'at' | 'by'>)
-  | ({ type: 'AMEND' } & Omit<TaskEventOf<'AMEND'>, 'type' | 'at' | 'by'>);
+export type { AmendmentEventData };
 
 // What a transition learned about the task on its first, unlocked read.
 interface Seen {

@@ -10,17 +10,28 @@ import type { PlanEntity, PlanRepository, PlanVersionRow } from '../../repositor
 import type { PlanTaskRow, PlanTextFields, TaskEntity, TaskRepository, TransitionWrite } from '../../repositories/task.repository';
 import type { AgencyRepository } from '../../repositories/agency.repository';
 import type { Tx } from '../../repositories/transaction';
-import type { AmendmentEventData, TransitionService } from '../../tasks/transition.service';
+import type { TaskEventOf } from '@app/lifecycle';
 import type { NewPlan, NewTask } from '../new-plan';
 import type { PlanWriterService } from '../plan-writer.service';
 import { diffPlan, type CurrentTask, type PlanDiff } from './plan-diff';
+
+// What an amended plan's import asks of one task: its own fields (the event minus type, at and by).
+export type AmendmentEventData =
+  | ({ type: 'WITHDRAW' } & Omit<TaskEventOf<'WITHDRAW'>, 'type' | 'at' | 'by'>)
+  | ({ type: 'AMEND' } & Omit<TaskEventOf<'AMEND'>, 'type' | 'at' | 'by'>);
+
+// TransitionService's amendment entry points (tasks/ depends on plans/, not the reverse).
+export interface AmendmentTransitions {
+  amendmentWrite(task: TaskEntity, data: AmendmentEventData, at: Date): { task: TaskEntity; write: TransitionWrite };
+  acceptsAmendment(task: TaskEntity, data: AmendmentEventData, at: Date): boolean;
+}
 
 export interface AmendmentDeps {
   agencies: AgencyRepository;
   plans: PlanRepository;
   tasks: TaskRepository;
   writer: PlanWriterService;
-  transitions: TransitionService;
+  transitions: AmendmentTransitions;
 }
 
 // One task of the amendment as the officer reviews it.
